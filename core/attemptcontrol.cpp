@@ -1,0 +1,35 @@
+#include "attemptcontrol.h"
+
+#include <QMutexLocker>
+
+#include <cstdint>
+#include <unistd.h>
+
+namespace requeue {
+
+void AttemptControl::requestCancel()
+{
+    m_cancelled.store(true, std::memory_order_release);
+    QMutexLocker locker(&m_mutex);
+    if (m_wakeFd >= 0) {
+        const std::uint64_t one = 1;
+        // An eventfd write only fails when the counter would overflow, which
+        // still leaves it readable: the attempt wakes up either way.
+        [[maybe_unused]] const auto written = ::write(m_wakeFd, &one, sizeof one);
+    }
+}
+
+bool AttemptControl::attachWakeFd(int fd)
+{
+    QMutexLocker locker(&m_mutex);
+    m_wakeFd = fd;
+    return !isCancelRequested();
+}
+
+void AttemptControl::detachWakeFd()
+{
+    QMutexLocker locker(&m_mutex);
+    m_wakeFd = -1;
+}
+
+} // namespace requeue

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QMutex>
+
+#include <atomic>
+
+namespace requeue {
+
+// The cancel switch of one attempt, shared by the runner (which flips it) and
+// the attempt (which watches it). Every method is thread-safe.
+class AttemptControl
+{
+public:
+    AttemptControl() = default;
+    Q_DISABLE_COPY_MOVE(AttemptControl)
+
+    // Asks the attempt to stop. Idempotent; never blocks on the attempt.
+    void requestCancel();
+    bool isCancelRequested() const { return m_cancelled.load(std::memory_order_acquire); }
+    const std::atomic_bool &cancelFlag() const { return m_cancelled; }
+
+    // A process attempt registers an eventfd to be woken by requestCancel().
+    // Returns false if cancel was already requested (the caller should stop).
+    bool attachWakeFd(int fd);
+    void detachWakeFd();
+
+private:
+    std::atomic_bool m_cancelled{false};
+    QMutex m_mutex; // guards m_wakeFd against a concurrent detach
+    int m_wakeFd = -1;
+};
+
+} // namespace requeue

@@ -1,0 +1,82 @@
+#include "attemptrunnable.h"
+
+#include "processattempt.h"
+
+#include <exception>
+
+namespace requeue {
+
+AttemptRunnable::AttemptRunnable(AttemptTicket ticket, AttemptSink *sink)
+    : m_ticket(std::move(ticket))
+    , m_sink(sink)
+{
+    setAutoDelete(true);
+}
+
+void AttemptRunnable::run()
+{
+    const qint64 startedUs = nowUs();
+    m_sink->attemptStarted(m_ticket, startedUs);
+    AttemptRecord record;
+    try {
+        record = execute(m_ticket);
+    } catch (const std::exception &e) {
+        record.outcome = AttemptOutcome::Exception;
+        record.message = QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        record.outcome = AttemptOutcome::Exception;
+        record.message = QStringLiteral("unknown exception");
+    }
+    record.number = m_ticket.attempt;
+    record.startedUs = startedUs;
+    record.finishedUs = nowUs();
+    m_sink->attemptFinished(m_ticket, record);
+}
+
+AttemptRecord AttemptRunnable::execute(const AttemptTicket &ticket)
+{
+    if (ticket.control->isCancelRequested()) {
+        AttemptRecord record;
+        record.outcome = AttemptOutcome::Cancelled;
+        record.message = QStringLiteral("cancelled before it started");
+        return record;
+    }
+    if (ticket.spec->isCallable())
+        return executeCallable(ticket);
+    return ProcessAttempt(ticket).run();
+}
+
+AttemptRecord AttemptRunnable::executeCallable(const AttemptTicket &ticket)
+{
+    AttemptContext context;
+    context.jobId = ticket.jobId;
+    context.attempt = ticket.attempt;
+    context.maxAttempts = ticket.maxAttempts;
+    if (ticket.spec->timeout.count() > 0)
+        context.deadline = QDeadlineTimer(ticket.spec->timeout);
+    context.cancelFlag = &ticket.control->cancelFlag();
+
+    AttemptRecord record;
+    try {
+        record.exitCode = ticket.spec->callable(context);
+        record.outcome = record.exitCode == 0 ? AttemptOutcome::Succeeded
+                                              : AttemptOutcome::ExitCode;
+    } catch (const std::exception &e) {
+        record.outcome = AttemptOutcome::Exception;
+        record.message = QString::fromLocal8Bit(e.what());
+        return record;
+    } catch (...) {
+        record.outcome = AttemptOutcome::Exception;
+        record.message = QStringLiteral("unknown exception");
+        return record;
+    }
+    if (record.outcome != AttemptOutcome::Succeeded) {
+        if (context.isCancelled())
+            record.outcome = AttemptOutcome::Cancelled;
+        else if (context.deadline.hasExpired())
+            record.outcome = AttemptOutcome::TimedOut;
+    }
+    return record;
+}
+
+} // namespace requeue

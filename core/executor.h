@@ -1,0 +1,59 @@
+#pragma once
+
+#include "attemptcontrol.h"
+#include "attemptrecord.h"
+#include "jobspec.h"
+
+#include <QDeadlineTimer>
+#include <QString>
+
+#include <chrono>
+#include <memory>
+
+namespace requeue {
+
+// Everything needed to run one attempt, wherever it runs. A value type.
+struct AttemptTicket
+{
+    JobId jobId = 0;
+    int attempt = 1;     // 1-based, over the whole life of the job
+    int maxAttempts = 0; // of the current budget, for REQUEUE_MAX_ATTEMPTS
+    std::shared_ptr<const JobSpec> spec;      // immutable
+    std::shared_ptr<AttemptControl> control;  // shared with the runner
+    QString stdoutPath; // process jobs only
+    QString stderrPath;
+    std::chrono::milliseconds killGrace{2000};
+};
+
+// Receives what executors report. Implemented by the runner; called from any
+// thread, must not block.
+class AttemptSink
+{
+public:
+    virtual ~AttemptSink() = default;
+    // The attempt is about to execute (on `ticket`'s worker).
+    virtual void attemptStarted(const AttemptTicket &ticket, qint64 startedUs) = 0;
+    // The attempt is over; called exactly once per executed ticket.
+    virtual void attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record) = 0;
+};
+
+// Where attempts run. The runner decides what runs and when (retry policy,
+// concurrency); an executor only runs what it is handed and reports back. The
+// local thread pool is one implementation; a cluster backend would be another.
+// Methods are called from any thread.
+class Executor
+{
+public:
+    virtual ~Executor() = default;
+    // Called once by the runner before the first execute(). Not owning.
+    virtual void setSink(AttemptSink *sink) = 0;
+    // Starts the attempt without blocking. The runner never hands over more
+    // than maxConcurrency() tickets at once.
+    virtual void execute(AttemptTicket ticket) = 0;
+    virtual void setMaxConcurrency(int count) = 0;
+    virtual int maxConcurrency() const = 0;
+    // Blocks until every executed ticket has been reported, or the deadline passes.
+    virtual bool waitForDone(QDeadlineTimer deadline) = 0;
+};
+
+} // namespace requeue

@@ -1,0 +1,704 @@
+#include "jobrunner.h"
+
+#include "localexecutor.h"
+#include "requeuelogging.h"
+#include "retrytimer.h"
+
+#include <QDir>
+#include <QFile>
+#include <QMutex>
+#include <QThread>
+#include <QVarLengthArray>
+#include <QWaitCondition>
+
+#include <deque>
+#include <stdlib.h>
+#include <vector>
+
+namespace requeue {
+
+namespace {
+
+// A job as the runner keeps it. Guarded by JobRunnerPrivate::mutex.
+struct JobEntry
+{
+    std::shared_ptr<const JobSpec> spec;
+    JobId id = 0;
+    JobState state = JobState::Queued;
+    int attempts = 0;
+    int budgetStart = 0;
+    qint64 retryAtUs = 0;
+    qint64 firstStartedUs = 0;
+    qint64 finishedUs = 0;
+    qint64 runningSinceUs = 0;
+    // Bumped whenever the job leaves the ready queue or the retry timer by
+    // another way (cancel, retry), so that stale entries there are ignored.
+    quint64 generation = 0;
+    QList<AttemptRecord> history;
+    std::shared_ptr<AttemptControl> control; // of the attempt in flight, if any
+    bool cancelRequested = false;
+    bool dirty = false;
+};
+
+// Something to tell observers once the lock is released.
+struct Event
+{
+    enum Kind { StateChanged, AttemptFinished, JobFinished, Idle };
+    Kind kind;
+    JobId id = 0;
+    JobState state = JobState::Queued;
+    AttemptRecord record;
+};
+
+using Events = QVarLengthArray<Event, 4>;
+using Tickets = QVarLengthArray<AttemptTicket, 2>;
+
+} // namespace
+
+class JobRunnerPrivate final : public AttemptSink
+{
+public:
+    JobRunnerPrivate(JobRunner *q, std::unique_ptr<Executor> executor);
+    void shutdown();
+
+    void attemptStarted(const AttemptTicket &ticket, qint64 startedUs) override;
+    void attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record) override;
+    void retryDue(JobId id, quint64 generation);
+
+    // Everything below runs with `mutex` held.
+    JobEntry *find(JobId id) const;
+    void setState(JobEntry *job, JobState state, Events *events);
+    void markDirty(JobEntry *job);
+    void enqueue(JobEntry *job, Events *events);
+    void afterFailure(JobEntry *job, const AttemptRecord &record, Events *events);
+    bool cancelLocked(JobEntry *job, Events *events);
+    bool retryLocked(JobEntry *job, Events *events);
+    void dispatch(Tickets *tickets, Events *events);
+    AttemptTicket makeTicket(JobEntry *job, Events *events);
+    QString outputPathLocked(const JobEntry &job, int attempt, OutputStream stream);
+    JobSnapshot snapshotLocked(const JobEntry &job, bool withHistory) const;
+
+    // Runs without the lock.
+    void emitAll(const Events &events);
+    void execute(Tickets &tickets);
+
+    JobRunner *const q; // Not owning.
+    mutable QMutex mutex;
+    QWaitCondition becameIdle;
+    std::vector<std::unique_ptr<JobEntry>> jobs; // index: id - 1; null once removed
+    std::deque<std::pair<JobId, quint64>> ready; // (id, generation), FIFO
+    std::vector<JobId> changed;
+    StateCounts counts{};
+    int activeJobs = 0; // not in a terminal state
+    int inFlight = 0;   // tickets handed to the executor, not yet reported
+    int maxWorkers = 1;
+    int totalAttempts = 0;
+    int historyLimit = 50;
+    bool paused = true;
+    bool shuttingDown = false;
+    std::chrono::milliseconds killGrace{2000};
+    QString outputDir;
+    std::unique_ptr<Executor> executor; // Owning.
+    RetryTimer timer; // last: it is stopped before anything it calls into dies
+};
+
+JobRunnerPrivate::JobRunnerPrivate(JobRunner *q, std::unique_ptr<Executor> executor)
+    : q(q)
+    , maxWorkers(qMax(1, QThread::idealThreadCount()))
+    , executor(std::move(executor))
+    , timer([this](JobId id, quint64 generation) { retryDue(id, generation); })
+{
+    this->executor->setSink(this);
+    this->executor->setMaxConcurrency(maxWorkers);
+}
+
+void JobRunnerPrivate::shutdown()
+{
+    {
+        QMutexLocker locker(&mutex);
+        shuttingDown = true;
+        paused = true;
+        Events ignored;
+        for (auto &job : jobs) {
+            if (job)
+                cancelLocked(job.get(), &ignored);
+        }
+    }
+    executor->waitForDone(QDeadlineTimer(QDeadlineTimer::Forever));
+}
+
+JobEntry *JobRunnerPrivate::find(JobId id) const
+{
+    if (id == 0 || id > jobs.size())
+        return nullptr;
+    return jobs[id - 1].get();
+}
+
+void JobRunnerPrivate::markDirty(JobEntry *job)
+{
+    if (job->dirty)
+        return;
+    job->dirty = true;
+    changed.push_back(job->id);
+}
+
+void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events)
+{
+    markDirty(job);
+    const JobState old = job->state;
+    if (old == state)
+        return;
+    job->state = state;
+    --counts[int(old)];
+    ++counts[int(state)];
+    events->append({Event::StateChanged, job->id, state, {}});
+    if (isTerminal(old) && !isTerminal(state)) {
+        ++activeJobs;
+        job->finishedUs = 0;
+    } else if (!isTerminal(old) && isTerminal(state)) {
+        job->finishedUs = nowUs();
+        events->append({Event::JobFinished, job->id, state, {}});
+        if (--activeJobs == 0) {
+            events->append({Event::Idle, 0, state, {}});
+            becameIdle.wakeAll();
+        }
+    }
+}
+
+void JobRunnerPrivate::enqueue(JobEntry *job, Events *events)
+{
+    setState(job, JobState::Queued, events);
+    ready.emplace_back(job->id, job->generation);
+}
+
+JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHistory) const
+{
+    JobSnapshot s;
+    s.id = job.id;
+    s.seq = job.spec->seq;
+    s.name = job.spec->name;
+    s.command = job.spec->displayCommand();
+    s.state = job.state;
+    s.attempts = job.attempts;
+    s.budgetStart = job.budgetStart;
+    s.maxAttempts = job.spec->retry.maxAttempts;
+    s.retryAtUs = job.state == JobState::WaitingForRetry ? job.retryAtUs : 0;
+    s.firstStartedUs = job.firstStartedUs;
+    s.finishedUs = job.finishedUs;
+    s.runningSinceUs = job.state == JobState::Running ? job.runningSinceUs : 0;
+    s.hasLastAttempt = !job.history.isEmpty();
+    if (s.hasLastAttempt)
+        s.lastAttempt = job.history.constLast();
+    if (withHistory)
+        s.history = job.history;
+    return s;
+}
+
+// --- the hot path: workers report here and hand out the next attempt at once
+
+void JobRunnerPrivate::attemptStarted(const AttemptTicket &ticket, qint64 startedUs)
+{
+    {
+        QMutexLocker locker(&mutex);
+        JobEntry *job = find(ticket.jobId);
+        if (!job || job->control != ticket.control)
+            return;
+        job->runningSinceUs = startedUs;
+        if (job->firstStartedUs == 0)
+            job->firstStartedUs = startedUs;
+        markDirty(job);
+    }
+    Q_EMIT q->attemptStarted(ticket.jobId, ticket.attempt);
+}
+
+void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record)
+{
+    Events events;
+    Tickets tickets;
+    {
+        QMutexLocker locker(&mutex);
+        --inFlight;
+        JobEntry *job = find(ticket.jobId);
+        if (job && job->control == ticket.control) {
+            job->control.reset();
+            job->history.append(record);
+            if (job->history.size() > historyLimit)
+                job->history.removeFirst();
+            events.append({Event::AttemptFinished, job->id, job->state, record});
+            if (record.succeeded())
+                setState(job, JobState::Succeeded, &events);
+            else if (job->cancelRequested)
+                setState(job, JobState::Cancelled, &events);
+            else
+                afterFailure(job, record, &events);
+        }
+        dispatch(&tickets, &events);
+        if (inFlight == 0)
+            becameIdle.wakeAll();
+    }
+    emitAll(events);
+    execute(tickets);
+}
+
+void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, Events *events)
+{
+    const RetryPolicy &policy = job->spec->retry;
+    const int used = job->attempts - job->budgetStart;
+    const bool permanent = record.outcome == AttemptOutcome::NotStarted
+        || (record.outcome == AttemptOutcome::ExitCode && policy.isPermanent(record.exitCode));
+    if (permanent || !policy.allowsAnotherAttempt(used)) {
+        setState(job, JobState::Failed, events);
+        return;
+    }
+    const auto delay = policy.delayBeforeRetry(used);
+    if (delay.count() <= 0) {
+        enqueue(job, events);
+        return;
+    }
+    job->retryAtUs = nowUs() + delay.count() * 1000;
+    setState(job, JobState::WaitingForRetry, events);
+    timer.schedule(RetryTimer::Clock::now() + delay, job->id, job->generation);
+}
+
+void JobRunnerPrivate::retryDue(JobId id, quint64 generation)
+{
+    Events events;
+    Tickets tickets;
+    {
+        QMutexLocker locker(&mutex);
+        JobEntry *job = find(id);
+        if (!job || job->state != JobState::WaitingForRetry || job->generation != generation)
+            return;
+        enqueue(job, &events);
+        dispatch(&tickets, &events);
+    }
+    emitAll(events);
+    execute(tickets);
+}
+
+void JobRunnerPrivate::dispatch(Tickets *tickets, Events *events)
+{
+    while (!paused && inFlight < maxWorkers && !ready.empty()) {
+        const auto [id, generation] = ready.front();
+        ready.pop_front();
+        JobEntry *job = find(id);
+        if (!job || job->state != JobState::Queued || job->generation != generation)
+            continue; // cancelled, retried or removed since it was queued
+        tickets->append(makeTicket(job, events));
+    }
+}
+
+AttemptTicket JobRunnerPrivate::makeTicket(JobEntry *job, Events *events)
+{
+    ++job->attempts;
+    ++totalAttempts;
+    ++inFlight;
+    job->cancelRequested = false;
+    job->control = std::make_shared<AttemptControl>();
+    job->runningSinceUs = nowUs();
+    setState(job, JobState::Running, events);
+
+    AttemptTicket ticket;
+    ticket.jobId = job->id;
+    ticket.attempt = job->attempts;
+    ticket.maxAttempts = job->spec->retry.maxAttempts;
+    ticket.spec = job->spec;
+    ticket.control = job->control;
+    ticket.killGrace = killGrace;
+    if (!job->spec->isCallable()) {
+        ticket.stdoutPath = outputPathLocked(*job, job->attempts, OutputStream::Stdout);
+        ticket.stderrPath = outputPathLocked(*job, job->attempts, OutputStream::Stderr);
+    }
+    return ticket;
+}
+
+QString JobRunnerPrivate::outputPathLocked(const JobEntry &job, int attempt, OutputStream stream)
+{
+    if (outputDir.isEmpty()) {
+        QByteArray pattern = QFile::encodeName(QDir::tempPath()) + "/requeue-run-XXXXXX";
+        if (::mkdtemp(pattern.data())) // mode 0700
+            outputDir = QFile::decodeName(pattern);
+        else
+            qCWarning(lcCore, "cannot create a run directory in %s", qPrintable(QDir::tempPath()));
+    }
+    const int key = job.spec->seq > 0 ? job.spec->seq : int(job.id);
+    return outputDir + QLatin1Char('/') + QString::number(key) + QLatin1Char('/')
+        + QString::number(attempt)
+        + (stream == OutputStream::Stdout ? QLatin1String("/stdout") : QLatin1String("/stderr"));
+}
+
+void JobRunnerPrivate::execute(Tickets &tickets)
+{
+    for (AttemptTicket &ticket : tickets)
+        executor->execute(std::move(ticket));
+}
+
+void JobRunnerPrivate::emitAll(const Events &events)
+{
+    for (const Event &event : events) {
+        switch (event.kind) {
+        case Event::StateChanged:
+            Q_EMIT q->jobStateChanged(event.id, event.state);
+            break;
+        case Event::AttemptFinished:
+            Q_EMIT q->attemptFinished(event.id, event.record);
+            break;
+        case Event::JobFinished:
+            Q_EMIT q->jobFinished(event.id, event.state);
+            break;
+        case Event::Idle:
+            Q_EMIT q->idle();
+            break;
+        }
+    }
+}
+
+// --- control
+
+bool JobRunnerPrivate::cancelLocked(JobEntry *job, Events *events)
+{
+    switch (job->state) {
+    case JobState::Queued:
+        ++job->generation;
+        setState(job, JobState::Cancelled, events);
+        return true;
+    case JobState::WaitingForRetry:
+        timer.cancel(job->id, job->generation);
+        ++job->generation;
+        setState(job, JobState::Cancelled, events);
+        return true;
+    case JobState::Running:
+        // The state changes when the attempt reports back, once its process is gone.
+        if (!job->cancelRequested) {
+            job->cancelRequested = true;
+            job->control->requestCancel();
+        }
+        return true;
+    case JobState::Succeeded:
+    case JobState::Failed:
+    case JobState::Cancelled:
+        return false;
+    }
+    Q_UNREACHABLE();
+    return false;
+}
+
+bool JobRunnerPrivate::retryLocked(JobEntry *job, Events *events)
+{
+    if (!isTerminal(job->state) || shuttingDown)
+        return false;
+    job->budgetStart = job->attempts;
+    ++job->generation;
+    enqueue(job, events);
+    return true;
+}
+
+// --- JobRunner
+
+JobRunner::JobRunner(QObject *parent)
+    : JobRunner(std::make_unique<LocalExecutor>(), parent)
+{
+}
+
+JobRunner::JobRunner(std::unique_ptr<Executor> executor, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<JobRunnerPrivate>(this, std::move(executor)))
+{
+    qRegisterMetaType<requeue::JobId>("requeue::JobId");
+    qRegisterMetaType<requeue::JobState>("requeue::JobState");
+    qRegisterMetaType<requeue::AttemptRecord>("requeue::AttemptRecord");
+}
+
+JobRunner::~JobRunner()
+{
+    d->shutdown();
+}
+
+void JobRunner::setMaxWorkers(int count)
+{
+    Tickets tickets;
+    Events events;
+    {
+        QMutexLocker locker(&d->mutex);
+        d->maxWorkers = qMax(1, count);
+        d->executor->setMaxConcurrency(d->maxWorkers);
+        d->dispatch(&tickets, &events);
+    }
+    d->emitAll(events);
+    d->execute(tickets);
+}
+
+int JobRunner::maxWorkers() const
+{
+    QMutexLocker locker(&d->mutex);
+    return d->maxWorkers;
+}
+
+void JobRunner::setOutputDirectory(const QString &dir)
+{
+    QMutexLocker locker(&d->mutex);
+    d->outputDir = dir.isEmpty() ? QString() : QDir(dir).absolutePath();
+}
+
+QString JobRunner::outputDirectory() const
+{
+    QMutexLocker locker(&d->mutex);
+    return d->outputDir;
+}
+
+void JobRunner::setKillGracePeriod(std::chrono::milliseconds grace)
+{
+    QMutexLocker locker(&d->mutex);
+    d->killGrace = grace;
+}
+
+void JobRunner::setHistoryLimit(int limit)
+{
+    QMutexLocker locker(&d->mutex);
+    d->historyLimit = qMax(1, limit);
+}
+
+JobId JobRunner::addJob(JobSpec spec)
+{
+    return addJobs({std::move(spec)}).constFirst();
+}
+
+QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
+{
+    QList<JobId> ids;
+    ids.reserve(specs.size());
+    Tickets tickets;
+    Events events;
+    {
+        QMutexLocker locker(&d->mutex);
+        d->jobs.reserve(d->jobs.size() + specs.size());
+        for (const JobSpec &spec : specs) {
+            auto job = std::make_unique<JobEntry>();
+            job->id = JobId(d->jobs.size() + 1);
+            job->spec = std::make_shared<const JobSpec>(spec);
+            ++d->counts[int(JobState::Queued)];
+            ++d->activeJobs;
+            d->ready.emplace_back(job->id, job->generation);
+            d->markDirty(job.get());
+            ids.append(job->id);
+            d->jobs.push_back(std::move(job));
+        }
+        d->dispatch(&tickets, &events);
+    }
+    d->emitAll(events);
+    d->execute(tickets);
+    return ids;
+}
+
+int JobRunner::removeFinishedJobs(const QList<JobId> &ids)
+{
+    QMutexLocker locker(&d->mutex);
+    int removed = 0;
+    for (JobId id : ids) {
+        JobEntry *job = d->find(id);
+        if (!job || !isTerminal(job->state))
+            continue;
+        --d->counts[int(job->state)];
+        d->jobs[id - 1].reset();
+        ++removed;
+    }
+    return removed;
+}
+
+QList<JobId> JobRunner::jobIds() const
+{
+    QMutexLocker locker(&d->mutex);
+    QList<JobId> ids;
+    ids.reserve(int(d->jobs.size()));
+    for (const auto &job : d->jobs) {
+        if (job)
+            ids.append(job->id);
+    }
+    return ids;
+}
+
+int JobRunner::jobCount() const
+{
+    QMutexLocker locker(&d->mutex);
+    int count = 0;
+    for (int n : d->counts)
+        count += n;
+    return count;
+}
+
+JobSnapshot JobRunner::snapshot(JobId id, bool withHistory) const
+{
+    QMutexLocker locker(&d->mutex);
+    const JobEntry *job = d->find(id);
+    return job ? d->snapshotLocked(*job, withHistory) : JobSnapshot();
+}
+
+QList<JobSnapshot> JobRunner::snapshots(const QList<JobId> &ids) const
+{
+    QList<JobSnapshot> result;
+    result.reserve(ids.size());
+    QMutexLocker locker(&d->mutex);
+    for (JobId id : ids) {
+        const JobEntry *job = d->find(id);
+        result.append(job ? d->snapshotLocked(*job, false) : JobSnapshot());
+    }
+    return result;
+}
+
+StateCounts JobRunner::stateCounts() const
+{
+    QMutexLocker locker(&d->mutex);
+    return d->counts;
+}
+
+int JobRunner::totalAttempts() const
+{
+    QMutexLocker locker(&d->mutex);
+    return d->totalAttempts;
+}
+
+QString JobRunner::outputPath(JobId id, int attempt, OutputStream stream) const
+{
+    QMutexLocker locker(&d->mutex);
+    const JobEntry *job = d->find(id);
+    if (!job || job->spec->isCallable() || attempt < 1 || attempt > job->attempts)
+        return {};
+    return d->outputPathLocked(*job, attempt, stream);
+}
+
+QList<JobId> JobRunner::takeChangedJobs()
+{
+    QMutexLocker locker(&d->mutex);
+    QList<JobId> ids;
+    ids.reserve(int(d->changed.size()));
+    for (JobId id : d->changed) {
+        if (JobEntry *job = d->find(id)) {
+            job->dirty = false;
+            ids.append(id);
+        }
+    }
+    d->changed.clear();
+    return ids;
+}
+
+void JobRunner::start()
+{
+    Tickets tickets;
+    Events events;
+    {
+        QMutexLocker locker(&d->mutex);
+        if (d->shuttingDown)
+            return;
+        d->paused = false;
+        d->dispatch(&tickets, &events);
+    }
+    d->emitAll(events);
+    d->execute(tickets);
+}
+
+void JobRunner::pause()
+{
+    QMutexLocker locker(&d->mutex);
+    d->paused = true;
+}
+
+bool JobRunner::isPaused() const
+{
+    QMutexLocker locker(&d->mutex);
+    return d->paused;
+}
+
+bool JobRunner::cancel(JobId id)
+{
+    return cancel(QList<JobId>{id}) == 1;
+}
+
+int JobRunner::cancel(const QList<JobId> &ids)
+{
+    Events events;
+    int cancelled = 0;
+    {
+        QMutexLocker locker(&d->mutex);
+        for (JobId id : ids) {
+            if (JobEntry *job = d->find(id))
+                cancelled += d->cancelLocked(job, &events) ? 1 : 0;
+        }
+    }
+    d->emitAll(events);
+    return cancelled;
+}
+
+int JobRunner::cancelAll()
+{
+    Events events;
+    int cancelled = 0;
+    {
+        QMutexLocker locker(&d->mutex);
+        for (auto &job : d->jobs) {
+            if (job)
+                cancelled += d->cancelLocked(job.get(), &events) ? 1 : 0;
+        }
+        d->ready.clear();
+    }
+    d->emitAll(events);
+    return cancelled;
+}
+
+bool JobRunner::retry(JobId id)
+{
+    return retry(QList<JobId>{id}) == 1;
+}
+
+int JobRunner::retry(const QList<JobId> &ids)
+{
+    Tickets tickets;
+    Events events;
+    int retried = 0;
+    {
+        QMutexLocker locker(&d->mutex);
+        for (JobId id : ids) {
+            if (JobEntry *job = d->find(id))
+                retried += d->retryLocked(job, &events) ? 1 : 0;
+        }
+        d->dispatch(&tickets, &events);
+    }
+    d->emitAll(events);
+    d->execute(tickets);
+    return retried;
+}
+
+int JobRunner::retryAllFailed()
+{
+    Tickets tickets;
+    Events events;
+    int retried = 0;
+    {
+        QMutexLocker locker(&d->mutex);
+        for (auto &job : d->jobs) {
+            if (job && job->state == JobState::Failed)
+                retried += d->retryLocked(job.get(), &events) ? 1 : 0;
+        }
+        d->dispatch(&tickets, &events);
+    }
+    d->emitAll(events);
+    d->execute(tickets);
+    return retried;
+}
+
+bool JobRunner::isIdle() const
+{
+    QMutexLocker locker(&d->mutex);
+    return d->activeJobs == 0 && d->inFlight == 0;
+}
+
+bool JobRunner::waitForIdle(QDeadlineTimer deadline)
+{
+    QMutexLocker locker(&d->mutex);
+    while (d->activeJobs > 0 || d->inFlight > 0) {
+        if (!d->becameIdle.wait(&d->mutex, deadline))
+            return false;
+    }
+    return true;
+}
+
+} // namespace requeue

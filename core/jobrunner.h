@@ -1,0 +1,107 @@
+#pragma once
+
+#include "attemptrecord.h"
+#include "executor.h"
+#include "jobsnapshot.h"
+#include "jobspec.h"
+
+#include <QDeadlineTimer>
+#include <QList>
+#include <QObject>
+
+#include <array>
+#include <chrono>
+#include <memory>
+
+namespace requeue {
+
+class JobRunnerPrivate;
+
+enum class OutputStream { Stdout, Stderr };
+
+using StateCounts = std::array<int, JobStateCount>; // indexed by int(JobState)
+
+// Runs jobs on an executor (a thread pool by default) and retries every failed
+// attempt the moment it fails, from the worker's side, without going through
+// any event loop. Policy lives here; executors only run attempts.
+//
+// Thread affinity: the object lives in the thread that created it (its signals
+// are emitted from worker threads too, so connect with Qt::AutoConnection or
+// Qt::QueuedConnection). Every public method is thread-safe and non-blocking,
+// except the destructor and waitForIdle().
+class JobRunner : public QObject
+{
+    Q_OBJECT
+public:
+    // Uses a local thread pool with QThread::idealThreadCount() workers.
+    explicit JobRunner(QObject *parent = nullptr);
+    explicit JobRunner(std::unique_ptr<Executor> executor, QObject *parent = nullptr);
+    // Cancels everything and waits for the running attempts to end.
+    ~JobRunner() override;
+
+    // --- settings
+    void setMaxWorkers(int count); // takes effect at once, also while running
+    int maxWorkers() const;
+    // Where process jobs write `<dir>/<seq or id>/<attempt>/stdout|stderr`.
+    // Empty (default): a fresh private directory in the temp folder, made on
+    // first use.
+    void setOutputDirectory(const QString &dir);
+    QString outputDirectory() const;
+    // SIGTERM first, SIGKILL after this long (timeouts and cancels).
+    void setKillGracePeriod(std::chrono::milliseconds grace);
+    // Attempts kept per job (the count of attempts is kept regardless). >= 1.
+    void setHistoryLimit(int limit);
+
+    // --- jobs
+    // Adds queued jobs; they run once the runner is started and not paused.
+    JobId addJob(JobSpec spec);
+    QList<JobId> addJobs(const QList<JobSpec> &specs);
+    // Forgets finished jobs; returns how many were removed. Others are kept.
+    int removeFinishedJobs(const QList<JobId> &ids);
+    QList<JobId> jobIds() const; // in the order they were added
+    int jobCount() const;
+    // An invalid snapshot for an unknown id.
+    JobSnapshot snapshot(JobId id, bool withHistory = false) const;
+    QList<JobSnapshot> snapshots(const QList<JobId> &ids) const;
+    StateCounts stateCounts() const;
+    int totalAttempts() const; // every attempt started, all jobs
+    QString outputPath(JobId id, int attempt, OutputStream stream) const;
+    // Ids whose snapshot changed since the last call (each once), for views
+    // that poll. Clears the set.
+    QList<JobId> takeChangedJobs();
+
+    // --- control
+    // A new runner is paused: start() begins dispatching; pause() stops
+    // handing out new attempts (running ones go on).
+    void start();
+    void pause();
+    bool isPaused() const;
+    // Cancels a queued, waiting or running job. Returns whether it was active.
+    bool cancel(JobId id);
+    int cancel(const QList<JobId> &ids);
+    int cancelAll();
+    // Gives a finished job (failed, cancelled or succeeded) a fresh attempt
+    // budget and queues it. Returns false for an unknown or active job.
+    bool retry(JobId id);
+    int retry(const QList<JobId> &ids);
+    int retryAllFailed();
+    // True when no job is queued, waiting or running.
+    bool isIdle() const;
+    // Blocks until idle or the deadline passes. For tools without an event loop.
+    bool waitForIdle(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
+
+Q_SIGNALS:
+    void jobStateChanged(requeue::JobId id, requeue::JobState state);
+    void attemptStarted(requeue::JobId id, int attempt);
+    void attemptFinished(requeue::JobId id, const requeue::AttemptRecord &record);
+    // Exactly once each time a job reaches a terminal state.
+    void jobFinished(requeue::JobId id, requeue::JobState state);
+    // The last active job reached a terminal state.
+    void idle();
+
+private:
+    friend class JobRunnerPrivate;
+    std::unique_ptr<JobRunnerPrivate> d; // Owning.
+};
+
+} // namespace requeue

@@ -1,0 +1,309 @@
+#include "processattempt.h"
+
+#include "requeuelogging.h"
+
+#include <QByteArray>
+#include <QDir>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+extern char **environ;
+
+namespace requeue {
+
+namespace {
+
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(strerror(error));
+}
+
+// The environment Requeue was started with, read once: setenv() elsewhere in
+// the process can't race with the copy made for every child.
+const QList<QByteArray> &baseEnvironment()
+{
+    static const QList<QByteArray> environment = [] {
+        QList<QByteArray> entries;
+        for (char **entry = environ; entry && *entry; ++entry)
+            entries.append(QByteArray(*entry));
+        return entries;
+    }();
+    return environment;
+}
+
+QList<QByteArray> childEnvironment(const AttemptTicket &ticket)
+{
+    QMap<QString, QString> extra = ticket.spec->process.environment;
+    extra.insert(QStringLiteral("REQUEUE_JOB_ID"), QString::number(ticket.jobId));
+    extra.insert(QStringLiteral("REQUEUE_ATTEMPT"), QString::number(ticket.attempt));
+    extra.insert(QStringLiteral("REQUEUE_MAX_ATTEMPTS"), QString::number(ticket.maxAttempts));
+    QList<QByteArray> entries;
+    entries.reserve(baseEnvironment().size() + extra.size());
+    for (const QByteArray &entry : baseEnvironment()) {
+        const QString key = QString::fromLocal8Bit(entry.left(entry.indexOf('=')));
+        if (!extra.contains(key))
+            entries.append(entry);
+    }
+    for (auto it = extra.cbegin(); it != extra.cend(); ++it)
+        entries.append(it.key().toLocal8Bit() + '=' + it.value().toLocal8Bit());
+    return entries;
+}
+
+std::vector<char *> pointersTo(QList<QByteArray> &strings)
+{
+    std::vector<char *> pointers;
+    pointers.reserve(strings.size() + 1);
+    for (QByteArray &s : strings)
+        pointers.push_back(s.data());
+    pointers.push_back(nullptr);
+    return pointers;
+}
+
+int openForWriting(const QString &path)
+{
+    return ::open(QFile::encodeName(path).constData(),
+                  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+}
+
+// mkdir -p with mode 0700 for every folder it creates.
+bool makePrivatePath(const QString &dir)
+{
+    QFileInfo info(dir);
+    if (info.isDir())
+        return true;
+    if (!makePrivatePath(info.absolutePath()))
+        return false;
+    return ::mkdir(QFile::encodeName(dir).constData(), 0700) == 0 || errno == EEXIST;
+}
+
+void closeFd(int &fd)
+{
+    if (fd >= 0)
+        ::close(fd);
+    fd = -1;
+}
+
+// glibc 2.36's <sys/pidfd.h> lacks C linkage for C++; the raw call is portable.
+int openPidFd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return int(::syscall(SYS_pidfd_open, pid, 0));
+#else
+    Q_UNUSED(pid);
+    return -1;
+#endif
+}
+
+int millisecondsUntil(const QDeadlineTimer &deadline)
+{
+    if (deadline.isForever())
+        return -1;
+    return int(qBound(qint64(0), deadline.remainingTime(), qint64(60000)));
+}
+
+} // namespace
+
+ProcessAttempt::ProcessAttempt(const AttemptTicket &ticket)
+    : m_ticket(ticket)
+{
+}
+
+ProcessAttempt::~ProcessAttempt()
+{
+    if (m_wakeFd >= 0)
+        m_ticket.control->detachWakeFd();
+    closeFd(m_wakeFd);
+    closeFd(m_pidFd);
+    closeFd(m_stdoutFd);
+    closeFd(m_stderrFd);
+}
+
+AttemptRecord ProcessAttempt::run()
+{
+    AttemptRecord record;
+    if (!checkWorkingDirectory(&record) || !openOutputs(&record))
+        return record;
+    m_wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (m_wakeFd < 0 || !m_ticket.control->attachWakeFd(m_wakeFd)) {
+        record.outcome = AttemptOutcome::Cancelled;
+        record.message = QStringLiteral("cancelled before it started");
+        return record;
+    }
+    if (!spawn(&record))
+        return record;
+    waitForExit(&record);
+    return record;
+}
+
+bool ProcessAttempt::checkWorkingDirectory(AttemptRecord *record) const
+{
+    const QString &dir = m_ticket.spec->process.workingDirectory;
+    if (dir.isEmpty())
+        return true;
+    struct stat st;
+    const QByteArray path = QFile::encodeName(dir);
+    int error = 0;
+    if (::stat(path.constData(), &st) != 0)
+        error = errno;
+    else if (!S_ISDIR(st.st_mode))
+        error = ENOTDIR;
+    else if (::access(path.constData(), X_OK) != 0)
+        error = errno;
+    if (error == 0)
+        return true;
+    record->outcome = AttemptOutcome::NotStarted;
+    record->message = QStringLiteral("working directory %1: %2").arg(dir, errnoText(error));
+    return false;
+}
+
+bool ProcessAttempt::openOutputs(AttemptRecord *record)
+{
+    const QString dir = QFileInfo(m_ticket.stdoutPath).absolutePath();
+    if (!makePrivatePath(dir)) {
+        record->outcome = AttemptOutcome::NotStarted;
+        record->message = QStringLiteral("cannot create output folder %1: %2")
+                              .arg(dir, errnoText(errno));
+        return false;
+    }
+    m_stdoutFd = openForWriting(m_ticket.stdoutPath);
+    if (m_stdoutFd >= 0)
+        m_stderrFd = openForWriting(m_ticket.stderrPath);
+    if (m_stdoutFd >= 0 && m_stderrFd >= 0)
+        return true;
+    const int error = errno;
+    record->outcome = AttemptOutcome::NotStarted;
+    record->message = QStringLiteral("cannot write output %1: %2")
+                          .arg(m_stdoutFd < 0 ? m_ticket.stdoutPath : m_ticket.stderrPath,
+                               errnoText(error));
+    return false;
+}
+
+bool ProcessAttempt::spawn(AttemptRecord *record)
+{
+    const ProcessSpec &process = m_ticket.spec->process;
+    QList<QByteArray> args;
+    if (process.usesShell()) {
+        args = {QByteArrayLiteral("sh"), QByteArrayLiteral("-c"), process.shellCommand.toUtf8()};
+    } else {
+        args.append(QFile::encodeName(process.program));
+        for (const QString &arg : process.arguments)
+            args.append(arg.toLocal8Bit());
+    }
+    QList<QByteArray> env = childEnvironment(m_ticket);
+    std::vector<char *> argv = pointersTo(args);
+    std::vector<char *> envp = pointersTo(env);
+    const QByteArray cwd = QFile::encodeName(process.workingDirectory);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, m_stdoutFd, STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, m_stderrFd, STDERR_FILENO);
+    if (!cwd.isEmpty())
+        posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());
+    // Belt and braces: nothing of ours reaches the job, CLOEXEC or not.
+    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK
+                                        | POSIX_SPAWN_SETSIGDEF);
+
+    pid_t pid = -1;
+    const char *path = process.usesShell() ? "/bin/sh" : args.first().constData();
+    const int error = process.usesShell() || args.first().contains('/')
+        ? posix_spawn(&pid, path, &actions, &attr, argv.data(), envp.data())
+        : posix_spawnp(&pid, path, &actions, &attr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (error != 0) {
+        record->outcome = AttemptOutcome::NotStarted;
+        record->message = QStringLiteral("cannot start %1: %2")
+                              .arg(QString::fromLocal8Bit(path), errnoText(error));
+        return false;
+    }
+    m_pid = pid;
+    m_pidFd = openPidFd(pid); // -1 on old kernels: then we poll
+    return true;
+}
+
+void ProcessAttempt::signalGroup(int signal) const
+{
+    // The leader is not reaped yet (waitid WNOWAIT), so the group id cannot
+    // have been reused.
+    ::kill(-m_pid, signal);
+}
+
+void ProcessAttempt::waitForExit(AttemptRecord *record)
+{
+    QDeadlineTimer timeout(QDeadlineTimer::Forever);
+    if (m_ticket.spec->timeout.count() > 0)
+        timeout = QDeadlineTimer(m_ticket.spec->timeout);
+    QDeadlineTimer killAt(QDeadlineTimer::Forever);
+    bool stopping = false;
+    siginfo_t info;
+    for (;;) {
+        std::memset(&info, 0, sizeof info);
+        if (::waitid(P_PID, id_t(m_pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0
+            && info.si_pid == m_pid)
+            break;
+        pollfd fds[2] = {{m_wakeFd, POLLIN, 0}, {m_pidFd, POLLIN, 0}};
+        int wait = millisecondsUntil(stopping ? killAt : timeout);
+        if (m_pidFd < 0)
+            wait = wait < 0 ? 5 : qMin(wait, 5);
+        const int ready = ::poll(fds, m_pidFd >= 0 ? 2 : 1, wait);
+        if (ready < 0 && errno != EINTR)
+            qCWarning(lcCore, "poll failed: %s", strerror(errno));
+        if (stopping) {
+            if (killAt.hasExpired()) {
+                signalGroup(SIGKILL);
+                killAt = QDeadlineTimer(QDeadlineTimer::Forever);
+            }
+            continue;
+        }
+        const bool cancelled = m_ticket.control->isCancelRequested();
+        if (cancelled || timeout.hasExpired()) {
+            record->outcome = cancelled ? AttemptOutcome::Cancelled : AttemptOutcome::TimedOut;
+            signalGroup(SIGTERM);
+            stopping = true;
+            killAt = QDeadlineTimer(m_ticket.killGrace);
+        }
+    }
+    // Whatever the job left running in its group dies with the attempt.
+    signalGroup(SIGKILL);
+    ::waitpid(m_pid, nullptr, 0);
+    if (stopping) {
+        if (info.si_code == CLD_EXITED)
+            record->exitCode = info.si_status;
+        else
+            record->signal = info.si_status;
+        return;
+    }
+    if (info.si_code == CLD_EXITED) {
+        record->exitCode = info.si_status;
+        record->outcome = info.si_status == 0 ? AttemptOutcome::Succeeded : AttemptOutcome::ExitCode;
+    } else {
+        record->signal = info.si_status;
+        record->outcome = AttemptOutcome::Signalled;
+    }
+}
+
+} // namespace requeue

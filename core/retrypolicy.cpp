@@ -1,0 +1,43 @@
+#include "retrypolicy.h"
+
+#include <QRandomGenerator>
+
+#include <cmath>
+
+namespace requeue {
+
+bool RetryPolicy::allowsAnotherAttempt(int attemptsUsed) const
+{
+    return maxAttempts == 0 || attemptsUsed < maxAttempts;
+}
+
+std::chrono::milliseconds RetryPolicy::nominalDelay(int retry) const
+{
+    using std::chrono::milliseconds;
+    switch (backoff) {
+    case Backoff::None:
+        return milliseconds(0);
+    case Backoff::Fixed:
+        return initialDelay;
+    case Backoff::Exponential: {
+        // Computed in double so that huge retry numbers saturate at the cap
+        // instead of overflowing.
+        const double scaled = double(initialDelay.count()) * std::pow(factor, std::max(0, retry - 1));
+        const double capped = std::min(scaled, double(maxDelay.count()));
+        return milliseconds(qint64(std::max(0.0, capped)));
+    }
+    }
+    Q_UNREACHABLE();
+    return milliseconds(0);
+}
+
+std::chrono::milliseconds RetryPolicy::delayBeforeRetry(int retry) const
+{
+    const auto nominal = nominalDelay(retry);
+    if (!jitter || nominal.count() <= 0)
+        return nominal;
+    const auto drawn = QRandomGenerator::global()->bounded(quint64(nominal.count()) + 1);
+    return std::chrono::milliseconds(qint64(drawn));
+}
+
+} // namespace requeue
