@@ -1,0 +1,522 @@
+// Behaviour of JobRunner with in-process callables: immediate retries, retry
+// policy, cancel in every state, manual retry, pause, worker changes.
+#include "jobrunner.h"
+#include "common/runnerevents.h"
+
+#include <QElapsedTimer>
+#include <QSemaphore>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <stdexcept>
+
+Q_DECLARE_METATYPE(requeue::JobCallable)
+
+using namespace requeue;
+using requeue::test::RunnerEvents;
+using namespace std::chrono_literals;
+
+namespace {
+
+JobSpec callableJob(const QString &name, JobCallable callable, int maxAttempts = 3)
+{
+    JobSpec spec;
+    spec.name = name;
+    spec.callable = std::move(callable);
+    spec.retry.maxAttempts = maxAttempts;
+    return spec;
+}
+
+// A callable that fails until attempt `succeedOn`, each attempt taking `work`.
+JobCallable flaky(int succeedOn, std::chrono::milliseconds work = 0ms)
+{
+    return [=](const AttemptContext &context) {
+        if (work.count() > 0)
+            QThread::msleep(ulong(work.count())); // the job's own work, not synchronisation
+        return context.attempt >= succeedOn ? 0 : 1;
+    };
+}
+
+// A callable that runs until `gate` is released (bounded) or it is cancelled.
+JobCallable gated(QSemaphore *gate, std::atomic_int *running = nullptr)
+{
+    return [=](const AttemptContext &context) {
+        if (running)
+            ++*running;
+        QElapsedTimer waited;
+        waited.start();
+        while (!gate->tryAcquire(1, 5) && !context.shouldStop() && waited.elapsed() < 20'000) { }
+        if (running)
+            --*running;
+        return context.isCancelled() ? 1 : 0;
+    };
+}
+
+int count(const JobRunner &runner, JobState state)
+{
+    return runner.stateCounts()[int(state)];
+}
+
+// Microseconds from each attempt's end to the next attempt's start.
+QList<qint64> retryGaps(const JobSnapshot &snapshot)
+{
+    QList<qint64> gaps;
+    for (int i = 1; i < snapshot.history.size(); ++i)
+        gaps.append(snapshot.history[i].startedUs - snapshot.history[i - 1].finishedUs);
+    return gaps;
+}
+
+} // namespace
+
+class tst_JobRunner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void classicCase();
+    void retriesNeverWaitForRounds();
+    void blockedOwnerDoesNotDelayRetries();
+    void attemptOutcomes_data();
+    void attemptOutcomes();
+    void permanentExitCodeFailsAtOnce();
+    void unlimitedAttempts();
+    void fixedBackoffWaitsWithoutAWorker();
+    void exponentialBackoffWithJitterStaysInBounds();
+    void cancelQueuedJobNeverStarts();
+    void cancelWaitingJobKillsItsTimer();
+    void cancelRunningCallableSeesItsFlag();
+    void cancelRacingFailureNeverRetries();
+    void manualRetryStartsAFreshBudget();
+    void pauseStopsDispatching();
+    void workerCountChangesWhileRunning();
+    void deadlineReachesTheCallable();
+    void terminalSignalsFireOnce();
+    void historyIsBounded();
+    void changedJobsAreCoalesced();
+    void removeFinishedJobsKeepsActiveOnes();
+};
+
+void tst_JobRunner::classicCase()
+{
+    // 2 workers; A takes 20 ms and fails 9 times; B is long. A must be done,
+    // after exactly 10 attempts, while B still runs.
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    QSemaphore releaseB;
+    std::atomic_int bRunning{0};
+    const JobId b = runner.addJob(callableJob(QStringLiteral("B"), gated(&releaseB, &bRunning), 1));
+    const JobId a = runner.addJob(callableJob(QStringLiteral("A"), flaky(10, 20ms), 10));
+    runner.start();
+
+    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(a).state, JobState::Succeeded, 5000);
+    QCOMPARE(runner.snapshot(a).attempts, 10);
+    QCOMPARE(runner.snapshot(b).state, JobState::Running);
+    QCOMPARE(bRunning.load(), 1);
+    releaseB.release();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QCOMPARE(runner.snapshot(b).state, JobState::Succeeded);
+}
+
+void tst_JobRunner::retriesNeverWaitForRounds()
+{
+    // 4 workers, 3 long jobs, 1 flaky: each retry starts right after the failure.
+    JobRunner runner;
+    runner.setMaxWorkers(4);
+    QSemaphore gate;
+    for (int i = 0; i < 3; ++i)
+        runner.addJob(callableJob(QStringLiteral("long"), gated(&gate), 1));
+    const JobId flakyJob = runner.addJob(callableJob(QStringLiteral("flaky"), flaky(20, 2ms), 20));
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(flakyJob).state, JobState::Succeeded, 5000);
+    QCOMPARE(count(runner, JobState::Running), 3);
+
+    const QList<qint64> gaps = retryGaps(runner.snapshot(flakyJob, true));
+    QCOMPARE(gaps.size(), 19);
+    for (qint64 gap : gaps)
+        QVERIFY2(gap >= 0 && gap < 20'000, qPrintable(QStringLiteral("gap %1 us").arg(gap)));
+    gate.release(3);
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+}
+
+void tst_JobRunner::blockedOwnerDoesNotDelayRetries()
+{
+    // The owner thread blocks without an event loop while the job fails 5
+    // times; the 6th attempt (the 5th retry) still happens during the block.
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    QSemaphore sixthAttempt;
+    runner.addJob(callableJob(QStringLiteral("flaky"), [&](const AttemptContext &context) {
+        if (context.attempt < 6)
+            return 1;
+        sixthAttempt.release();
+        return 0;
+    }, 6));
+    QElapsedTimer blocked;
+    blocked.start();
+    runner.start();
+    QVERIFY(sixthAttempt.tryAcquire(1, 500)); // blocks this thread, up to 500 ms
+    QVERIFY(blocked.elapsed() < 500);
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QCOMPARE(runner.snapshot(1).attempts, 6);
+}
+
+void tst_JobRunner::attemptOutcomes_data()
+{
+    QTest::addColumn<JobCallable>("callable");
+    QTest::addColumn<int>("timeoutMs");
+    QTest::addColumn<AttemptOutcome>("outcome");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+
+    QTest::newRow("success") << JobCallable([](const AttemptContext &) { return 0; }) << 0
+                             << AttemptOutcome::Succeeded << 0 << QString();
+    QTest::newRow("exit code") << JobCallable([](const AttemptContext &) { return 42; }) << 0
+                               << AttemptOutcome::ExitCode << 42 << QString();
+    QTest::newRow("exception")
+        << JobCallable([](const AttemptContext &) -> int { throw std::runtime_error("disk on fire"); })
+        << 0 << AttemptOutcome::Exception << -1 << QStringLiteral("disk on fire");
+    QTest::newRow("unknown exception")
+        << JobCallable([](const AttemptContext &) -> int { throw 42; }) << 0
+        << AttemptOutcome::Exception << -1 << QStringLiteral("unknown exception");
+    QTest::newRow("timeout") << JobCallable([](const AttemptContext &context) {
+        while (!context.shouldStop())
+            QThread::yieldCurrentThread();
+        return 1;
+    }) << 30 << AttemptOutcome::TimedOut << 1 << QString();
+}
+
+void tst_JobRunner::attemptOutcomes()
+{
+    QFETCH(JobCallable, callable);
+    QFETCH(int, timeoutMs);
+    QFETCH(AttemptOutcome, outcome);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+
+    JobRunner runner;
+    JobSpec spec = callableJob(QStringLiteral("job"), callable, 2);
+    spec.timeout = std::chrono::milliseconds(timeoutMs);
+    const JobId id = runner.addJob(spec);
+    RunnerEvents events(&runner);
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+
+    const JobSnapshot snapshot = runner.snapshot(id, true);
+    const bool success = outcome == AttemptOutcome::Succeeded;
+    QCOMPARE(snapshot.state, success ? JobState::Succeeded : JobState::Failed);
+    QCOMPARE(snapshot.attempts, success ? 1 : 2); // failures are retried
+    QCOMPARE(snapshot.lastAttempt.outcome, outcome);
+    QCOMPARE(snapshot.lastAttempt.exitCode, exitCode);
+    QCOMPARE(snapshot.lastAttempt.message, message);
+    QTRY_COMPARE(events.count(RunnerEvents::AttemptFinished), snapshot.attempts);
+}
+
+void tst_JobRunner::permanentExitCodeFailsAtOnce()
+{
+    JobRunner runner;
+    JobSpec spec = callableJob(QStringLiteral("usage error"), [](const AttemptContext &) { return 64; }, 10);
+    spec.retry.permanentExitCodes = {2, 64};
+    const JobId id = runner.addJob(spec);
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QCOMPARE(runner.snapshot(id).state, JobState::Failed);
+    QCOMPARE(runner.snapshot(id).attempts, 1);
+}
+
+void tst_JobRunner::unlimitedAttempts()
+{
+    JobRunner runner;
+    std::atomic_int maxSeen{-1};
+    const JobId id = runner.addJob(callableJob(QStringLiteral("stubborn"), [&](const AttemptContext &context) {
+        maxSeen = context.maxAttempts;
+        return context.attempt >= 200 ? 0 : 1;
+    }, 0));
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(10'000)));
+    QCOMPARE(runner.snapshot(id).state, JobState::Succeeded);
+    QCOMPARE(runner.snapshot(id).attempts, 200);
+    QCOMPARE(maxSeen.load(), 0);
+}
+
+void tst_JobRunner::fixedBackoffWaitsWithoutAWorker()
+{
+    // One worker: while A waits out its delay, B gets the worker.
+    JobRunner runner;
+    runner.setMaxWorkers(1);
+    JobSpec a = callableJob(QStringLiteral("A"), flaky(3), 3);
+    a.retry.backoff = RetryPolicy::Backoff::Fixed;
+    a.retry.initialDelay = 150ms;
+    const JobId idA = runner.addJob(a);
+    QSemaphore gate;
+    const JobId idB = runner.addJob(callableJob(QStringLiteral("B"), gated(&gate), 1));
+    runner.start();
+
+    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(idA).state, JobState::WaitingForRetry, 5000);
+    const JobSnapshot waiting = runner.snapshot(idA);
+    QVERIFY(waiting.retryAtUs > waiting.lastAttempt.finishedUs);
+    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(idB).state, JobState::Running, 5000);
+    gate.release();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+
+    const JobSnapshot done = runner.snapshot(idA, true);
+    QCOMPARE(done.state, JobState::Succeeded);
+    for (qint64 gap : retryGaps(done))
+        QVERIFY2(gap >= 149'000, qPrintable(QStringLiteral("gap %1 us").arg(gap)));
+}
+
+void tst_JobRunner::exponentialBackoffWithJitterStaysInBounds()
+{
+    JobRunner runner;
+    JobSpec spec = callableJob(QStringLiteral("jittery"), flaky(6), 6);
+    spec.retry.backoff = RetryPolicy::Backoff::Exponential;
+    spec.retry.initialDelay = 10ms;
+    spec.retry.factor = 2.0;
+    spec.retry.maxDelay = 40ms;
+    spec.retry.jitter = true;
+    const JobId id = runner.addJob(spec);
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    const QList<qint64> gaps = retryGaps(runner.snapshot(id, true));
+    QCOMPARE(gaps.size(), 5);
+    const qint64 nominalUs[] = {10'000, 20'000, 40'000, 40'000, 40'000};
+    for (int i = 0; i < gaps.size(); ++i) {
+        // Full jitter: anywhere in [0, nominal], plus scheduling slack.
+        QVERIFY2(gaps[i] >= 0 && gaps[i] <= nominalUs[i] + 30'000,
+                 qPrintable(QStringLiteral("retry %1: %2 us").arg(i + 1).arg(gaps[i])));
+    }
+}
+
+void tst_JobRunner::cancelQueuedJobNeverStarts()
+{
+    JobRunner runner;
+    std::atomic_int calls{0};
+    const JobId id = runner.addJob(callableJob(QStringLiteral("never"), [&](const AttemptContext &) {
+        ++calls;
+        return 0;
+    }));
+    RunnerEvents events(&runner);
+    QVERIFY(runner.cancel(id));
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(1000)));
+    QCOMPARE(runner.snapshot(id).state, JobState::Cancelled);
+    QCOMPARE(runner.snapshot(id).attempts, 0);
+    QCOMPARE(calls.load(), 0);
+    QTRY_COMPARE(events.count(RunnerEvents::JobFinished), 1);
+    QVERIFY(!runner.cancel(id));
+}
+
+void tst_JobRunner::cancelWaitingJobKillsItsTimer()
+{
+    JobRunner runner;
+    JobSpec spec = callableJob(QStringLiteral("waits"), flaky(99), 5);
+    spec.retry.backoff = RetryPolicy::Backoff::Fixed;
+    spec.retry.initialDelay = 200ms;
+    const JobId id = runner.addJob(spec);
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(id).state, JobState::WaitingForRetry, 5000);
+    RunnerEvents events(&runner);
+    QVERIFY(runner.cancel(id));
+    QCOMPARE(runner.snapshot(id).state, JobState::Cancelled);
+    // The 200 ms timer would have fired within this bounded watch.
+    QVERIFY(!QTest::qWaitFor([&] { return events.count(RunnerEvents::AttemptStarted) > 0; }, 400));
+    QCOMPARE(runner.snapshot(id).attempts, 1);
+}
+
+void tst_JobRunner::cancelRunningCallableSeesItsFlag()
+{
+    JobRunner runner;
+    QSemaphore never;
+    std::atomic_int running{0};
+    const JobId id = runner.addJob(callableJob(QStringLiteral("long"), gated(&never, &running), 5));
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(running.load(), 1, 5000);
+    QElapsedTimer sinceCancel;
+    sinceCancel.start();
+    QVERIFY(runner.cancel(id));
+    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(id).state, JobState::Cancelled, 1000);
+    QVERIFY(sinceCancel.elapsed() < 1000);
+    QCOMPARE(runner.snapshot(id).attempts, 1); // never retried
+    QCOMPARE(runner.snapshot(id).lastAttempt.outcome, AttemptOutcome::Cancelled);
+}
+
+void tst_JobRunner::cancelRacingFailureNeverRetries()
+{
+    // A job failing as fast as it can, cancelled at a random moment: once
+    // cancel() returns, no further attempt may start.
+    for (int round = 0; round < 200; ++round) {
+        JobRunner runner;
+        runner.setMaxWorkers(2);
+        std::atomic_int calls{0};
+        const JobId id = runner.addJob(callableJob(QStringLiteral("racer"), [&](const AttemptContext &) {
+            ++calls;
+            return 1;
+        }, 0));
+        runner.start();
+        while (calls.load() < 1 + round % 7)
+            QThread::yieldCurrentThread();
+        QVERIFY(runner.cancel(id));
+        const int attemptsAtCancel = runner.snapshot(id).attempts;
+        QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+        const JobSnapshot done = runner.snapshot(id);
+        QCOMPARE(done.state, JobState::Cancelled);
+        QCOMPARE(done.attempts, attemptsAtCancel);
+        QVERIFY(calls.load() <= done.attempts);
+    }
+}
+
+void tst_JobRunner::manualRetryStartsAFreshBudget()
+{
+    JobRunner runner;
+    const JobId failing = runner.addJob(callableJob(QStringLiteral("fails"), flaky(99), 2));
+    const JobId passing = runner.addJob(callableJob(QStringLiteral("passes"), flaky(1), 2));
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QCOMPARE(runner.snapshot(failing).state, JobState::Failed);
+    QCOMPARE(runner.snapshot(failing).attempts, 2);
+
+    RunnerEvents events(&runner);
+    QCOMPARE(runner.retry({failing, passing}), 2);
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    const JobSnapshot again = runner.snapshot(failing);
+    QCOMPARE(again.state, JobState::Failed);
+    QCOMPARE(again.attempts, 4);
+    QCOMPARE(again.budgetStart, 2);
+    QCOMPARE(again.attemptsInBudget(), 2);
+    QCOMPARE(runner.snapshot(passing).attempts, 2);
+    QTRY_COMPARE(events.count(RunnerEvents::JobFinished), 2);
+    QCOMPARE(runner.retryAllFailed(), 1);
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QCOMPARE(runner.snapshot(failing).attempts, 6);
+    QCOMPARE(runner.snapshot(passing).attempts, 2);
+}
+
+void tst_JobRunner::pauseStopsDispatching()
+{
+    JobRunner runner;
+    runner.setMaxWorkers(1);
+    QSemaphore gate;
+    std::atomic_int running{0};
+    for (int i = 0; i < 3; ++i)
+        runner.addJob(callableJob(QStringLiteral("job"), gated(&gate, &running), 1));
+    QCOMPARE(runner.isPaused(), true); // a new runner waits for start()
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(running.load(), 1, 5000);
+    runner.pause();
+    RunnerEvents events(&runner);
+    gate.release();
+    QTRY_COMPARE_WITH_TIMEOUT(count(runner, JobState::Succeeded), 1, 5000);
+    QVERIFY(!QTest::qWaitFor([&] { return events.count(RunnerEvents::AttemptStarted) > 0; }, 200));
+    QCOMPARE(count(runner, JobState::Queued), 2);
+    runner.start();
+    gate.release(2);
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QCOMPARE(count(runner, JobState::Succeeded), 3);
+}
+
+void tst_JobRunner::workerCountChangesWhileRunning()
+{
+    JobRunner runner;
+    runner.setMaxWorkers(1);
+    QSemaphore gate;
+    std::atomic_int running{0};
+    for (int i = 0; i < 6; ++i)
+        runner.addJob(callableJob(QStringLiteral("job"), gated(&gate, &running), 1));
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(running.load(), 1, 5000);
+    runner.setMaxWorkers(4);
+    QCOMPARE(runner.maxWorkers(), 4);
+    QTRY_COMPARE_WITH_TIMEOUT(running.load(), 4, 5000);
+    QCOMPARE(count(runner, JobState::Running), 4);
+    runner.setMaxWorkers(2);
+    gate.release(4);
+    QTRY_COMPARE_WITH_TIMEOUT(count(runner, JobState::Succeeded), 4, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(running.load(), 2, 5000);
+    QCOMPARE(count(runner, JobState::Running), 2);
+    gate.release(2);
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+}
+
+void tst_JobRunner::deadlineReachesTheCallable()
+{
+    JobRunner runner;
+    std::atomic<qint64> remaining{-2};
+    JobSpec spec = callableJob(QStringLiteral("deadline"), [&](const AttemptContext &context) {
+        remaining = context.deadline.remainingTime();
+        return 0;
+    });
+    spec.timeout = 5s;
+    runner.addJob(spec);
+    runner.addJob(callableJob(QStringLiteral("no deadline"), [](const AttemptContext &context) {
+        return context.deadline.isForever() ? 0 : 1;
+    }));
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QVERIFY(remaining.load() > 4000 && remaining.load() <= 5000);
+    QCOMPARE(count(runner, JobState::Succeeded), 2);
+}
+
+void tst_JobRunner::terminalSignalsFireOnce()
+{
+    JobRunner runner;
+    runner.setMaxWorkers(4);
+    for (int i = 0; i < 50; ++i)
+        runner.addJob(callableJob(QStringLiteral("job"), flaky(1 + i % 4), 3));
+    RunnerEvents events(&runner);
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(events.count(RunnerEvents::Idle), 1, 5000);
+    QTRY_COMPARE(events.count(RunnerEvents::JobFinished), 50);
+    QSet<JobId> ids;
+    for (const auto &event : events.events(RunnerEvents::JobFinished))
+        ids.insert(event.id);
+    QCOMPARE(ids.size(), 50);
+    QCOMPARE(count(runner, JobState::Succeeded), 38); // attempts 1..3 succeed; 4 never does
+    QCOMPARE(count(runner, JobState::Failed), 12);
+}
+
+void tst_JobRunner::historyIsBounded()
+{
+    JobRunner runner;
+    runner.setHistoryLimit(50);
+    const JobId id = runner.addJob(callableJob(QStringLiteral("many"), flaky(120), 0));
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    const JobSnapshot snapshot = runner.snapshot(id, true);
+    QCOMPARE(snapshot.attempts, 120);
+    QCOMPARE(snapshot.history.size(), 50);
+    QCOMPARE(snapshot.history.constFirst().number, 71);
+    QCOMPARE(snapshot.history.constLast().number, 120);
+    QCOMPARE(runner.totalAttempts(), 120);
+}
+
+void tst_JobRunner::changedJobsAreCoalesced()
+{
+    JobRunner runner;
+    const QList<JobId> ids = runner.addJobs({callableJob(QStringLiteral("a"), flaky(3), 3),
+                                             callableJob(QStringLiteral("b"), flaky(1), 3)});
+    QCOMPARE(runner.takeChangedJobs(), ids);
+    QVERIFY(runner.takeChangedJobs().isEmpty());
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QList<JobId> changed = runner.takeChangedJobs();
+    std::sort(changed.begin(), changed.end());
+    QCOMPARE(changed, ids); // each once, however many times it changed
+}
+
+void tst_JobRunner::removeFinishedJobsKeepsActiveOnes()
+{
+    JobRunner runner;
+    QSemaphore gate;
+    const JobId done = runner.addJob(callableJob(QStringLiteral("done"), flaky(1), 1));
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(done).state, JobState::Succeeded, 5000);
+    const JobId active = runner.addJob(callableJob(QStringLiteral("active"), gated(&gate), 1));
+    QCOMPARE(runner.removeFinishedJobs({done, active}), 1);
+    QCOMPARE(runner.jobIds(), QList<JobId>{active});
+    QVERIFY(!runner.snapshot(done).isValid());
+    QCOMPARE(runner.jobCount(), 1);
+    gate.release();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+}
+
+QTEST_GUILESS_MAIN(tst_JobRunner)
+#include "tst_jobrunner.moc"
