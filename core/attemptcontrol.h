@@ -19,6 +19,11 @@ public:
     bool isCancelRequested() const { return m_cancelled.load(std::memory_order_acquire); }
     const std::atomic_bool &cancelFlag() const { return m_cancelled; }
 
+    // When the attempt began executing (µs since the epoch), 0 before. Set by
+    // the executor without taking the runner's lock.
+    void setStartedUs(qint64 us) { m_startedUs.store(us, std::memory_order_relaxed); }
+    qint64 startedUs() const { return m_startedUs.load(std::memory_order_relaxed); }
+
     // A process attempt registers an eventfd to be woken by requestCancel().
     // Returns false if cancel was already requested (the caller should stop).
     bool attachWakeFd(int fd);
@@ -26,6 +31,7 @@ public:
 
 private:
     std::atomic_bool m_cancelled{false};
+    std::atomic<qint64> m_startedUs{0};
     QMutex m_mutex; // guards m_wakeFd against a concurrent detach
     int m_wakeFd = -1;
 };

@@ -30,7 +30,6 @@ struct JobEntry
     qint64 retryAtUs = 0;
     qint64 firstStartedUs = 0;
     qint64 finishedUs = 0;
-    qint64 runningSinceUs = 0;
     // Bumped whenever the job leaves the ready queue or the retry timer by
     // another way (cancel, retry), so that stale entries there are ignored.
     quint64 generation = 0;
@@ -183,9 +182,10 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
     s.budgetStart = job.budgetStart;
     s.maxAttempts = job.spec->retry.maxAttempts;
     s.retryAtUs = job.state == JobState::WaitingForRetry ? job.retryAtUs : 0;
-    s.firstStartedUs = job.firstStartedUs;
+    const qint64 runningSince = job.control ? job.control->startedUs() : 0;
+    s.firstStartedUs = job.firstStartedUs ? job.firstStartedUs : runningSince;
     s.finishedUs = job.finishedUs;
-    s.runningSinceUs = job.state == JobState::Running ? job.runningSinceUs : 0;
+    s.runningSinceUs = job.state == JobState::Running ? runningSince : 0;
     s.hasLastAttempt = !job.history.isEmpty();
     if (s.hasLastAttempt)
         s.lastAttempt = job.history.constLast();
@@ -198,16 +198,9 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
 
 void JobRunnerPrivate::attemptStarted(const AttemptTicket &ticket, qint64 startedUs)
 {
-    {
-        QMutexLocker locker(&mutex);
-        JobEntry *job = find(ticket.jobId);
-        if (!job || job->control != ticket.control)
-            return;
-        job->runningSinceUs = startedUs;
-        if (job->firstStartedUs == 0)
-            job->firstStartedUs = startedUs;
-        markDirty(job);
-    }
+    // No lock here: the start time travels in the ticket's control block,
+    // which keeps the hot path to one lock per attempt.
+    ticket.control->setStartedUs(startedUs);
     Q_EMIT q->attemptStarted(ticket.jobId, ticket.attempt);
 }
 
@@ -221,6 +214,8 @@ void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const Attemp
         JobEntry *job = find(ticket.jobId);
         if (job && job->control == ticket.control) {
             job->control.reset();
+            if (job->firstStartedUs == 0)
+                job->firstStartedUs = record.startedUs;
             job->history.append(record);
             if (job->history.size() > historyLimit)
                 job->history.removeFirst();
@@ -250,7 +245,9 @@ void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, 
         setState(job, JobState::Failed, events);
         return;
     }
-    const auto delay = policy.delayBeforeRetry(used);
+    // Capped at a century so that the clocks below cannot overflow.
+    const auto delay = std::min<std::chrono::milliseconds>(policy.delayBeforeRetry(used),
+                                                           std::chrono::hours(24 * 365 * 100));
     if (delay.count() <= 0) {
         enqueue(job, events);
         return;
@@ -295,7 +292,6 @@ AttemptTicket JobRunnerPrivate::makeTicket(JobEntry *job, Events *events)
     ++inFlight;
     job->cancelRequested = false;
     job->control = std::make_shared<AttemptControl>();
-    job->runningSinceUs = nowUs();
     setState(job, JobState::Running, events);
 
     AttemptTicket ticket;
@@ -315,11 +311,14 @@ AttemptTicket JobRunnerPrivate::makeTicket(JobEntry *job, Events *events)
 QString JobRunnerPrivate::outputPathLocked(const JobEntry &job, int attempt, OutputStream stream)
 {
     if (outputDir.isEmpty()) {
-        QByteArray pattern = QFile::encodeName(QDir::tempPath()) + "/requeue-run-XXXXXX";
-        if (::mkdtemp(pattern.data())) // mode 0700
-            outputDir = QFile::decodeName(pattern);
-        else
-            qCWarning(lcCore, "cannot create a run directory in %s", qPrintable(QDir::tempPath()));
+        const QString temp = QDir::tempPath().isEmpty() ? QStringLiteral("/tmp") : QDir::tempPath();
+        QByteArray pattern = QFile::encodeName(temp) + "/requeue-run-XXXXXX";
+        if (!::mkdtemp(pattern.data())) { // mode 0700
+            // An empty path makes the attempt fail with a message naming it.
+            qCWarning(lcCore, "cannot create a run directory in %s", qPrintable(temp));
+            return {};
+        }
+        outputDir = QFile::decodeName(pattern);
     }
     const int key = job.spec->seq > 0 ? job.spec->seq : int(job.id);
     return outputDir + QLatin1Char('/') + QString::number(key) + QLatin1Char('/')

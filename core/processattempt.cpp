@@ -1,5 +1,6 @@
 #include "processattempt.h"
 
+#include "processguard.h"
 #include "requeuelogging.h"
 
 #include <QByteArray>
@@ -170,6 +171,11 @@ bool ProcessAttempt::checkWorkingDirectory(AttemptRecord *record) const
 
 bool ProcessAttempt::openOutputs(AttemptRecord *record)
 {
+    if (m_ticket.stdoutPath.isEmpty() || m_ticket.stderrPath.isEmpty()) {
+        record->outcome = AttemptOutcome::NotStarted;
+        record->message = QStringLiteral("no output directory: the run directory could not be created");
+        return false;
+    }
     const QString dir = QFileInfo(m_ticket.stdoutPath).absolutePath();
     if (!makePrivatePath(dir)) {
         record->outcome = AttemptOutcome::NotStarted;
@@ -241,6 +247,7 @@ bool ProcessAttempt::spawn(AttemptRecord *record)
         return false;
     }
     m_pid = pid;
+    ProcessGuard::instance().watch(pid);
     m_pidFd = openPidFd(pid); // -1 on old kernels: then we poll
     return true;
 }
@@ -265,7 +272,9 @@ void ProcessAttempt::waitForExit(AttemptRecord *record)
         if (::waitid(P_PID, id_t(m_pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0
             && info.si_pid == m_pid)
             break;
-        pollfd fds[2] = {{m_wakeFd, POLLIN, 0}, {m_pidFd, POLLIN, 0}};
+        // Once stopping, the wake fd stays readable (it is never drained), so
+        // it is left out (poll ignores a negative fd): else the grace period spins.
+        pollfd fds[2] = {{stopping ? -1 : m_wakeFd, POLLIN, 0}, {m_pidFd, POLLIN, 0}};
         int wait = millisecondsUntil(stopping ? killAt : timeout);
         if (m_pidFd < 0)
             wait = wait < 0 ? 5 : qMin(wait, 5);
@@ -289,6 +298,7 @@ void ProcessAttempt::waitForExit(AttemptRecord *record)
     }
     // Whatever the job left running in its group dies with the attempt.
     signalGroup(SIGKILL);
+    ProcessGuard::instance().unwatch(m_pid);
     ::waitpid(m_pid, nullptr, 0);
     if (stopping) {
         if (info.si_code == CLD_EXITED)

@@ -23,8 +23,12 @@ std::chrono::milliseconds RetryPolicy::nominalDelay(int retry) const
         // Computed in double so that huge retry numbers saturate at the cap
         // instead of overflowing.
         const double scaled = double(initialDelay.count()) * std::pow(factor, std::max(0, retry - 1));
-        const double capped = std::min(scaled, double(maxDelay.count()));
-        return milliseconds(qint64(std::max(0.0, capped)));
+        // Compared, not converted: double(maxDelay) can round up past the
+        // largest qint64 (milliseconds::max() as "no cap"), and converting
+        // that back is undefined (it gave a negative delay).
+        if (scaled >= double(maxDelay.count()))
+            return std::max(maxDelay, milliseconds(0));
+        return milliseconds(qint64(std::max(0.0, scaled)));
     }
     }
     Q_UNREACHABLE();

@@ -1,0 +1,288 @@
+// The engine's benchmark: each figure is a ratio against a baseline measured
+// in the same run (a bare QThreadPool, a bare posix_spawn loop), medians over
+// several repetitions. Prints one JSON object. See README "Benchmarks".
+#include "jobrunner.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSemaphore>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QThreadPool>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+extern char **environ;
+
+using namespace requeue;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+double percentile(std::vector<double> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    return values[std::min(values.size() - 1, size_t(p * double(values.size())))];
+}
+
+// Every tenth job fails its first attempt.
+bool failsThisAttempt(quint64 job, int attempt)
+{
+    return job % 10 == 0 && attempt == 1;
+}
+
+// --- dispatch: 100,000 no-op callables on 2 workers
+
+double runnerDispatch(int jobs)
+{
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    QList<JobSpec> specs;
+    specs.reserve(jobs);
+    JobSpec spec;
+    spec.retry.maxAttempts = 3;
+    spec.callable = [](const AttemptContext &c) { return failsThisAttempt(c.jobId, c.attempt) ? 1 : 0; };
+    for (int i = 0; i < jobs; ++i)
+        specs.append(spec);
+    const auto start = Clock::now();
+    runner.addJobs(specs);
+    runner.start();
+    runner.waitForIdle();
+    return secondsSince(start);
+}
+
+double poolDispatch(int jobs)
+{
+    QThreadPool pool;
+    pool.setMaxThreadCount(2);
+    const auto start = Clock::now();
+    std::function<void(quint64, int)> submit = [&](quint64 job, int attempt) {
+        pool.start([&submit, job, attempt] {
+            if (failsThisAttempt(job, attempt))
+                submit(job, attempt + 1); // the same immediate retry, by hand
+        });
+    };
+    for (int i = 1; i <= jobs; ++i)
+        submit(quint64(i), 1);
+    pool.waitForDone();
+    return secondsSince(start);
+}
+
+// --- spawn: 2,000 tiny shell jobs on 2 workers
+
+const char *shellFor(quint64 job)
+{
+    return job % 10 == 0 ? "test \"$REQUEUE_ATTEMPT\" -ge 2" : "true";
+}
+
+double runnerSpawn(int jobs, const QString &outputDir)
+{
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    runner.setOutputDirectory(outputDir);
+    QList<JobSpec> specs;
+    for (int i = 1; i <= jobs; ++i) {
+        JobSpec spec;
+        spec.retry.maxAttempts = 3;
+        spec.process.shellCommand = QString::fromLatin1(shellFor(quint64(i)));
+        specs.append(spec);
+    }
+    const auto start = Clock::now();
+    runner.addJobs(specs);
+    runner.start();
+    runner.waitForIdle();
+    return secondsSince(start);
+}
+
+// Runs one attempt; with `outputDir`, its stdout and stderr go to
+// `<outputDir>/<job>/<attempt>/` as the runner's do, else to /dev/null.
+int spawnAndWait(const char *command, quint64 job, int attempt, const std::string &outputDir)
+{
+    const std::string attemptVar = "REQUEUE_ATTEMPT=" + std::to_string(attempt);
+    std::vector<char *> envp;
+    for (char **e = environ; *e; ++e)
+        envp.push_back(*e);
+    envp.push_back(const_cast<char *>(attemptVar.c_str()));
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    std::string out = "/dev/null", err = "/dev/null";
+    if (!outputDir.empty()) {
+        const std::string jobDir = outputDir + '/' + std::to_string(job);
+        const std::string attemptDir = jobDir + '/' + std::to_string(attempt);
+        mkdir(jobDir.c_str(), 0700);
+        mkdir(attemptDir.c_str(), 0700);
+        out = attemptDir + "/stdout";
+        err = attemptDir + "/stderr";
+    }
+    const int flags = O_WRONLY | O_CREAT | O_TRUNC;
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), flags, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), flags, 0600);
+    char *argv[] = {const_cast<char *>("sh"), const_cast<char *>("-c"),
+                    const_cast<char *>(command), nullptr};
+    pid_t pid = -1;
+    int status = -1;
+    if (posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv, envp.data()) == 0)
+        waitpid(pid, &status, 0);
+    posix_spawn_file_actions_destroy(&actions);
+    return status;
+}
+
+double bareSpawn(int jobs, const std::string &outputDir)
+{
+    std::atomic_int next{1};
+    const auto start = Clock::now();
+    auto worker = [&] {
+        for (int job = next++; job <= jobs; job = next++) {
+            for (int attempt = 1; attempt <= 3; ++attempt) {
+                if (spawnAndWait(shellFor(quint64(job)), quint64(job), attempt, outputDir) == 0)
+                    break;
+            }
+        }
+    };
+    std::thread a(worker), b(worker);
+    a.join();
+    b.join();
+    return secondsSince(start);
+}
+
+// --- retry latency: failure to next start with a free worker
+
+std::pair<double, double> retryLatencyUs(int retries)
+{
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    std::vector<Clock::time_point> started(size_t(retries) + 2), ended(size_t(retries) + 2);
+    JobSpec spec;
+    spec.retry.maxAttempts = 0;
+    spec.callable = [&](const AttemptContext &c) {
+        started[size_t(c.attempt)] = Clock::now();
+        const int result = c.attempt > retries ? 0 : 1;
+        ended[size_t(c.attempt)] = Clock::now();
+        return result;
+    };
+    runner.addJob(spec);
+    runner.start();
+    runner.waitForIdle();
+    std::vector<double> gaps;
+    for (int attempt = 2; attempt <= retries + 1; ++attempt) {
+        gaps.push_back(std::chrono::duration<double, std::micro>(started[size_t(attempt)]
+                                                                 - ended[size_t(attempt - 1)])
+                           .count());
+    }
+    return {percentile(gaps, 0.50), percentile(gaps, 0.99)};
+}
+
+// --- the classic case: A (20 ms, fails 9 times) beside a long B, 2 workers
+
+double classicCase()
+{
+    using namespace std::chrono_literals;
+    const auto attemptTime = 20ms;
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    QSemaphore releaseB;
+    Clock::time_point aDone;
+    JobSpec b;
+    b.retry.maxAttempts = 1;
+    b.callable = [&](const AttemptContext &) { return releaseB.tryAcquire(1, 10'000) ? 0 : 1; };
+    JobSpec a;
+    a.retry.maxAttempts = 10;
+    a.callable = [&](const AttemptContext &c) {
+        std::this_thread::sleep_for(attemptTime);
+        if (c.attempt < 10)
+            return 1;
+        aDone = Clock::now();
+        releaseB.release();
+        return 0;
+    };
+    runner.addJob(b);
+    const auto start = Clock::now();
+    runner.addJob(a);
+    runner.start();
+    runner.waitForIdle();
+    return std::chrono::duration<double>(aDone - start).count()
+        / std::chrono::duration<double>(10 * attemptTime).count();
+}
+
+template<typename F>
+std::vector<double> repeat(int times, F f)
+{
+    std::vector<double> values;
+    for (int i = 0; i < times; ++i)
+        values.push_back(f());
+    return values;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const bool quick = app.arguments().contains(QStringLiteral("--quick"));
+    const int reps = quick ? 1 : 5;
+    const int dispatchJobs = quick ? 10'000 : 100'000;
+    const int spawnJobs = quick ? 200 : 2'000;
+    QTemporaryDir outputs;
+
+    std::vector<double> dispatchRatios, spawnRatios, spawnRatiosDevNull, p50s, p99s, classic;
+    for (int i = 0; i < reps; ++i) {
+        const double pool = poolDispatch(dispatchJobs);
+        const double runner = runnerDispatch(dispatchJobs);
+        dispatchRatios.push_back(runner / pool);
+    }
+    for (int i = 0; i < std::max(1, reps - 2); ++i) {
+        const QString dir = outputs.path() + QStringLiteral("/%1").arg(i);
+        const std::string bareDir = QString(dir + QStringLiteral("-bare")).toStdString();
+        mkdir(bareDir.c_str(), 0700);
+        const double bare = bareSpawn(spawnJobs, bareDir);
+        const double runner = runnerSpawn(spawnJobs, dir);
+        const double bareDevNull = bareSpawn(spawnJobs, {});
+        spawnRatios.push_back(runner / bare);
+        spawnRatiosDevNull.push_back(runner / bareDevNull);
+    }
+    for (int i = 0; i < reps; ++i) {
+        const auto [p50, p99] = retryLatencyUs(2000);
+        p50s.push_back(p50);
+        p99s.push_back(p99);
+    }
+    classic = repeat(std::max(1, reps - 2), classicCase);
+
+    const QJsonObject result{
+        {QStringLiteral("dispatch_jobs"), dispatchJobs},
+        {QStringLiteral("dispatch_ratio"), median(dispatchRatios)},
+        {QStringLiteral("spawn_jobs"), spawnJobs},
+        {QStringLiteral("spawn_ratio"), median(spawnRatios)},
+        {QStringLiteral("spawn_ratio_vs_devnull"), median(spawnRatiosDevNull)},
+        {QStringLiteral("retry_latency_us_p50"), median(p50s)},
+        {QStringLiteral("retry_latency_us_p99"), median(p99s)},
+        {QStringLiteral("classic_case_ratio"), median(classic)},
+        {QStringLiteral("repetitions"), reps},
+    };
+    std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+    return 0;
+}
