@@ -10,6 +10,18 @@ namespace requeue {
 void AttemptControl::requestCancel()
 {
     m_cancelled.store(true, std::memory_order_release);
+    wake();
+}
+
+void AttemptControl::requestKill()
+{
+    m_kill.store(true, std::memory_order_release);
+    m_cancelled.store(true, std::memory_order_release);
+    wake();
+}
+
+void AttemptControl::wake()
+{
     QMutexLocker locker(&m_mutex);
     if (m_wakeFd >= 0) {
         const std::uint64_t one = 1;

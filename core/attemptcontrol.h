@@ -17,6 +17,9 @@ public:
     // Asks the attempt to stop. Idempotent; never blocks on the attempt.
     void requestCancel();
     bool isCancelRequested() const { return m_cancelled.load(std::memory_order_acquire); }
+    // Cancel without a grace period: the process group gets SIGKILL at once.
+    void requestKill();
+    bool isKillRequested() const { return m_kill.load(std::memory_order_acquire); }
     const std::atomic_bool &cancelFlag() const { return m_cancelled; }
 
     // When the attempt began executing (µs since the epoch), 0 before. Set by
@@ -30,7 +33,10 @@ public:
     void detachWakeFd();
 
 private:
+    void wake();
+
     std::atomic_bool m_cancelled{false};
+    std::atomic_bool m_kill{false};
     std::atomic<qint64> m_startedUs{0};
     QMutex m_mutex; // guards m_wakeFd against a concurrent detach
     int m_wakeFd = -1;

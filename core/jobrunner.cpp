@@ -68,9 +68,10 @@ public:
     JobEntry *find(JobId id) const;
     void setState(JobEntry *job, JobState state, Events *events);
     void markDirty(JobEntry *job);
-    void enqueue(JobEntry *job, Events *events);
+    enum class Place { Back, Front };
+    void enqueue(JobEntry *job, Place place, Events *events);
     void afterFailure(JobEntry *job, const AttemptRecord &record, Events *events);
-    bool cancelLocked(JobEntry *job, Events *events);
+    bool cancelLocked(JobEntry *job, bool kill, Events *events);
     bool retryLocked(JobEntry *job, Events *events);
     void dispatch(Tickets *tickets, Events *events);
     AttemptTicket makeTicket(JobEntry *job, Events *events);
@@ -120,7 +121,7 @@ void JobRunnerPrivate::shutdown()
         Events ignored;
         for (auto &job : jobs) {
             if (job)
-                cancelLocked(job.get(), &ignored);
+                cancelLocked(job.get(), false, &ignored);
         }
     }
     executor->waitForDone(QDeadlineTimer(QDeadlineTimer::Forever));
@@ -164,10 +165,13 @@ void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events)
     }
 }
 
-void JobRunnerPrivate::enqueue(JobEntry *job, Events *events)
+void JobRunnerPrivate::enqueue(JobEntry *job, Place place, Events *events)
 {
     setState(job, JobState::Queued, events);
-    ready.emplace_back(job->id, job->generation);
+    if (place == Place::Front)
+        ready.emplace_front(job->id, job->generation);
+    else
+        ready.emplace_back(job->id, job->generation);
 }
 
 JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHistory) const
@@ -249,7 +253,9 @@ void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, 
     const auto delay = std::min<std::chrono::milliseconds>(policy.delayBeforeRetry(used),
                                                            std::chrono::hours(24 * 365 * 100));
     if (delay.count() <= 0) {
-        enqueue(job, events);
+        // A retry goes first in line, as GNU parallel does: the next free
+        // worker takes it, whatever else is queued.
+        enqueue(job, Place::Front, events);
         return;
     }
     job->retryAtUs = nowUs() + delay.count() * 1000;
@@ -266,7 +272,7 @@ void JobRunnerPrivate::retryDue(JobId id, quint64 generation)
         JobEntry *job = find(id);
         if (!job || job->state != JobState::WaitingForRetry || job->generation != generation)
             return;
-        enqueue(job, &events);
+        enqueue(job, Place::Front, &events);
         dispatch(&tickets, &events);
     }
     emitAll(events);
@@ -354,7 +360,7 @@ void JobRunnerPrivate::emitAll(const Events &events)
 
 // --- control
 
-bool JobRunnerPrivate::cancelLocked(JobEntry *job, Events *events)
+bool JobRunnerPrivate::cancelLocked(JobEntry *job, bool kill, Events *events)
 {
     switch (job->state) {
     case JobState::Queued:
@@ -368,10 +374,11 @@ bool JobRunnerPrivate::cancelLocked(JobEntry *job, Events *events)
         return true;
     case JobState::Running:
         // The state changes when the attempt reports back, once its process is gone.
-        if (!job->cancelRequested) {
-            job->cancelRequested = true;
+        if (kill)
+            job->control->requestKill();
+        else if (!job->cancelRequested)
             job->control->requestCancel();
-        }
+        job->cancelRequested = true;
         return true;
     case JobState::Succeeded:
     case JobState::Failed:
@@ -388,7 +395,7 @@ bool JobRunnerPrivate::retryLocked(JobEntry *job, Events *events)
         return false;
     job->budgetStart = job->attempts;
     ++job->generation;
-    enqueue(job, events);
+    enqueue(job, Place::Back, events);
     return true;
 }
 
@@ -620,7 +627,7 @@ int JobRunner::cancel(const QList<JobId> &ids)
         QMutexLocker locker(&d->mutex);
         for (JobId id : ids) {
             if (JobEntry *job = d->find(id))
-                cancelled += d->cancelLocked(job, &events) ? 1 : 0;
+                cancelled += d->cancelLocked(job, false, &events) ? 1 : 0;
         }
     }
     d->emitAll(events);
@@ -629,13 +636,18 @@ int JobRunner::cancel(const QList<JobId> &ids)
 
 int JobRunner::cancelAll()
 {
+    return cancelAll(CancelMode::Graceful);
+}
+
+int JobRunner::cancelAll(CancelMode mode)
+{
     Events events;
     int cancelled = 0;
     {
         QMutexLocker locker(&d->mutex);
         for (auto &job : d->jobs) {
             if (job)
-                cancelled += d->cancelLocked(job.get(), &events) ? 1 : 0;
+                cancelled += d->cancelLocked(job.get(), mode == CancelMode::Kill, &events) ? 1 : 0;
         }
         d->ready.clear();
     }

@@ -80,6 +80,10 @@ public:
     bool cancel(JobId id);
     int cancel(const QList<JobId> &ids);
     int cancelAll();
+    // Kill: running process groups get SIGKILL at once, no grace period
+    // (a second Ctrl-C). Graceful is cancelAll().
+    enum class CancelMode { Graceful, Kill };
+    int cancelAll(CancelMode mode);
     // Gives a finished job (failed, cancelled or succeeded) a fresh attempt
     // budget and queues it. Returns false for an unknown or active job.
     bool retry(JobId id);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cstdint>
 #include <vector>
 
 extern char **environ;
@@ -259,41 +260,52 @@ void ProcessAttempt::signalGroup(int signal) const
     ::kill(-m_pid, signal);
 }
 
+bool ProcessAttempt::leaderExited(siginfo_t *info) const
+{
+    // WNOWAIT: the leader stays a zombie, so its group id cannot be reused
+    // before the group is killed below.
+    std::memset(info, 0, sizeof *info);
+    return ::waitid(P_PID, id_t(m_pid), info, WEXITED | WNOHANG | WNOWAIT) == 0
+        && info->si_pid == m_pid;
+}
+
+void ProcessAttempt::waitForEvent(const QDeadlineTimer &until) const
+{
+    pollfd fds[2] = {{m_wakeFd, POLLIN, 0}, {m_pidFd, POLLIN, 0}};
+    int wait = millisecondsUntil(until);
+    if (m_pidFd < 0)
+        wait = wait < 0 ? 5 : qMin(wait, 5);
+    const int ready = ::poll(fds, m_pidFd >= 0 ? 2 : 1, wait);
+    if (ready < 0 && errno != EINTR)
+        qCWarning(lcCore, "poll failed: %s", strerror(errno));
+    if (fds[0].revents & POLLIN) {
+        // Drained, so that a later request (kill after cancel) wakes us again.
+        std::uint64_t count;
+        [[maybe_unused]] const auto got = ::read(m_wakeFd, &count, sizeof count);
+    }
+}
+
 void ProcessAttempt::waitForExit(AttemptRecord *record)
 {
+    const AttemptControl &control = *m_ticket.control;
     QDeadlineTimer timeout(QDeadlineTimer::Forever);
     if (m_ticket.spec->timeout.count() > 0)
         timeout = QDeadlineTimer(m_ticket.spec->timeout);
     QDeadlineTimer killAt(QDeadlineTimer::Forever);
     bool stopping = false;
     siginfo_t info;
-    for (;;) {
-        std::memset(&info, 0, sizeof info);
-        if (::waitid(P_PID, id_t(m_pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0
-            && info.si_pid == m_pid)
-            break;
-        // Once stopping, the wake fd stays readable (it is never drained), so
-        // it is left out (poll ignores a negative fd): else the grace period spins.
-        pollfd fds[2] = {{stopping ? -1 : m_wakeFd, POLLIN, 0}, {m_pidFd, POLLIN, 0}};
-        int wait = millisecondsUntil(stopping ? killAt : timeout);
-        if (m_pidFd < 0)
-            wait = wait < 0 ? 5 : qMin(wait, 5);
-        const int ready = ::poll(fds, m_pidFd >= 0 ? 2 : 1, wait);
-        if (ready < 0 && errno != EINTR)
-            qCWarning(lcCore, "poll failed: %s", strerror(errno));
-        if (stopping) {
-            if (killAt.hasExpired()) {
-                signalGroup(SIGKILL);
-                killAt = QDeadlineTimer(QDeadlineTimer::Forever);
-            }
-            continue;
-        }
-        const bool cancelled = m_ticket.control->isCancelRequested();
-        if (cancelled || timeout.hasExpired()) {
-            record->outcome = cancelled ? AttemptOutcome::Cancelled : AttemptOutcome::TimedOut;
+    while (!leaderExited(&info)) {
+        waitForEvent(stopping ? killAt : timeout);
+        if (!stopping && (control.isCancelRequested() || timeout.hasExpired())) {
+            record->outcome = control.isCancelRequested() ? AttemptOutcome::Cancelled
+                                                          : AttemptOutcome::TimedOut;
             signalGroup(SIGTERM);
             stopping = true;
             killAt = QDeadlineTimer(m_ticket.killGrace);
+        }
+        if (stopping && (control.isKillRequested() || killAt.hasExpired())) {
+            signalGroup(SIGKILL);
+            killAt = QDeadlineTimer(QDeadlineTimer::Forever);
         }
     }
     // Whatever the job left running in its group dies with the attempt.

@@ -3,6 +3,10 @@
 #include "attemptrecord.h"
 #include "executor.h"
 
+#include <QDeadlineTimer>
+
+#include <csignal>
+
 namespace requeue {
 
 // Runs one attempt of a process job to its end on the calling (worker)
@@ -24,6 +28,8 @@ private:
     bool openOutputs(AttemptRecord *record);
     bool checkWorkingDirectory(AttemptRecord *record) const;
     bool spawn(AttemptRecord *record);
+    bool leaderExited(siginfo_t *info) const;
+    void waitForEvent(const QDeadlineTimer &until) const;
     void waitForExit(AttemptRecord *record);
     void signalGroup(int signal) const;
 

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <pthread.h>
 #include <cstring>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -58,6 +59,9 @@ void forget(pid_t group)
     ::signal(SIGTERM, SIG_IGN);
     ::signal(SIGHUP, SIG_IGN);
     ::signal(SIGQUIT, SIG_IGN);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::prctl(PR_SET_NAME, "requeue-guard", 0, 0, 0);
     for (;;) {
         GuardMessage message;
@@ -94,11 +98,17 @@ ProcessGuard::ProcessGuard()
                   strerror(errno));
         return;
     }
+    // Signals stay blocked until the guard has set them to be ignored: a
+    // Ctrl-C right after the fork must not take it down.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::close(fds[0]);
         guardMain(fds[1]);
     }
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     ::close(fds[1]);
     if (pid < 0) {
         qCWarning(lcCore, "no process guard (fork: %s): jobs may outlive a crash",

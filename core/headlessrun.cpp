@@ -1,0 +1,358 @@
+#include "headlessrun.h"
+
+#include "interruptwatcher.h"
+#include "jobfile.h"
+#include "joblog.h"
+#include "joblogwriter.h"
+#include "progressframe.h"
+#include "runsummary.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QThread>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace requeue {
+
+namespace {
+
+constexpr int ProgressIntervalMs = 100; // at most 10 frames a second
+constexpr int KillFallbackMs = 3000; // after a second signal, exit even if jobs linger
+
+void writeStderr(const QString &text)
+{
+    const QByteArray bytes = text.toLocal8Bit();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    std::fflush(stderr);
+}
+
+int terminalWidth()
+{
+    winsize size {};
+    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        return size.ws_col;
+    return 80;
+}
+
+// A fresh run starts a fresh joblog, as GNU parallel does; a file that is not
+// a joblog is left for JoblogWriter::open() to refuse.
+bool truncateJoblog(const QString &path)
+{
+    QFile file(path);
+    if (!file.exists() || file.size() == 0)
+        return true;
+    if (!file.open(QIODevice::ReadWrite))
+        return true; // open() reports it
+    if (file.readLine().trimmed() != joblogHeader())
+        return true;
+    if (!file.resize(0)) {
+        writeStderr(QStringLiteral("requeue: --joblog: %1: %2\n").arg(path, file.errorString()));
+        return false;
+    }
+    return true;
+}
+
+// Command-line settings fill in what the file left out.
+JobSpec withOptions(const JobListEntry &entry, const RunOptions &options)
+{
+    JobSpec spec = entry.spec;
+    if (options.maxAttempts && !entry.setsMaxAttempts)
+        spec.retry.maxAttempts = *options.maxAttempts;
+    if (options.timeout && !entry.setsTimeout)
+        spec.timeout = *options.timeout;
+    if (options.backoff && !entry.setsBackoff) {
+        spec.retry.backoff = options.backoff->backoff;
+        spec.retry.initialDelay = options.backoff->initialDelay;
+        spec.retry.maxDelay = options.backoff->maxDelay;
+        spec.retry.factor = options.backoff->factor;
+    }
+    if (options.jitter && !entry.setsJitter)
+        spec.retry.jitter = true;
+    if (options.noRetryExit && !entry.setsNoRetryExit)
+        spec.retry.permanentExitCodes = *options.noRetryExit;
+    return spec;
+}
+
+} // namespace
+
+HeadlessRun::HeadlessRun(RunOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+    m_progress = !m_options.quiet && ::isatty(STDERR_FILENO);
+    m_progressTimer.setInterval(ProgressIntervalMs);
+    connect(&m_progressTimer, &QTimer::timeout, this, &HeadlessRun::drawProgress);
+    m_deadlineTimer.setSingleShot(true);
+    connect(&m_deadlineTimer, &QTimer::timeout, this, &HeadlessRun::onDeadline);
+}
+
+HeadlessRun::~HeadlessRun()
+{
+    // The runner's destructor waits for the workers, which may still write
+    // to the joblog: it goes first.
+    m_runner.reset();
+    m_joblog.reset();
+}
+
+int HeadlessRun::exec()
+{
+    QList<JobSpec> toRun;
+    if (!prepare(&toRun))
+        return 2;
+
+    m_runner = std::make_unique<JobRunner>();
+    m_runner->setMaxWorkers(m_options.workers > 0 ? m_options.workers
+                                                  : qMax(1, QThread::idealThreadCount()));
+    if (!m_options.resultsDir.isEmpty())
+        m_runner->setOutputDirectory(m_options.resultsDir);
+    // Direct: the joblog line is written on the worker the moment the attempt
+    // ends, however busy this thread is.
+    connect(m_runner.get(), &JobRunner::attemptFinished, this, &HeadlessRun::onAttemptFinished,
+            Qt::DirectConnection);
+    connect(
+        m_runner.get(), &JobRunner::attemptStarted, this,
+        [this](JobId, int attempt) {
+            if (attempt > 1)
+                m_retries.fetch_add(1, std::memory_order_relaxed);
+        },
+        Qt::DirectConnection);
+    connect(m_runner.get(), &JobRunner::jobFinished, this, &HeadlessRun::onJobFinished);
+    connect(m_runner.get(), &JobRunner::idle, &m_loop, &QEventLoop::quit);
+
+    m_interrupts = std::make_unique<InterruptWatcher>();
+    connect(m_interrupts.get(), &InterruptWatcher::interrupted, this, &HeadlessRun::onInterrupted);
+
+    m_clock.start();
+    m_startedUs = nowUs();
+    if (toRun.isEmpty())
+        return finish();
+    m_ids = m_runner->addJobs(toRun);
+    for (int i = 0; i < m_ids.size(); ++i)
+        m_jobs.insert(m_ids[i], {toRun[i].seq, toRun[i].displayCommand()});
+    if (m_options.deadline)
+        m_deadlineTimer.start(*m_options.deadline);
+    if (m_progress)
+        m_progressTimer.start();
+    m_runner->start();
+    m_loop.exec();
+    return finish();
+}
+
+// Reads the list and the joblog and opens what the run writes to. Reports
+// every problem; returns false if the run must not start.
+bool HeadlessRun::prepare(QList<JobSpec> *toRun)
+{
+    const JobList list = loadJobList(m_options.jobFile);
+    if (!list.errors.isEmpty()) {
+        writeStderr(list.errorText() + QLatin1Char('\n'));
+        return false;
+    }
+    if (list.jobs.isEmpty()) {
+        writeStderr(QStringLiteral("requeue: %1: no jobs in the file\n").arg(m_options.jobFile));
+        return false;
+    }
+    toRun->reserve(list.jobs.size());
+    for (const JobListEntry &entry : list.jobs)
+        toRun->append(withOptions(entry, m_options));
+    if (m_options.resume != RunOptions::Resume::No && !selectForResume(toRun))
+        return false;
+
+    if (!m_options.joblog.isEmpty()) {
+        if (m_options.resume == RunOptions::Resume::No && !truncateJoblog(m_options.joblog))
+            return false;
+        m_joblog = std::make_unique<JoblogWriter>();
+        if (!m_joblog->open(m_options.joblog)) {
+            writeStderr(QStringLiteral("requeue: --joblog: %1\n").arg(m_joblog->errorString()));
+            return false;
+        }
+    }
+    if (!m_options.resultsDir.isEmpty() && !QDir().mkpath(m_options.resultsDir)) {
+        writeStderr(QStringLiteral("requeue: --results: cannot create the folder %1\n")
+                        .arg(m_options.resultsDir));
+        return false;
+    }
+    return true;
+}
+
+// Leaves out the jobs the joblog shows as done (see RunOptions::Resume).
+// Returns false, having said why, if the joblog is unreadable or was written
+// for another list.
+bool HeadlessRun::selectForResume(QList<JobSpec> *specs)
+{
+    if (!QFileInfo::exists(m_options.joblog))
+        return true; // nothing ran yet: run everything
+    const Joblog log = readJoblog(m_options.joblog);
+    for (const JobFileError &warning : log.warnings)
+        writeStderr(QStringLiteral("requeue: warning: %1\n").arg(warning.toString()));
+    if (!log.ok()) {
+        for (const JobFileError &error : log.errors)
+            writeStderr(error.toString() + QLatin1Char('\n'));
+        return false;
+    }
+    QStringList commands;
+    commands.reserve(specs->size());
+    for (const JobSpec &spec : std::as_const(*specs))
+        commands.append(spec.displayCommand());
+    const QList<JobFileError> mismatches = compareJoblogCommands(log, commands);
+    if (!mismatches.isEmpty()) {
+        for (const JobFileError &error : mismatches)
+            writeStderr(error.toString() + QLatin1Char('\n'));
+        writeStderr(
+            QStringLiteral("requeue: --joblog %1 was written for another job list than %2\n")
+                .arg(m_options.joblog, m_options.jobFile));
+        return false;
+    }
+    const auto done = [&](const JobSpec &spec) {
+        const auto it = log.jobs.constFind(spec.seq);
+        if (it == log.jobs.cend())
+            return false;
+        if (it->succeeded)
+            return true;
+        if (m_options.resume == RunOptions::Resume::SkipSucceeded)
+            return false;
+        // Gave up: the budget was used, or the last exit code was permanent.
+        // A job cut short by the kill that ended the last run has neither.
+        const RetryPolicy &policy = spec.retry;
+        return (policy.maxAttempts > 0 && it->attempts >= policy.maxAttempts)
+            || (it->lastSignal == 0 && it->lastExitValue > 0
+                && policy.isPermanent(it->lastExitValue));
+    };
+    const qsizetype before = specs->size();
+    specs->removeIf(done);
+    m_skipped = int(before - specs->size());
+    return true;
+}
+
+void HeadlessRun::onAttemptFinished(JobId id, const AttemptRecord &record)
+{
+    if (!m_joblog)
+        return;
+    const JobInfo info = m_jobs.value(id);
+    if (!m_joblog->writeAttempt(info.seq, record, info.command))
+        m_joblogErrors.fetch_add(1, std::memory_order_relaxed);
+}
+
+void HeadlessRun::onJobFinished(JobId id, JobState state)
+{
+    if (state == JobState::Failed)
+        reportGaveUp(id);
+}
+
+void HeadlessRun::reportGaveUp(JobId id)
+{
+    if (m_reported.contains(id))
+        return;
+    m_reported.insert(id);
+    const JobSnapshot job = m_runner->snapshot(id);
+    QString line
+        = QStringLiteral("requeue: job %1 (%2) gave up after %3 %4: %5")
+              .arg(job.seq)
+              .arg(job.name)
+              .arg(job.attempts)
+              .arg(job.attempts == 1 ? QStringLiteral("attempt") : QStringLiteral("attempts"))
+              .arg(job.hasLastAttempt ? job.lastAttempt.summary() : QStringLiteral("no attempt"));
+    const QString stderrPath = m_runner->outputPath(id, job.attempts, OutputStream::Stderr);
+    if (!stderrPath.isEmpty())
+        line += QLatin1String("; stderr: ") + stderrPath;
+    say(line);
+}
+
+void HeadlessRun::onInterrupted(int signal, int count)
+{
+    m_interrupted = true;
+    m_deadlineTimer.stop();
+    if (count == 1) {
+        say(QStringLiteral("requeue: %1: cancelling the jobs (again to kill them at once)")
+                .arg(signalName(signal)));
+        m_runner->cancelAll();
+        return;
+    }
+    m_runner->cancelAll(JobRunner::CancelMode::Kill);
+    if (count == 2) {
+        say(QStringLiteral("requeue: %1 again: killed the jobs").arg(signalName(signal)));
+        QTimer::singleShot(KillFallbackMs, this, [] { ::_exit(130); });
+        return;
+    }
+    ::_exit(130);
+}
+
+void HeadlessRun::onDeadline()
+{
+    say(QStringLiteral("requeue: --deadline reached after %1 s: cancelling what remains")
+            .arg(double(m_clock.elapsed()) / 1000.0, 0, 'f', 1));
+    m_runner->cancelAll();
+}
+
+void HeadlessRun::drawProgress()
+{
+    const StateCounts counts = m_runner->stateCounts();
+    ProgressFrame frame;
+    frame.total = int(m_ids.size());
+    frame.done = counts[int(JobState::Succeeded)] + counts[int(JobState::Failed)]
+        + counts[int(JobState::Cancelled)];
+    frame.running = counts[int(JobState::Running)];
+    frame.failed = counts[int(JobState::Failed)];
+    frame.retries = m_retries.load(std::memory_order_relaxed);
+    frame.elapsedSeconds = double(m_clock.elapsed()) / 1000.0;
+    // One column spare: writing the last one makes some terminals wrap.
+    writeStderr(QLatin1Char('\r') + frame.render(terminalWidth() - 1) + QLatin1String("\x1b[K"));
+    m_progressDrawn = true;
+}
+
+void HeadlessRun::clearProgress()
+{
+    if (!m_progressDrawn)
+        return;
+    writeStderr(QStringLiteral("\r\x1b[K"));
+    m_progressDrawn = false;
+}
+
+void HeadlessRun::say(const QString &line)
+{
+    clearProgress();
+    writeStderr(line + QLatin1Char('\n'));
+}
+
+int HeadlessRun::finish()
+{
+    m_progressTimer.stop();
+    m_deadlineTimer.stop();
+    RunSummary summary;
+    summary.startedUs = m_startedUs;
+    summary.finishedUs = nowUs();
+    summary.resultsDir = m_runner->outputDirectory();
+    summary.attempts = m_runner->totalAttempts();
+    summary.skipped = m_skipped;
+    summary.jobs = m_runner->snapshots(m_ids);
+    // jobFinished is queued from the workers and may trail `idle`.
+    for (const JobSnapshot &job : std::as_const(summary.jobs)) {
+        if (job.state == JobState::Failed)
+            reportGaveUp(job.id);
+    }
+    if (!m_options.summaryJson.isEmpty()) {
+        QSaveFile file(m_options.summaryJson);
+        if (!file.open(QIODevice::WriteOnly)
+            || file.write(QJsonDocument(summary.toJson()).toJson(QJsonDocument::Indented)) < 0
+            || !file.commit())
+            say(QStringLiteral("requeue: --summary-json: cannot write %1: %2")
+                    .arg(m_options.summaryJson, file.errorString()));
+    }
+    if (const int errors = m_joblogErrors.load())
+        say(QStringLiteral("requeue: --joblog: %1 lines could not be written (%2)")
+                .arg(errors)
+                .arg(m_joblog->errorString()));
+    say(QLatin1String("requeue: ") + summary.line());
+
+    if (m_interrupted)
+        return 130;
+    return summary.count(JobState::Succeeded) == summary.jobs.size() ? 0 : 1;
+}
+
+} // namespace requeue

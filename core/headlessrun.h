@@ -1,0 +1,79 @@
+#pragma once
+
+#include "jobrunner.h"
+#include "runoptions.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+namespace requeue {
+
+class InterruptWatcher;
+class JoblogWriter;
+
+// Runs one job list to its end without a window: what `requeue run` does.
+// Reports on stderr (progress bar on a terminal, jobs that gave up, a final
+// line), writes the joblog and the JSON summary, and turns SIGINT/SIGTERM into
+// a graceful cancel (a second one kills the jobs at once).
+//
+// Thread affinity: lives in the main thread, which needs a QCoreApplication;
+// exec() runs a local event loop. Joblog lines are written on the workers.
+class HeadlessRun : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HeadlessRun(RunOptions options, QObject *parent = nullptr);
+    ~HeadlessRun() override;
+
+    // Runs the list once. Returns the exit status: 0 every job succeeded, 1 some
+    // failed or were cancelled, 2 bad usage or input (nothing ran), 130 after
+    // SIGINT or SIGTERM.
+    int exec();
+
+private:
+    struct JobInfo
+    {
+        int seq = 0;
+        QString command;
+    };
+
+    bool prepare(QList<JobSpec> *toRun);
+    bool selectForResume(QList<JobSpec> *specs);
+    void onAttemptFinished(JobId id, const AttemptRecord &record); // on a worker
+    void onJobFinished(JobId id, JobState state);
+    void onInterrupted(int signal, int count);
+    void onDeadline();
+    void reportGaveUp(JobId id);
+    void drawProgress();
+    void clearProgress();
+    void say(const QString &line); // one line on stderr, below the progress bar
+    int finish();
+
+    RunOptions m_options;
+    std::unique_ptr<JobRunner> m_runner; // Owning.
+    std::unique_ptr<JoblogWriter> m_joblog; // Owning.
+    std::unique_ptr<InterruptWatcher> m_interrupts; // Owning.
+    QHash<JobId, JobInfo> m_jobs; // filled before start(), read-only after
+    QList<JobId> m_ids; // in file order
+    QSet<JobId> m_reported; // jobs whose giving up was reported
+    QEventLoop m_loop;
+    QTimer m_progressTimer;
+    QTimer m_deadlineTimer;
+    QElapsedTimer m_clock;
+    qint64 m_startedUs = 0;
+    int m_skipped = 0;
+    std::atomic<int> m_retries {0};
+    std::atomic<int> m_joblogErrors {0};
+    bool m_progress = false; // stderr is a terminal and --quiet is off
+    bool m_progressDrawn = false; // a bar is on the current line
+    bool m_interrupted = false;
+};
+
+} // namespace requeue

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "attemptrecord.h"
+#include "jobfile.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+#include <QStringView>
+
+namespace requeue {
+
+// GNU parallel's --joblog format, but one line per ATTEMPT, so a seq can occur
+// several times (GNU parallel writes one line per job, even with --retries;
+// its --resume reads such files fine). Tab-separated, after the header line:
+//
+//   Seq  Host  Starttime  JobRuntime  Send  Receive  Exitval  Signal  Command
+//
+// Seq is the job's 1-based position in its job list; Host is ":" (this
+// machine); Starttime is epoch seconds ("%.3f"); JobRuntime is seconds
+// ("%10.3f"); Send and Receive are 0. Exitval and Signal follow GNU parallel:
+//
+//   outcome      Exitval            Signal
+//   Succeeded    0                  0
+//   ExitCode     the exit code      0
+//   Signalled    0                  the signal
+//   TimedOut     -1                 the signal that stopped it, else 0
+//   Cancelled    -1                 the signal that stopped it, else 0
+//   NotStarted   127 (as sh reports a missing command)   0
+//   Exception    255                0
+//
+// so "Exitval 0 and Signal 0" means success, as GNU parallel's --resume-failed
+// reads it. Command is the display command, escaped so that it stays on one
+// line: a newline, tab or carriage return is written as \n, \t or \r, and a
+// backslash is doubled only where it comes before one of n, t, r or a
+// backslash in the written text. Commands without control characters or such
+// backslash pairs are written byte for byte as GNU parallel writes them, and
+// unescapeJoblogCommand(escapeJoblogCommand(s)) == s for every s.
+
+// The header line, without its line break.
+QByteArray joblogHeader();
+
+struct JoblogStatus
+{
+    int exitValue = 0;
+    int signal = 0;
+};
+
+// The Exitval and Signal columns for `record` (see the table above).
+JoblogStatus joblogStatus(const AttemptRecord &record);
+
+// One joblog line for an attempt of job `seq`, with its trailing '\n'.
+QByteArray formatJoblogLine(int seq, const AttemptRecord &record, const QString &command);
+
+QString escapeJoblogCommand(QStringView command);
+// Also turns NUL characters back into line breaks, as GNU parallel writes them.
+// A joblog written by GNU parallel reads the same, except that backslash pairs
+// in its commands (`printf "a\tb"`) are taken as escapes.
+QString unescapeJoblogCommand(QStringView field);
+
+// What a joblog says about one job. A value type.
+struct JoblogJob
+{
+    int seq = 0;
+    int attempts = 0; // lines for this seq
+    int lastExitValue = 0; // of the last line for this seq
+    int lastSignal = 0;
+    bool succeeded = false; // any attempt had Exitval 0 and Signal 0
+    QString command; // of the last line, unescaped
+    int line = 0; // the last line's number, for messages
+};
+
+// A joblog as read back. A value type.
+struct Joblog
+{
+    QString path;
+    QMap<int, JoblogJob> jobs; // by seq
+    QList<JobFileError> errors;
+    // Things that were skipped without harm, e.g. the incomplete last line a
+    // crash left behind.
+    QList<JobFileError> warnings;
+
+    bool ok() const { return errors.isEmpty(); }
+    // Seqs with at least one successful attempt: --resume-failed skips these.
+    QSet<int> succeededSeqs() const;
+    // Seqs with any attempt at all: GNU parallel's --resume skips these.
+    QSet<int> attemptedSeqs() const;
+};
+
+// Reads a joblog. A missing or unreadable file is an error; an empty file is
+// a joblog without jobs. Lines that are malformed are errors with file:line:
+// column, except the last line, which a crash may have cut short: it is
+// ignored with a warning. At most MaxJobFileErrors errors are collected.
+Joblog readJoblog(const QString &path);
+Joblog parseJoblog(const QByteArray &data, const QString &fileName);
+
+// Checks that `log` was written for this job list: `commands[i]` is the
+// display command of the job with seq i + 1. Returns one error (with the
+// joblog's file:line) per seq whose command differs or that the list does not
+// have; empty when they agree.
+QList<JobFileError> compareJoblogCommands(const Joblog &log, const QStringList &commands);
+
+} // namespace requeue

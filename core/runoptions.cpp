@@ -1,0 +1,293 @@
+#include "runoptions.h"
+
+#include "specparsers.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace requeue {
+
+namespace {
+
+const QString Prefix = QStringLiteral("requeue: ");
+
+QString versionText()
+{
+    const QString version = QCoreApplication::applicationVersion();
+    return QStringLiteral("requeue %1\n")
+        .arg(version.isEmpty() ? QStringLiteral("(unknown)") : version);
+}
+
+// QCommandLineParser's usage line names the executable by its full path;
+// people type "requeue".
+QString withUsage(const QString &helpText, const QString &usage)
+{
+    const qsizetype end = helpText.indexOf(QLatin1Char('\n'));
+    return QLatin1String("Usage: ") + usage + (end < 0 ? QString() : helpText.mid(end));
+}
+
+CommandLine error(const QString &message)
+{
+    CommandLine result;
+    result.action = CommandLine::Action::Error;
+    result.text = Prefix + message + QLatin1Char('\n');
+    return result;
+}
+
+QString dashed(const QString &name)
+{
+    return (name.size() == 1 ? QLatin1String("-") : QLatin1String("--")) + name;
+}
+
+// The parser's own message, or a clearer one for the common unknown option.
+CommandLine parseError(const QCommandLineParser &parser, const QString &seeAlso)
+{
+    const QStringList unknown = parser.unknownOptionNames();
+    if (!unknown.isEmpty())
+        return error(
+            QStringLiteral("unknown option %1 (see %2)").arg(dashed(unknown.first()), seeAlso));
+    QString text = parser.errorText();
+    if (!text.isEmpty())
+        text[0] = text[0].toLower();
+    if (text.endsWith(QLatin1Char('.')))
+        text.chop(1);
+    return error(text);
+}
+
+QString valueError(const QString &option, const QString &expected, const QString &value)
+{
+    return QStringLiteral("%1: expected %2, got \"%3\"").arg(option, expected, value);
+}
+
+// Wraps a specparsers message: "--timeout: <message>", quoting the value
+// unless the message already does.
+QString specError(const QString &option, const QString &message, const QString &value)
+{
+    if (message.contains(value) && !value.isEmpty())
+        return option + QLatin1String(": ") + message;
+    return QStringLiteral("%1: %2 (got \"%3\")").arg(option, message, value);
+}
+
+std::optional<int> parseWholeNumber(const QString &text, int minimum)
+{
+    bool ok = false;
+    const int value = text.toInt(&ok, 10);
+    if (!ok || value < minimum || text.trimmed() != text || text.startsWith(QLatin1Char('+')))
+        return std::nullopt;
+    return value;
+}
+
+CommandLine parseRun(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs the jobs of FILE without a window, retrying each failed attempt at once.\n"
+        "FILE is one shell command per line, or a .json job list. Settings the file\n"
+        "gives a job win over the options below."));
+    const QCommandLineOption help(
+        {QStringLiteral("h"), QStringLiteral("?"), QStringLiteral("help")},
+        QStringLiteral("Displays help on commandline options."));
+    const QCommandLineOption jobs(
+        {QStringLiteral("j"), QStringLiteral("jobs")},
+        QStringLiteral("Run up to N jobs at once (default: one per CPU)."), QStringLiteral("N"));
+    const QCommandLineOption maxAttempts(
+        QStringLiteral("max-attempts"),
+        QStringLiteral("Attempts per job, the first included; 0 = unlimited (default: 3)."),
+        QStringLiteral("N"));
+    const QCommandLineOption retries(
+        QStringLiteral("retries"), QStringLiteral("Same as --max-attempts (GNU parallel's name)."),
+        QStringLiteral("N"));
+    const QCommandLineOption backoff(
+        QStringLiteral("backoff"),
+        QStringLiteral("Delay between attempts: none, fixed:DELAY or exp:INITIAL:CAP[:FACTOR]."),
+        QStringLiteral("SPEC"));
+    const QCommandLineOption jitter(
+        QStringLiteral("jitter"),
+        QStringLiteral("Draw each backoff delay at random from [0, delay]."));
+    const QCommandLineOption timeout(
+        QStringLiteral("timeout"),
+        QStringLiteral("Stop an attempt that runs longer than DUR (250ms, 30s, 2m, 1h)."),
+        QStringLiteral("DUR"));
+    const QCommandLineOption deadline(
+        QStringLiteral("deadline"),
+        QStringLiteral("Cancel whatever is left once the whole run has taken DUR."),
+        QStringLiteral("DUR"));
+    const QCommandLineOption noRetryExit(
+        QStringLiteral("no-retry-exit"),
+        QStringLiteral("Exit codes that end a job at once, e.g. 2,64-78."),
+        QStringLiteral("CODES"));
+    const QCommandLineOption joblog(
+        QStringLiteral("joblog"),
+        QStringLiteral("Log every attempt to FILE in GNU parallel's joblog format."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption resume(
+        QStringLiteral("resume"),
+        QStringLiteral("Skip the jobs the joblog shows as succeeded or given up; run the rest."));
+    const QCommandLineOption resumeFailed(
+        QStringLiteral("resume-failed"),
+        QStringLiteral("Skip only the jobs the joblog shows as succeeded; run the rest."));
+    const QCommandLineOption results(
+        QStringLiteral("results"),
+        QStringLiteral("Keep each attempt's output in DIR/<seq>/<attempt>/stdout and stderr."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption summaryJson(QStringLiteral("summary-json"),
+                                         QStringLiteral("Write a JSON summary to FILE at the end."),
+                                         QStringLiteral("FILE"));
+    const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
+                                   QStringLiteral("No progress bar."));
+    parser.addOptions({help, jobs, maxAttempts, retries, backoff, jitter, timeout, deadline,
+                       noRetryExit, joblog, resume, resumeFailed, results, summaryJson, quiet});
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The job list."));
+
+    const QString seeAlso = QStringLiteral("requeue run --help");
+    if (!parser.parse(arguments))
+        return parseError(parser, seeAlso);
+    if (parser.isSet(help)) {
+        CommandLine result;
+        result.action = CommandLine::Action::Help;
+        result.text = withUsage(parser.helpText(), QStringLiteral("requeue run [options] FILE"));
+        return result;
+    }
+
+    CommandLine result;
+    result.action = CommandLine::Action::Run;
+    RunOptions &run = result.run;
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty())
+        return error(QStringLiteral("run: no job file given (see %1)").arg(seeAlso));
+    if (positional.size() > 1)
+        return error(QStringLiteral("run: expected one job file, got %1: %2")
+                         .arg(positional.size())
+                         .arg(positional.join(QLatin1Char(' '))));
+    run.jobFile = positional.first();
+
+    if (parser.isSet(jobs)) {
+        const QString text = parser.values(jobs).constLast();
+        const auto n = parseWholeNumber(text, 1);
+        if (!n)
+            return error(
+                valueError(QStringLiteral("--jobs"), QStringLiteral("a whole number >= 1"), text));
+        run.workers = *n;
+    }
+    for (const QCommandLineOption *option : {&maxAttempts, &retries}) {
+        if (!parser.isSet(*option))
+            continue;
+        const QString name = dashed(option->names().constFirst());
+        const QString text = parser.values(*option).constLast();
+        const auto n = parseWholeNumber(text, 0);
+        if (!n)
+            return error(
+                valueError(name, QStringLiteral("a whole number >= 0 (0 = unlimited)"), text));
+        if (run.maxAttempts && *run.maxAttempts != *n)
+            return error(QStringLiteral("--max-attempts and --retries disagree (%1 and %2)")
+                             .arg(*run.maxAttempts)
+                             .arg(*n));
+        run.maxAttempts = n;
+    }
+    if (parser.isSet(backoff)) {
+        const QString text = parser.values(backoff).constLast();
+        RetryPolicy policy;
+        QString message;
+        if (!parseBackoff(text, &policy, &message))
+            return error(specError(QStringLiteral("--backoff"), message, text));
+        run.backoff = policy;
+    }
+    run.jitter = parser.isSet(jitter);
+    const std::pair<const QCommandLineOption *, std::optional<std::chrono::milliseconds> *>
+        durations[] = {{&timeout, &run.timeout}, {&deadline, &run.deadline}};
+    for (const auto &[option, target] : durations) {
+        if (!parser.isSet(*option))
+            continue;
+        const QString name = dashed(option->names().constFirst());
+        const QString text = parser.values(*option).constLast();
+        QString message;
+        const auto value = parseDuration(text, &message);
+        if (!value)
+            return error(specError(name, message, text));
+        if (option == &deadline && value->count() <= 0)
+            return error(valueError(name, QStringLiteral("a duration > 0"), text));
+        *target = value;
+    }
+    if (parser.isSet(noRetryExit)) {
+        const QString text = parser.values(noRetryExit).constLast();
+        QString message;
+        const auto codes = parseExitCodes(text, &message);
+        if (!codes)
+            return error(specError(QStringLiteral("--no-retry-exit"), message, text));
+        run.noRetryExit = codes;
+    }
+    run.joblog = parser.isSet(joblog) ? parser.values(joblog).constLast() : QString();
+    if (parser.isSet(resumeFailed))
+        run.resume = RunOptions::Resume::SkipSucceeded;
+    else if (parser.isSet(resume))
+        run.resume = RunOptions::Resume::SkipDone;
+    if (run.resume != RunOptions::Resume::No && run.joblog.isEmpty())
+        return error(QStringLiteral("%1: needs --joblog FILE")
+                         .arg(parser.isSet(resumeFailed) ? QStringLiteral("--resume-failed")
+                                                         : QStringLiteral("--resume")));
+    for (const QCommandLineOption *option : {&joblog, &results, &summaryJson}) {
+        if (parser.isSet(*option) && parser.values(*option).constLast().isEmpty())
+            return error(QStringLiteral("%1: expected a path, got \"\"")
+                             .arg(dashed(option->names().constFirst())));
+    }
+    run.resultsDir = parser.isSet(results) ? parser.values(results).constLast() : QString();
+    run.summaryJson
+        = parser.isSet(summaryJson) ? parser.values(summaryJson).constLast() : QString();
+    run.quiet = parser.isSet(quiet);
+    return result;
+}
+
+} // namespace
+
+CommandLine parseCommandLine(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("A job runner that retries every failed attempt at once.\n\n"
+                       "Commands:\n"
+                       "  requeue [FILE]               Open the window (and load FILE, if given).\n"
+                       "  requeue run [options] FILE   Run FILE's jobs without a window;\n"
+                       "                               see requeue run --help."));
+    // Everything after the first positional argument belongs to the command.
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    const QCommandLineOption help(
+        {QStringLiteral("h"), QStringLiteral("?"), QStringLiteral("help")},
+        QStringLiteral("Displays help on commandline options."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Displays version information."));
+    parser.addOptions({help, version});
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A job list to open."),
+                                 QStringLiteral("[FILE | run [options] FILE]"));
+
+    const QString seeAlso = QStringLiteral("requeue --help");
+    if (!parser.parse(arguments))
+        return parseError(parser, seeAlso);
+    CommandLine result;
+    if (parser.isSet(help)) {
+        result.action = CommandLine::Action::Help;
+        result.text = withUsage(parser.helpText(),
+                                QStringLiteral("requeue [options] [FILE]\n"
+                                               "       requeue run [options] FILE"));
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.action = CommandLine::Action::Version;
+        result.text = versionText();
+        return result;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty() && positional.first() == QLatin1String("run"))
+        return parseRun(QStringList {arguments.value(0, QStringLiteral("requeue"))}
+                        + positional.mid(1));
+    for (const QString &file : positional) {
+        // After the first file, options were taken as positional arguments.
+        if (file.startsWith(QLatin1Char('-')) && file != QLatin1String("-"))
+            return error(QStringLiteral("unknown option %1 (see %2)").arg(file, seeAlso));
+    }
+    result.action = CommandLine::Action::Gui;
+    result.guiFiles = positional;
+    return result;
+}
+
+} // namespace requeue

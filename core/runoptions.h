@@ -1,0 +1,63 @@
+#pragma once
+
+#include "retrypolicy.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <chrono>
+#include <optional>
+
+namespace requeue {
+
+// What `requeue run` was asked to do. A value type. Settings left unset here
+// keep the job file's value, or else JobSpec's and RetryPolicy's defaults.
+struct RunOptions
+{
+    // Which jobs a resumed run skips, judging by the joblog.
+    enum class Resume {
+        No, // run every job; the joblog is started afresh
+        SkipDone, // --resume: skip jobs that succeeded or gave up
+        SkipSucceeded, // --resume-failed: skip only jobs that succeeded
+    };
+
+    QString jobFile;
+    int workers = 0; // 0: one per CPU
+    std::optional<int> maxAttempts;
+    // Only backoff, initialDelay, maxDelay and factor are meaningful.
+    std::optional<RetryPolicy> backoff;
+    bool jitter = false;
+    std::optional<std::chrono::milliseconds> timeout; // per attempt
+    std::optional<std::chrono::milliseconds> deadline; // whole run
+    std::optional<QList<int>> noRetryExit;
+    QString joblog;
+    Resume resume = Resume::No;
+    QString resultsDir;
+    QString summaryJson;
+    bool quiet = false;
+};
+
+// The parsed command line of the `requeue` executable. A value type.
+struct CommandLine
+{
+    enum class Action {
+        Gui, // `requeue` or `requeue FILE...`: open the window
+        Run, // `requeue run [OPTIONS] FILE`: headless
+        Help, // print `text` on stdout, exit 0
+        Version, // print `text` on stdout, exit 0
+        Error, // print `text` on stderr, exit 2
+    };
+
+    Action action = Action::Error;
+    QString text; // help, version or error message (with "requeue: "), ends in '\n'
+    QStringList guiFiles;
+    RunOptions run;
+};
+
+// Parses `arguments` (argv, the program name first) following
+// QCommandLineParser's conventions. Needs no application object; the version
+// comes from QCoreApplication::applicationVersion().
+CommandLine parseCommandLine(const QStringList &arguments);
+
+} // namespace requeue
