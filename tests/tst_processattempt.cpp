@@ -261,6 +261,7 @@ private Q_SLOTS:
     void cancelKillsProcessGroup_data();
     void cancelKillsProcessGroup();
     void cancelGraceDoesNotBusyWait();
+    void killCancelSkipsTheGracePeriod();
     void timeoutKillsProcessGroup_data();
     void timeoutKillsProcessGroup();
     void backgroundChildDiesWithAttempt();
@@ -969,6 +970,30 @@ void tst_ProcessAttempt::cancelGraceDoesNotBusyWait()
     QVERIFY(wallMs >= 500);
     QCOMPARE(signalName(runner->snapshot(id).lastAttempt.signal), signalName(SIGKILL));
     QVERIFY2(cpuMs < 100, qPrintable(QStringLiteral("%1 ms of CPU in a 500 ms grace").arg(cpuMs)));
+}
+
+void tst_ProcessAttempt::killCancelSkipsTheGracePeriod()
+{
+    // A second Ctrl-C: after a graceful cancel, even a job that ignores
+    // SIGTERM is gone at once, long before its grace period ends.
+    const QString pidFile = path(QStringLiteral("kill.pids"));
+    JobSpec spec = shellJob(QStringLiteral("trap '' TERM; ") + startBackgroundSleep(pidFile)
+                            + QStringLiteral("; sleep 100"));
+    auto runner = makeRunner();
+    runner->setKillGracePeriod(30s);
+    const JobId id = runner->addJob(spec);
+    runner->start();
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(pidFile), 5000);
+    const JobPids pids = readPids(pidFile);
+    QVERIFY(runner->cancel(id));
+    QElapsedTimer clock;
+    clock.start();
+    QCOMPARE(runner->cancelAll(JobRunner::CancelMode::Kill), 1);
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(5000)));
+    QVERIFY(clock.elapsed() < 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!isRunning(pids.background), 1000);
+    QCOMPARE(runner->snapshot(id).state, JobState::Cancelled);
+    QCOMPARE(signalName(runner->snapshot(id).lastAttempt.signal), signalName(SIGKILL));
 }
 
 void tst_ProcessAttempt::timeoutKillsProcessGroup_data()

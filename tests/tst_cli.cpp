@@ -1,0 +1,991 @@
+// End-to-end tests of `requeue run`: the built executable (REQUEUE_BINARY)
+// runs as a QProcess on job lists written to a fresh folder.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cerrno>
+#include <csignal>
+#include <memory>
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace {
+
+constexpr int RunTimeoutMs = 20000;
+
+// One line of a joblog, as GNU parallel writes it.
+struct JoblogLine
+{
+    int seq = 0;
+    QString host;
+    QString starttime;
+    QString runtime;
+    QString send;
+    QString receive;
+    int exitval = 0;
+    int signal = 0;
+    QString command;
+};
+
+struct Finished
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+// "pid (comm) state ppid pgrp ..." from /proc/<pid>/stat; empty if gone.
+QList<QByteArray> procStat(const QString &pid)
+{
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray line = file.readAll();
+    return line.mid(line.lastIndexOf(')') + 2).split(' ');
+}
+
+// Zombies count as gone: an orphan's zombie waits for whoever reaps orphans here.
+bool processGone(pid_t pid)
+{
+    const QList<QByteArray> fields = procStat(QString::number(pid));
+    return fields.isEmpty() || fields[0] == "Z" || fields[0] == "X";
+}
+
+// True while some live process is in process group `group`.
+bool groupAlive(pid_t group)
+{
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &entry : entries) {
+        const QList<QByteArray> fields = procStat(entry);
+        if (fields.size() > 2 && fields[2].toInt() == group && fields[0] != "Z" && fields[0] != "X")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void helpAndVersion_data();
+    void helpAndVersion();
+    void usageErrors_data();
+    void usageErrors();
+    void fileErrors_data();
+    void fileErrors();
+    void formats_data();
+    void formats();
+    void workers_data();
+    void workers();
+    void maxAttempts_data();
+    void maxAttempts();
+    void noRetryExit();
+    void timeout();
+    void backoff();
+    void deadline();
+    void fileSettingsWin();
+    void joblogFormat();
+    void results();
+    void defaultResultsDir();
+    void summaryJson();
+    void gaveUpReport();
+    void resume_data();
+    void resume();
+    void resumeMismatch();
+    void joblogEdgeCases();
+    void interrupt_data();
+    void interrupt();
+    void secondInterruptKills();
+    void noDisplayRunsHeadless();
+    void progressOnTerminal();
+
+private:
+    QString path(const QString &name) const { return m_dir->filePath(name); }
+    void write(const QString &name, const QByteArray &content);
+    QStringList readLines(const QString &name) const;
+    std::unique_ptr<QProcess> start(const QStringList &arguments,
+                                    const QProcessEnvironment &env = {});
+    Finished finish(QProcess *process, int timeoutMs = RunTimeoutMs);
+    Finished run(const QStringList &arguments, const QProcessEnvironment &env = {});
+    QList<JoblogLine> readJoblog(const QString &name);
+    QJsonObject readJson(const QString &name);
+    pid_t waitForPid(const QString &name);
+    bool tmpIsEmpty() const;
+
+    QString m_binary;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QList<pid_t> m_strays; // process groups to kill in cleanup()
+};
+
+void TestCli::initTestCase()
+{
+    m_binary = qEnvironmentVariable("REQUEUE_BINARY");
+    QVERIFY2(!m_binary.isEmpty(), "REQUEUE_BINARY is not set (run through ctest)");
+    QVERIFY2(QFile::exists(m_binary), qPrintable(m_binary));
+}
+
+void TestCli::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    QVERIFY(QDir(m_dir->path()).mkdir(QStringLiteral("tmp")));
+}
+
+void TestCli::cleanup()
+{
+    for (pid_t group : std::as_const(m_strays))
+        ::kill(-group, SIGKILL);
+    m_strays.clear();
+    m_dir.reset();
+}
+
+void TestCli::write(const QString &name, const QByteArray &content)
+{
+    QFile file(path(name));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(file.write(content), content.size());
+}
+
+QStringList TestCli::readLines(const QString &name) const
+{
+    QFile file(path(name));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+std::unique_ptr<QProcess> TestCli::start(const QStringList &arguments,
+                                         const QProcessEnvironment &env)
+{
+    auto process = std::make_unique<QProcess>();
+    QProcessEnvironment environment
+        = env.isEmpty() ? QProcessEnvironment::systemEnvironment() : env;
+    // Default run folders land here, so that a test can see none was made.
+    environment.insert(QStringLiteral("TMPDIR"), path(QStringLiteral("tmp")));
+    process->setProcessEnvironment(environment);
+    process->setWorkingDirectory(m_dir->path());
+    process->start(m_binary, arguments);
+    return process;
+}
+
+Finished TestCli::finish(QProcess *process, int timeoutMs)
+{
+    Finished result;
+    if (!process->waitForFinished(timeoutMs)) {
+        process->kill();
+        process->waitForFinished();
+        qWarning("requeue did not finish in time: %s", process->readAllStandardError().constData());
+        return result;
+    }
+    result.exitCode = process->exitStatus() == QProcess::NormalExit ? process->exitCode() : -1;
+    result.out = process->readAllStandardOutput();
+    result.err = process->readAllStandardError();
+    return result;
+}
+
+Finished TestCli::run(const QStringList &arguments, const QProcessEnvironment &env)
+{
+    auto process = start(arguments, env);
+    return finish(process.get());
+}
+
+QList<JoblogLine> TestCli::readJoblog(const QString &name)
+{
+    QList<JoblogLine> lines;
+    QFile file(path(name));
+    if (!file.open(QIODevice::ReadOnly)) {
+        qWarning("no joblog %s", qPrintable(name));
+        return lines;
+    }
+    const QList<QByteArray> raw = file.readAll().split('\n');
+    if (raw.isEmpty()
+        || raw.first()
+            != "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand") {
+        qWarning("bad joblog header: %s", raw.value(0).constData());
+        return {};
+    }
+    if (!raw.last().isEmpty()) {
+        qWarning("the joblog does not end in a line break");
+        return {};
+    }
+    static const QRegularExpression starttime(QStringLiteral("^\\d+\\.\\d{3}$"));
+    static const QRegularExpression runtime(QStringLiteral("^ *\\d+\\.\\d{3}$"));
+    for (qsizetype i = 1; i + 1 < raw.size(); ++i) {
+        const QString text = QString::fromUtf8(raw[i]);
+        // Like GNU parallel's readers: eight tabs, the command takes the rest.
+        const QStringList fields = text.split(QLatin1Char('\t'));
+        if (fields.size() < 9) {
+            qWarning("joblog line %lld has %lld fields: %s", qlonglong(i + 1),
+                     qlonglong(fields.size()), qPrintable(text));
+            return {};
+        }
+        JoblogLine line;
+        bool ok[3] = {};
+        line.seq = fields[0].toInt(&ok[0]);
+        line.host = fields[1];
+        line.starttime = fields[2];
+        line.runtime = fields[3];
+        line.send = fields[4];
+        line.receive = fields[5];
+        line.exitval = fields[6].toInt(&ok[1]);
+        line.signal = fields[7].toInt(&ok[2]);
+        line.command = fields.mid(8).join(QLatin1Char('\t'));
+        if (!ok[0] || !ok[1] || !ok[2] || !starttime.match(line.starttime).hasMatch()
+            || !runtime.match(line.runtime).hasMatch() || line.runtime.size() < 10) {
+            qWarning("malformed joblog line %lld: %s", qlonglong(i + 1), qPrintable(text));
+            return {};
+        }
+        lines.append(line);
+    }
+    return lines;
+}
+
+QJsonObject TestCli::readJson(const QString &name)
+{
+    QFile file(path(name));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError)
+        qWarning("%s: %s", qPrintable(name), qPrintable(error.errorString()));
+    return doc.object();
+}
+
+// Waits for a job to write its pid (`echo $$ > name`); the job is the leader of
+// its process group, which cleanup() kills in any case.
+pid_t TestCli::waitForPid(const QString &name)
+{
+    pid_t pid = 0;
+    [&] {
+        QTRY_VERIFY_WITH_TIMEOUT(readLines(name).size() == 1, 10000);
+    }();
+    pid = pid_t(readLines(name).value(0).toInt());
+    if (pid > 0)
+        m_strays.append(pid);
+    return pid;
+}
+
+bool TestCli::tmpIsEmpty() const
+{
+    return QDir(path(QStringLiteral("tmp")))
+        .isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+}
+
+// ---
+
+void TestCli::helpAndVersion_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("--help") << QStringList {QStringLiteral("--help")}
+                            << QStringLiteral("Usage: requeue [options] [FILE]");
+    QTest::newRow("run --help") << QStringList {QStringLiteral("run"), QStringLiteral("--help")}
+                                << QStringLiteral("--max-attempts <N>");
+    QTest::newRow("--version") << QStringList {QStringLiteral("--version")}
+                               << QStringLiteral("requeue 0.");
+}
+
+void TestCli::helpAndVersion()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, expected);
+    const Finished result = run(arguments);
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(QString::fromUtf8(result.out).contains(expected), result.out.constData());
+}
+
+void TestCli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("expected");
+    const auto args = [](const char *line) {
+        return QString::fromLatin1(line).split(QLatin1Char(' '));
+    };
+    QTest::newRow("jobs") << args("run --jobs x jobs.txt --joblog log")
+                          << QStringLiteral(
+                                 "requeue: --jobs: expected a whole number >= 1, got \"x\"");
+    QTest::newRow("unknown option") << args("run --bogus jobs.txt --joblog log")
+                                    << QStringLiteral("requeue: unknown option --bogus");
+    QTest::newRow("max-attempts") << args("run --max-attempts many jobs.txt --joblog log")
+                                  << QStringLiteral(
+                                         "requeue: --max-attempts: expected a whole number");
+    QTest::newRow("timeout") << args("run --timeout 3 jobs.txt --joblog log")
+                             << QStringLiteral("requeue: --timeout: ");
+    QTest::newRow("backoff") << args("run --backoff exp: jobs.txt --joblog log")
+                             << QStringLiteral("requeue: --backoff: ");
+    QTest::newRow("no-retry-exit") << args("run --no-retry-exit 1-x jobs.txt --joblog log")
+                                   << QStringLiteral("requeue: --no-retry-exit: ");
+    QTest::newRow("resume without joblog")
+        << args("run --resume jobs.txt") << QStringLiteral("requeue: --resume: needs --joblog");
+    QTest::newRow("no file") << args("run --joblog log")
+                             << QStringLiteral("requeue: run: no job file");
+}
+
+void TestCli::usageErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, expected);
+    write(QStringLiteral("jobs.txt"), "echo ran >> marker\n");
+    const Finished result = run(arguments);
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(result.err).startsWith(expected), result.err.constData());
+    QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
+    QVERIFY(!QFile::exists(path(QStringLiteral("log"))));
+    QVERIFY(tmpIsEmpty());
+}
+
+void TestCli::fileErrors_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("missing file") << QStringLiteral("nothing.txt") << QByteArray()
+                                  << QStringLiteral("nothing.txt: cannot open: ");
+    QTest::newRow("empty text") << QStringLiteral("jobs.txt") << QByteArray("# only a comment\n\n")
+                                << QStringLiteral("jobs.txt: no jobs found");
+    QTest::newRow("invalid UTF-8")
+        << QStringLiteral("jobs.txt") << QByteArray("echo ran >> marker\necho \xff\n")
+        << QStringLiteral("jobs.txt:2:6: invalid UTF-8");
+    QTest::newRow("dangling backslash")
+        << QStringLiteral("jobs.txt") << QByteArray("echo ran >> marker\necho \\")
+        << QStringLiteral("jobs.txt:2:");
+    QTest::newRow("json unknown field")
+        << QStringLiteral("jobs.json")
+        << QByteArray("[{\"command\": \"echo ran >> marker\"},\n {\"comand\": \"true\"}]")
+        << QStringLiteral("jobs.json:2:3: unknown field \"comand\"");
+    QTest::newRow("json syntax") << QStringLiteral("jobs.json")
+                                 << QByteArray("[{\"command\": \"echo ran >> marker\"},]")
+                                 << QStringLiteral("jobs.json:1:");
+    QTest::newRow("json bad timeout")
+        << QStringLiteral("jobs.json")
+        << QByteArray("{\"jobs\": [{\"command\": \"echo ran >> marker\", \"timeout\": \"soon\"}]}")
+        << QStringLiteral("jobs.json:1:");
+}
+
+void TestCli::fileErrors()
+{
+    QFETCH(QString, file);
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    if (!content.isEmpty())
+        write(file, content);
+    const Finished result
+        = run({QStringLiteral("run"), QStringLiteral("--joblog"), QStringLiteral("log"),
+               QStringLiteral("--results"), QStringLiteral("out"), QStringLiteral("--summary-json"),
+               QStringLiteral("s.json"), file});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(result.err).contains(expected), result.err.constData());
+    // Nothing ran and nothing was written.
+    QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
+    QVERIFY(!QFile::exists(path(QStringLiteral("log"))));
+    QVERIFY(!QFile::exists(path(QStringLiteral("out"))));
+    QVERIFY(!QFile::exists(path(QStringLiteral("s.json"))));
+    QVERIFY(tmpIsEmpty());
+}
+
+void TestCli::formats_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("text") << QStringLiteral("jobs.txt")
+                          << QByteArray(
+                                 "# comment\necho one >> marker\n\necho two \\\n  >> marker\n"
+                                 "echo three >> marker\n");
+    QTest::newRow("json")
+        << QStringLiteral("jobs.JSON")
+        << QByteArray(
+               "{\"defaults\": {\"max_attempts\": 1},\n \"jobs\": [\n"
+               "  {\"command\": \"echo one >> marker\"},\n"
+               "  {\"argv\": [\"sh\", \"-c\", \"echo two >> marker\"]},\n"
+               "  {\"command\": \"echo $WORD >> marker\", \"env\": {\"WORD\": \"three\"}}\n]}\n");
+}
+
+void TestCli::formats()
+{
+    QFETCH(QString, file);
+    QFETCH(QByteArray, content);
+    write(file, content);
+    const Finished result = run({QStringLiteral("run"), QStringLiteral("-j1"), file});
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(readLines(QStringLiteral("marker")),
+             (QStringList {QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three")}));
+    QVERIFY2(result.err.contains("requeue: 3 jobs: 3 succeeded, 0 failed; 3 attempts in "),
+             result.err.constData());
+    QVERIFY(result.out.isEmpty());
+}
+
+void TestCli::workers_data()
+{
+    QTest::addColumn<int>("workers");
+    QTest::newRow("-j 1") << 1;
+    QTest::newRow("-j 2") << 2;
+    QTest::newRow("-j 4") << 4;
+}
+
+// Each job records its start and end; the first `workers` jobs also wait for
+// each other (bounded), so that the run must have used exactly that many.
+void TestCli::workers()
+{
+    QFETCH(int, workers);
+    const QByteArray job = QByteArrayLiteral("echo +$N >> events; touch started.$N; i=0; "
+                                             "while [ $(ls started.* | wc -l) -lt W ] && [ $i -lt "
+                                             "300 ]; do sleep 0.01; i=$((i+1)); done; "
+                                             "echo -$N >> events\n");
+    QByteArray list;
+    for (int n = 1; n <= 2 * workers + 1; ++n)
+        list += QByteArray(job)
+                    .replace("$N", QByteArray::number(n))
+                    .replace("W", QByteArray::number(workers));
+    write(QStringLiteral("jobs.txt"), list);
+    const Finished result = run({QStringLiteral("run"), QStringLiteral("--jobs"),
+                                 QString::number(workers), QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 0);
+    int running = 0;
+    int most = 0;
+    const QStringList events = readLines(QStringLiteral("events"));
+    QCOMPARE(events.size(), 2 * (2 * workers + 1));
+    for (const QString &event : events) {
+        running += event.startsWith(QLatin1Char('+')) ? 1 : -1;
+        most = qMax(most, running);
+    }
+    QCOMPARE(most, workers);
+}
+
+void TestCli::maxAttempts_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<int>("attempts");
+    QTest::addColumn<int>("exitCode");
+    const QString failing = QStringLiteral("echo $REQUEUE_ATTEMPT >> marker; exit 1");
+    QTest::newRow("default is 3") << QStringList() << failing << 3 << 1;
+    QTest::newRow("--max-attempts 5")
+        << QStringList {QStringLiteral("--max-attempts"), QStringLiteral("5")} << failing << 5 << 1;
+    QTest::newRow("--max-attempts 1")
+        << QStringList {QStringLiteral("--max-attempts"), QStringLiteral("1")} << failing << 1 << 1;
+    QTest::newRow("--retries 2") << QStringList {QStringLiteral("--retries"), QStringLiteral("2")}
+                                 << failing << 2 << 1;
+    QTest::newRow("0 is unlimited")
+        << QStringList {QStringLiteral("--max-attempts"), QStringLiteral("0")}
+        << QStringLiteral("echo $REQUEUE_ATTEMPT >> marker; test $REQUEUE_ATTEMPT -ge 7") << 7 << 0;
+    QTest::newRow("succeeds on the second")
+        << QStringList()
+        << QStringLiteral("echo $REQUEUE_ATTEMPT >> marker; test $REQUEUE_ATTEMPT -ge 2") << 2 << 0;
+}
+
+void TestCli::maxAttempts()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QString, command);
+    QFETCH(int, attempts);
+    QFETCH(int, exitCode);
+    write(QStringLiteral("jobs.txt"), command.toUtf8() + '\n');
+    const Finished result = run(QStringList {QStringLiteral("run"), QStringLiteral("-q")} + options
+                                + QStringList {QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, exitCode);
+    QStringList expected;
+    for (int n = 1; n <= attempts; ++n)
+        expected.append(QString::number(n));
+    QCOMPARE(readLines(QStringLiteral("marker")), expected);
+}
+
+void TestCli::noRetryExit()
+{
+    write(QStringLiteral("jobs.txt"), "echo a >> marker; exit 65\necho b >> marker; exit 1\n");
+    const Finished result
+        = run({QStringLiteral("run"), QStringLiteral("-j1"), QStringLiteral("--no-retry-exit"),
+               QStringLiteral("2,64-78"), QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(readLines(QStringLiteral("marker")),
+             (QStringList {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("b"),
+                           QStringLiteral("b")}));
+}
+
+void TestCli::timeout()
+{
+    write(QStringLiteral("jobs.txt"), "sleep 30\n");
+    QElapsedTimer clock;
+    clock.start();
+    const Finished result
+        = run({QStringLiteral("run"), QStringLiteral("--timeout"), QStringLiteral("200ms"),
+               QStringLiteral("--max-attempts"), QStringLiteral("2"), QStringLiteral("--joblog"),
+               QStringLiteral("log"), QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(clock.elapsed() < 10000);
+    const QList<JoblogLine> log = readJoblog(QStringLiteral("log"));
+    QCOMPARE(log.size(), 2);
+    for (const JoblogLine &line : log) {
+        QCOMPARE(line.seq, 1);
+        QCOMPARE(line.exitval, -1);
+        QVERIFY(line.runtime.trimmed().toDouble() >= 0.19);
+    }
+    QVERIFY2(result.err.contains("timed out"), result.err.constData());
+}
+
+void TestCli::backoff()
+{
+    write(QStringLiteral("jobs.txt"), "test $REQUEUE_ATTEMPT -ge 3\n");
+    const Finished result
+        = run({QStringLiteral("run"), QStringLiteral("--backoff"), QStringLiteral("fixed:300ms"),
+               QStringLiteral("--joblog"), QStringLiteral("log"), QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 0);
+    const QList<JoblogLine> log = readJoblog(QStringLiteral("log"));
+    QCOMPARE(log.size(), 3);
+    for (int i = 1; i < log.size(); ++i) {
+        const double gap = log[i].starttime.toDouble()
+            - (log[i - 1].starttime.toDouble() + log[i - 1].runtime.trimmed().toDouble());
+        QVERIFY2(gap >= 0.28, qPrintable(QString::number(gap)));
+    }
+    // With jitter the delay is drawn from [0, 300ms]; the run still succeeds.
+    QFile::remove(path(QStringLiteral("log")));
+    QCOMPARE(
+        run({QStringLiteral("run"), QStringLiteral("--backoff"), QStringLiteral("exp:50ms:200ms"),
+             QStringLiteral("--jitter"), QStringLiteral("jobs.txt")})
+            .exitCode,
+        0);
+}
+
+void TestCli::deadline()
+{
+    write(QStringLiteral("jobs.txt"), "true\nsleep 30\nsleep 30\n");
+    QElapsedTimer clock;
+    clock.start();
+    const Finished result
+        = run({QStringLiteral("run"), QStringLiteral("-j2"), QStringLiteral("--deadline"),
+               QStringLiteral("500ms"), QStringLiteral("--summary-json"), QStringLiteral("s.json"),
+               QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(clock.elapsed() < 10000);
+    QVERIFY2(result.err.contains("--deadline reached"), result.err.constData());
+    const QJsonObject summary = readJson(QStringLiteral("s.json"));
+    QCOMPARE(summary.value(QLatin1String("succeeded")).toInt(), 1);
+    QCOMPARE(summary.value(QLatin1String("cancelled")).toInt(), 2);
+}
+
+void TestCli::fileSettingsWin()
+{
+    write(QStringLiteral("jobs.json"),
+          "{\"defaults\": {\"max_attempts\": 2},\n"
+          " \"jobs\": [{\"command\": \"echo a >> marker; exit 1\"},\n"
+          "          {\"command\": \"echo b >> marker; exit 1\", \"max_attempts\": 1},\n"
+          "          {\"command\": \"echo c >> marker; exit 3\", \"no_retry_exit\": [4]}]}\n");
+    // The file sets max_attempts for every job, so --max-attempts changes nothing;
+    // --no-retry-exit applies only where the file is silent.
+    const Finished result
+        = run({QStringLiteral("run"), QStringLiteral("-j1"), QStringLiteral("--max-attempts"),
+               QStringLiteral("4"), QStringLiteral("--no-retry-exit"), QStringLiteral("1"),
+               QStringLiteral("jobs.json")});
+    QCOMPARE(result.exitCode, 1);
+    const QStringList marker = readLines(QStringLiteral("marker"));
+    QCOMPARE(marker.count(QStringLiteral("a")), 1); // exit 1 is permanent by the option
+    QCOMPARE(marker.count(QStringLiteral("b")), 1);
+    QCOMPARE(marker.count(QStringLiteral("c")), 2); // the file's no_retry_exit wins
+}
+
+void TestCli::joblogFormat()
+{
+    write(QStringLiteral("jobs.txt"),
+          "echo one\ntest $REQUEUE_ATTEMPT -ge 2 && echo two\nexit 7\nkill -USR1 $$\n");
+    const Finished result
+        = run({QStringLiteral("run"), QStringLiteral("-j1"), QStringLiteral("--max-attempts"),
+               QStringLiteral("2"), QStringLiteral("--joblog"), QStringLiteral("log"),
+               QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 1);
+    const QList<JoblogLine> log = readJoblog(QStringLiteral("log"));
+    QCOMPARE(log.size(), 7);
+    // The runner queues a retry behind the jobs already waiting: sort by seq,
+    // keeping each job's attempts in order.
+    QMap<int, QList<JoblogLine>> bySeq;
+    for (const JoblogLine &line : log) {
+        bySeq[line.seq].append(line);
+        QCOMPARE(line.host, QStringLiteral(":"));
+        QCOMPARE(line.send, QStringLiteral("0"));
+        QCOMPARE(line.receive, QStringLiteral("0"));
+    }
+    QCOMPARE(bySeq.keys(), (QList<int> {1, 2, 3, 4}));
+    QCOMPARE(bySeq[1].size(), 1);
+    QCOMPARE(bySeq[1][0].exitval, 0);
+    QCOMPARE(bySeq[1][0].command, QStringLiteral("echo one"));
+    QCOMPARE(bySeq[2].size(), 2);
+    QCOMPARE(bySeq[2][0].exitval, 1);
+    QCOMPARE(bySeq[2][1].exitval, 0);
+    QCOMPARE(bySeq[2][1].command, QStringLiteral("test $REQUEUE_ATTEMPT -ge 2 && echo two"));
+    QCOMPARE(bySeq[3].size(), 2);
+    QCOMPARE(bySeq[3][1].exitval, 7);
+    QCOMPARE(bySeq[3][1].signal, 0);
+    QCOMPARE(bySeq[4].size(), 2);
+    QCOMPARE(bySeq[4][0].signal, SIGUSR1);
+    QCOMPARE(bySeq[4][0].exitval, 0);
+    // Start times are seconds since the epoch and never go back for one job.
+    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    QVERIFY(qAbs(log[0].starttime.toDouble() - now) < 60);
+    QVERIFY(bySeq[2][1].starttime.toDouble() >= bySeq[2][0].starttime.toDouble());
+}
+
+void TestCli::results()
+{
+    write(QStringLiteral("jobs.txt"),
+          "echo out$REQUEUE_ATTEMPT; echo err$REQUEUE_ATTEMPT >&2; "
+          "test $REQUEUE_ATTEMPT -ge 2\necho second\n");
+    const Finished result = run({QStringLiteral("run"), QStringLiteral("--results"),
+                                 QStringLiteral("out/dir"), QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 0);
+    const auto contents = [this](const QString &name) {
+        QFile file(path(name));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("(missing)");
+    };
+    QCOMPARE(contents(QStringLiteral("out/dir/1/1/stdout")), QByteArray("out1\n"));
+    QCOMPARE(contents(QStringLiteral("out/dir/1/1/stderr")), QByteArray("err1\n"));
+    QCOMPARE(contents(QStringLiteral("out/dir/1/2/stdout")), QByteArray("out2\n"));
+    QCOMPARE(contents(QStringLiteral("out/dir/2/1/stdout")), QByteArray("second\n"));
+    QVERIFY(!QFile::exists(path(QStringLiteral("out/dir/2/2"))));
+    QVERIFY2(
+        result.err.contains(QByteArray(
+            "output in " + QFileInfo(path(QStringLiteral("out/dir"))).absoluteFilePath().toUtf8())),
+        result.err.constData());
+    QVERIFY(tmpIsEmpty());
+}
+
+void TestCli::defaultResultsDir()
+{
+    write(QStringLiteral("jobs.txt"), "echo hello\n");
+    const Finished result = run({QStringLiteral("run"), QStringLiteral("--summary-json"),
+                                 QStringLiteral("s.json"), QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 0);
+    const QStringList dirs
+        = QDir(path(QStringLiteral("tmp"))).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(dirs.size(), 1);
+    const QString dir = path(QStringLiteral("tmp/") + dirs.first());
+    QCOMPARE(QFileInfo(dir).permissions()
+                 & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteOther),
+             QFile::Permissions());
+    QVERIFY2(result.err.contains(QString(QStringLiteral("output in ") + dir).toUtf8()),
+             result.err.constData());
+    QCOMPARE(readJson(QStringLiteral("s.json")).value(QLatin1String("results_dir")).toString(),
+             dir);
+    QFile out(dir + QStringLiteral("/1/1/stdout"));
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    QCOMPARE(out.readAll(), QByteArray("hello\n"));
+}
+
+void TestCli::summaryJson()
+{
+    write(QStringLiteral("jobs.txt"),
+          "#name: good\ntrue\ntest $REQUEUE_ATTEMPT -ge 2\nexit 4\nkill -TERM $$\n");
+    const Finished result
+        = run({QStringLiteral("run"), QStringLiteral("-j2"), QStringLiteral("--summary-json"),
+               QStringLiteral("s.json"), QStringLiteral("--results"), QStringLiteral("out"),
+               QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 1);
+    const QJsonObject root = readJson(QStringLiteral("s.json"));
+    QCOMPARE(root.value(QLatin1String("jobs")).toInt(), 4);
+    QCOMPARE(root.value(QLatin1String("succeeded")).toInt(), 2);
+    QCOMPARE(root.value(QLatin1String("failed")).toInt(), 2);
+    QCOMPARE(root.value(QLatin1String("cancelled")).toInt(), 0);
+    QCOMPARE(root.value(QLatin1String("attempts")).toInt(), 1 + 2 + 3 + 3);
+    QVERIFY(root.value(QLatin1String("wall_seconds")).isDouble());
+    QVERIFY(root.value(QLatin1String("wall_seconds")).toDouble() > 0);
+    QCOMPARE(root.value(QLatin1String("results_dir")).toString(),
+             QFileInfo(path(QStringLiteral("out"))).absoluteFilePath());
+    const QJsonArray perJob = root.value(QLatin1String("per_job")).toArray();
+    QCOMPARE(perJob.size(), 4);
+    const QStringList keys {QStringLiteral("attempts"), QStringLiteral("exit_code"),
+                            QStringLiteral("finished"), QStringLiteral("first_start"),
+                            QStringLiteral("name"),     QStringLiteral("seq"),
+                            QStringLiteral("signal"),   QStringLiteral("state")};
+    const double wall = root.value(QLatin1String("wall_seconds")).toDouble();
+    for (int i = 0; i < perJob.size(); ++i) {
+        const QJsonObject job = perJob.at(i).toObject();
+        QCOMPARE(job.keys(), keys);
+        QCOMPARE(job.value(QLatin1String("seq")).toInt(), i + 1);
+        QVERIFY(job.value(QLatin1String("name")).isString());
+        const double firstStart = job.value(QLatin1String("first_start")).toDouble(-1);
+        const double finished = job.value(QLatin1String("finished")).toDouble(-1);
+        QVERIFY(firstStart >= 0);
+        QVERIFY(finished >= firstStart);
+        QVERIFY(finished <= wall);
+    }
+    QCOMPARE(perJob.at(0).toObject().value(QLatin1String("name")).toString(),
+             QStringLiteral("good"));
+    QCOMPARE(perJob.at(1).toObject().value(QLatin1String("state")).toString(),
+             QStringLiteral("succeeded"));
+    QCOMPARE(perJob.at(1).toObject().value(QLatin1String("attempts")).toInt(), 2);
+    QCOMPARE(perJob.at(2).toObject().value(QLatin1String("state")).toString(),
+             QStringLiteral("failed"));
+    QCOMPARE(perJob.at(2).toObject().value(QLatin1String("exit_code")).toInt(), 4);
+    QCOMPARE(perJob.at(2).toObject().value(QLatin1String("signal")).toInt(), 0);
+    QVERIFY(perJob.at(3).toObject().value(QLatin1String("exit_code")).isNull());
+    QCOMPARE(perJob.at(3).toObject().value(QLatin1String("signal")).toInt(), SIGTERM);
+}
+
+void TestCli::gaveUpReport()
+{
+    write(QStringLiteral("jobs.txt"), "true\necho oops >&2; exit 9\n");
+    const Finished result = run({QStringLiteral("run"), QStringLiteral("--results"),
+                                 QStringLiteral("out"), QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 1);
+    const QString err = QString::fromUtf8(result.err);
+    const QString stderrPath
+        = QFileInfo(path(QStringLiteral("out"))).absoluteFilePath() + QStringLiteral("/2/3/stderr");
+    QVERIFY2(err.contains(QStringLiteral("requeue: job 2 (")), qPrintable(err));
+    QVERIFY2(
+        err.contains(QStringLiteral("gave up after 3 attempts: exit 9; stderr: ") + stderrPath),
+        qPrintable(err));
+    QFile file(stderrPath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("oops\n"));
+    // The one-line summary comes last.
+    QVERIFY2(err.trimmed()
+                 .section(QLatin1Char('\n'), -1)
+                 .startsWith(QStringLiteral("requeue: 2 jobs: 1 succeeded, 1 failed")),
+             qPrintable(err));
+}
+
+void TestCli::resume_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QStringList>("rerun");
+    QTest::addColumn<int>("exitCode");
+    // Job 3 gave up before the kill: --resume leaves it, --resume-failed reruns it.
+    QTest::newRow("--resume") << QStringLiteral(
+        "--resume") << QStringList {QStringLiteral("4"), QStringLiteral("5"), QStringLiteral("6")}
+                              << 0;
+    QTest::newRow("--resume-failed") << QStringLiteral("--resume-failed")
+                                     << QStringList {QStringLiteral("3"), QStringLiteral("4"),
+                                                     QStringLiteral("5"), QStringLiteral("6")}
+                                     << 1;
+}
+
+// A run killed with SIGKILL while job 4 hangs: jobs 1-3 are in the joblog.
+void TestCli::resume()
+{
+    QFETCH(QString, option);
+    QFETCH(QStringList, rerun);
+    QFETCH(int, exitCode);
+    write(QStringLiteral("jobs.txt"),
+          "echo 1 >> marker\n"
+          "echo 2 >> marker\n"
+          "echo 3 >> marker; exit 1\n"
+          "echo 4 >> marker; if [ ! -e release ]; then echo $$ > pid; sleep 100; fi\n"
+          "echo 5 >> marker\n"
+          "echo 6 >> marker\n");
+    const QStringList arguments {
+        QStringLiteral("run"),     QStringLiteral("-j1"),      QStringLiteral("--max-attempts"),
+        QStringLiteral("1"),       QStringLiteral("--joblog"), QStringLiteral("log"),
+        QStringLiteral("jobs.txt")};
+    auto first = start(arguments);
+    const pid_t hanging = waitForPid(QStringLiteral("pid"));
+    QVERIFY(hanging > 0);
+    ::kill(pid_t(first->processId()), SIGKILL);
+    QVERIFY(first->waitForFinished(5000));
+    ::kill(-hanging, SIGKILL); // the orphaned job
+    QCOMPARE(readJoblog(QStringLiteral("log")).size(), 3);
+    QCOMPARE(readLines(QStringLiteral("marker")),
+             (QStringList {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"),
+                           QStringLiteral("4")}));
+
+    QFile::remove(path(QStringLiteral("marker")));
+    write(QStringLiteral("release"), "");
+    const Finished result = run(arguments + QStringList {option});
+    QCOMPARE(result.exitCode, exitCode);
+    QCOMPARE(readLines(QStringLiteral("marker")), rerun);
+    // The joblog was appended to: the old lines, then one per new attempt.
+    const QList<JoblogLine> log = readJoblog(QStringLiteral("log"));
+    QCOMPARE(log.size(), 3 + rerun.size());
+    QList<int> seqs;
+    for (const JoblogLine &line : log)
+        seqs.append(line.seq);
+    QList<int> expected {1, 2, 3};
+    for (const QString &seq : rerun)
+        expected.append(seq.toInt());
+    QCOMPARE(seqs, expected);
+    QVERIFY2(result.err.contains(QByteArray(QByteArray::number(6 - rerun.size()) + " skipped")),
+             result.err.constData());
+
+    // Everything done: a second resume runs nothing.
+    QFile::remove(path(QStringLiteral("marker")));
+    if (option == QLatin1String("--resume")) {
+        QCOMPARE(run(arguments + QStringList {option}).exitCode, 0);
+        QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
+    }
+}
+
+void TestCli::resumeMismatch()
+{
+    write(QStringLiteral("jobs.txt"), "echo 1 >> marker\necho 2 >> marker\n");
+    const QStringList arguments {QStringLiteral("run"), QStringLiteral("--joblog"),
+                                 QStringLiteral("log"), QStringLiteral("jobs.txt")};
+    QCOMPARE(run(arguments).exitCode, 0);
+    QFile::remove(path(QStringLiteral("marker")));
+    write(QStringLiteral("jobs.txt"),
+          "echo 1 >> marker\necho changed >> marker\necho 3 >> marker\n");
+    const Finished result = run(arguments + QStringList {QStringLiteral("--resume")});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains("echo changed >> marker"), result.err.constData());
+    QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
+    QCOMPARE(readJoblog(QStringLiteral("log")).size(), 2);
+}
+
+void TestCli::joblogEdgeCases()
+{
+    write(QStringLiteral("jobs.txt"), "echo ran >> marker\n");
+    // Not a joblog: refused, left alone, nothing run.
+    write(QStringLiteral("notes"), "my notes\n");
+    const Finished refused = run({QStringLiteral("run"), QStringLiteral("--joblog"),
+                                  QStringLiteral("notes"), QStringLiteral("jobs.txt")});
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.startsWith("requeue: --joblog: "), refused.err.constData());
+    QCOMPARE(readLines(QStringLiteral("notes")), QStringList {QStringLiteral("my notes")});
+    QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
+
+    // --resume without a joblog yet runs everything and starts one.
+    QCOMPARE(run({QStringLiteral("run"), QStringLiteral("--joblog"), QStringLiteral("log"),
+                  QStringLiteral("--resume"), QStringLiteral("jobs.txt")})
+                 .exitCode,
+             0);
+    QCOMPARE(readLines(QStringLiteral("marker")).size(), 1);
+    QCOMPARE(readJoblog(QStringLiteral("log")).size(), 1);
+
+    // A run without --resume starts the joblog afresh, as GNU parallel does.
+    QCOMPARE(run({QStringLiteral("run"), QStringLiteral("--joblog"), QStringLiteral("log"),
+                  QStringLiteral("jobs.txt")})
+                 .exitCode,
+             0);
+    QCOMPARE(readLines(QStringLiteral("marker")).size(), 2);
+    QCOMPARE(readJoblog(QStringLiteral("log")).size(), 1);
+}
+
+void TestCli::interrupt_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+}
+
+void TestCli::interrupt()
+{
+    QFETCH(int, signal);
+    write(QStringLiteral("jobs.txt"),
+          "echo $$ > pid1; sleep 100\necho $$ > pid2; sleep 100\necho never >> marker\n");
+    auto process = start({QStringLiteral("run"), QStringLiteral("-j2"), QStringLiteral("--joblog"),
+                          QStringLiteral("log"), QStringLiteral("--summary-json"),
+                          QStringLiteral("s.json"), QStringLiteral("jobs.txt")});
+    const pid_t first = waitForPid(QStringLiteral("pid1"));
+    const pid_t second = waitForPid(QStringLiteral("pid2"));
+    QVERIFY(first > 0 && second > 0);
+    ::kill(pid_t(process->processId()), signal);
+    const Finished result = finish(process.get(), 10000);
+    QCOMPARE(result.exitCode, 130);
+    QVERIFY(processGone(first));
+    QVERIFY(processGone(second));
+    QVERIFY(!groupAlive(first)); // nothing left in their groups either
+    QVERIFY(!groupAlive(second));
+    QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
+    // The joblog has both cancelled attempts; the summary was written.
+    const QList<JoblogLine> log = readJoblog(QStringLiteral("log"));
+    QCOMPARE(log.size(), 2);
+    for (const JoblogLine &line : log)
+        QVERIFY(line.signal == SIGTERM || line.exitval != 0);
+    const QJsonObject summary = readJson(QStringLiteral("s.json"));
+    QCOMPARE(summary.value(QLatin1String("cancelled")).toInt(), 3);
+    const QJsonObject never = summary.value(QLatin1String("per_job")).toArray().at(2).toObject();
+    QVERIFY(never.value(QLatin1String("first_start")).isNull());
+    QCOMPARE(never.value(QLatin1String("attempts")).toInt(), 0);
+}
+
+// A job that ignores SIGTERM outlives the grace period; a second Ctrl-C kills it.
+void TestCli::secondInterruptKills()
+{
+    write(QStringLiteral("jobs.txt"), "trap '' TERM; echo $$ > pid; sleep 100\n");
+    auto process = start({QStringLiteral("run"), QStringLiteral("--joblog"), QStringLiteral("log"),
+                          QStringLiteral("jobs.txt")});
+    const pid_t job = waitForPid(QStringLiteral("pid"));
+    QVERIFY(job > 0);
+    const pid_t requeue = pid_t(process->processId());
+    ::kill(requeue, SIGINT);
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += process->readAllStandardError()).contains("cancelling"), 5000);
+    QVERIFY(!processGone(job)); // it ignores TERM
+    QElapsedTimer clock;
+    clock.start();
+    ::kill(requeue, SIGINT);
+    const Finished result = finish(process.get(), 10000);
+    QCOMPARE(result.exitCode, 130);
+    // Well within the runner's two-second grace period.
+    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(processGone(job));
+    QVERIFY(!groupAlive(job));
+    const QList<JoblogLine> log = readJoblog(QStringLiteral("log"));
+    QCOMPARE(log.size(), 1);
+    QCOMPARE(log[0].signal, SIGKILL);
+}
+
+void TestCli::noDisplayRunsHeadless()
+{
+    write(QStringLiteral("jobs.txt"), "echo ran >> marker\n");
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    const Finished result = run({QStringLiteral("jobs.txt")}, env);
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.err.contains("no display"), result.err.constData());
+    QCOMPARE(readLines(QStringLiteral("marker")), QStringList {QStringLiteral("ran")});
+
+    const Finished nothing = run({}, env);
+    QCOMPARE(nothing.exitCode, 2);
+    QVERIFY2(nothing.err.contains("no display"), nothing.err.constData());
+}
+
+// On a terminal stderr shows a progress bar; `script` provides the terminal.
+void TestCli::progressOnTerminal()
+{
+    const QString script = QStandardPaths::findExecutable(QStringLiteral("script"));
+    if (script.isEmpty())
+        QSKIP("needs script(1) for a pseudo-terminal");
+    write(QStringLiteral("jobs.txt"), "sleep 0.3\ntest $REQUEUE_ATTEMPT -ge 2\n");
+    const auto shellQuote = [](QString s) {
+        s.replace(QLatin1Char('\''), QLatin1String("'\\''"));
+        return QString(QLatin1Char('\'') + s + QLatin1Char('\''));
+    };
+    const QString command = shellQuote(m_binary) + QStringLiteral(" run jobs.txt");
+    QProcess process;
+    process.setWorkingDirectory(m_dir->path());
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TMPDIR"), path(QStringLiteral("tmp")));
+    process.setProcessEnvironment(env);
+    process.start(script, {QStringLiteral("-qec"), command, QStringLiteral("/dev/null")});
+    QVERIFY(process.waitForFinished(RunTimeoutMs));
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray output = process.readAllStandardOutput();
+    QVERIFY2(output.contains("\r[") && output.contains("/2  ") && output.contains("1 retries"),
+             output.constData());
+    QVERIFY2(output.contains("requeue: 2 jobs: 2 succeeded"), output.constData());
+
+    // --quiet: no bar, the summary line only.
+    process.start(script,
+                  {QStringLiteral("-qec"), command + QStringLiteral(" --quiet"),
+                   QStringLiteral("/dev/null")});
+    QVERIFY(process.waitForFinished(RunTimeoutMs));
+    const QByteArray quiet = process.readAllStandardOutput();
+    QVERIFY2(!quiet.contains("\r[") && quiet.contains("requeue: 2 jobs"), quiet.constData());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
