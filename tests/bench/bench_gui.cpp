@@ -1,0 +1,247 @@
+// GUI benchmark: how the window copes with 100,000 jobs. Not a ctest; prints
+// one JSON object. Runs offscreen unless a platform is set.
+//   load_ms           loading a 100,000-line job list until the table is painted
+//   gui_bytes_per_job RSS growth from opening a window over 100,000 loaded jobs
+//   stall_*_ms        lateness of a 5 ms timer in the GUI thread while 100,000
+//                     tiny callable jobs run at full speed (table sorted by #,
+//                     then by State, the worst case for the proxy)
+#include "jobfile.h"
+#include "jobrunner.h"
+#include "jobtablemodel.h"
+#include "mainwindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace requeue;
+
+namespace {
+
+constexpr int Jobs = 100000;
+
+qint64 rssBytes()
+{
+    ::malloc_trim(0);
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.value(1).toLongLong() * ::sysconf(_SC_PAGESIZE);
+}
+
+QString writeJobList(const QTemporaryDir &dir)
+{
+    const QString path = dir.filePath(QStringLiteral("jobs.txt"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    for (int i = 0; i < Jobs; ++i)
+        file.write("echo job " + QByteArray::number(i) + " > /dev/null\n");
+    return path;
+}
+
+void settle()
+{
+    for (int i = 0; i < 5; ++i)
+        QCoreApplication::processEvents();
+}
+
+double loadMs(const QString &path)
+{
+    JobRunner runner;
+    MainWindow window(&runner);
+    window.show();
+    settle();
+    QElapsedTimer clock;
+    clock.start();
+    window.loadFile(path);
+    window.table()->viewport()->repaint();
+    const double ms = double(clock.nsecsElapsed()) / 1e6;
+    if (window.table()->model()->rowCount() != Jobs)
+        qFatal("loaded %d rows", window.table()->model()->rowCount());
+    return ms;
+}
+
+QJsonObject memoryPerJob(const QString &path)
+{
+    JobRunner runner;
+    {
+        JobList list = loadJobList(path);
+        QList<JobSpec> specs;
+        for (const JobListEntry &entry : list.jobs)
+            specs.append(entry.spec);
+        runner.addJobs(specs);
+    }
+    const qint64 before = rssBytes();
+    MainWindow window(&runner);
+    window.show();
+    settle();
+    window.table()->viewport()->repaint();
+    const qint64 after = rssBytes();
+    return {
+        {QStringLiteral("gui_bytes_per_job"), double(after - before) / Jobs},
+        {QStringLiteral("model_bytes_per_row"), double(window.model()->approximateBytesPerRow())}};
+}
+
+struct Stalls
+{
+    double p50 = 0, p99 = 0, max = 0, runMs = 0;
+    int samples = 0;
+};
+
+Stalls runCallables(int sortColumn)
+{
+    JobRunner runner;
+    QList<JobSpec> specs;
+    specs.reserve(Jobs);
+    for (int i = 0; i < Jobs; ++i) {
+        JobSpec spec;
+        spec.name = QStringLiteral("tiny %1").arg(i);
+        spec.callable = [](const AttemptContext &) {
+            return 0;
+        };
+        specs.append(spec);
+    }
+    runner.addJobs(specs);
+    MainWindow window(&runner);
+    window.show();
+    window.table()->sortByColumn(sortColumn, Qt::AscendingOrder);
+    settle();
+
+    std::vector<double> lateness;
+    QElapsedTimer clock;
+    qint64 last = 0;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    probe.setInterval(5);
+    QObject::connect(&probe, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        lateness.push_back(std::max(0.0, double(now - last) / 1e6 - 5.0));
+        last = now;
+    });
+    // Until the run is over and the table has caught up with it.
+    QTimer done;
+    QEventLoop loop;
+    QObject::connect(&done, &QTimer::timeout, [&] {
+        if (runner.isIdle() && !window.model()->isPolling())
+            loop.quit();
+    });
+    clock.start();
+    probe.start();
+    done.start(50);
+    runner.start();
+    loop.exec();
+    Stalls stalls;
+    stalls.runMs = double(clock.nsecsElapsed()) / 1e6;
+    stalls.samples = int(lateness.size());
+    std::sort(lateness.begin(), lateness.end());
+    if (!lateness.empty()) {
+        stalls.p50 = lateness[lateness.size() / 2];
+        stalls.p99 = lateness[std::min(lateness.size() - 1, lateness.size() * 99 / 100)];
+        stalls.max = lateness.back();
+    }
+    return stalls;
+}
+
+void waitUntilCaughtUp(JobRunner &runner, MainWindow &window)
+{
+    QEventLoop loop;
+    QTimer done;
+    QObject::connect(&done, &QTimer::timeout, [&] {
+        if (runner.isIdle() && !window.model()->isPolling())
+            loop.quit();
+    });
+    done.start(20);
+    loop.exec();
+}
+
+template<typename F>
+double timeMs(F &&f)
+{
+    QElapsedTimer clock;
+    clock.start();
+    f();
+    return double(clock.nsecsElapsed()) / 1e6;
+}
+
+// GUI-thread time of the bulk actions on 100,000 failed jobs.
+QJsonObject bulkActions()
+{
+    JobRunner runner;
+    QList<JobSpec> specs;
+    for (int i = 0; i < Jobs; ++i) {
+        JobSpec spec;
+        spec.name = QStringLiteral("fails %1").arg(i);
+        spec.retry.maxAttempts = 1;
+        spec.callable = [](const AttemptContext &) {
+            return 1;
+        };
+        specs.append(spec);
+    }
+    runner.addJobs(specs);
+    MainWindow window(&runner);
+    window.show();
+    runner.start();
+    waitUntilCaughtUp(runner, window);
+    const auto trigger = [&](const char *name) {
+        QAction *action = window.findChild<QAction *>(QString::fromLatin1(name));
+        return timeMs([&] { action->trigger(); });
+    };
+    QJsonObject result;
+    result.insert(QStringLiteral("retry_all_failed_ms"), trigger("actionRetryFailed"));
+    waitUntilCaughtUp(runner, window);
+    result.insert(QStringLiteral("select_all_ms"), timeMs([&] { window.table()->selectAll(); }));
+    result.insert(QStringLiteral("retry_selected_ms"), trigger("actionRetry"));
+    waitUntilCaughtUp(runner, window);
+    result.insert(QStringLiteral("clear_finished_ms"), trigger("actionClearFinished"));
+    return result;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true); // keep the user's settings out of it
+    QCoreApplication::setOrganizationName(QStringLiteral("RequeueBench"));
+    QTemporaryDir dir;
+    const QString path = writeJobList(dir);
+
+    QJsonObject result {{QStringLiteral("jobs"), Jobs}};
+    const QJsonObject memory = memoryPerJob(path);
+    for (auto it = memory.begin(); it != memory.end(); ++it)
+        result.insert(it.key(), it.value());
+    result.insert(QStringLiteral("load_ms"), loadMs(path));
+    const Stalls bySeq = runCallables(JobTableModel::SeqColumn);
+    result.insert(QStringLiteral("stall_p50_ms"), bySeq.p50);
+    result.insert(QStringLiteral("stall_p99_ms"), bySeq.p99);
+    result.insert(QStringLiteral("stall_max_ms"), bySeq.max);
+    result.insert(QStringLiteral("stall_samples"), bySeq.samples);
+    result.insert(QStringLiteral("run_until_table_caught_up_ms"), bySeq.runMs);
+    const Stalls byState = runCallables(JobTableModel::StateColumn);
+    result.insert(QStringLiteral("sorted_by_state_stall_p99_ms"), byState.p99);
+    result.insert(QStringLiteral("sorted_by_state_stall_max_ms"), byState.max);
+    result.insert(QStringLiteral("sorted_by_state_run_ms"), byState.runMs);
+    const QJsonObject bulk = bulkActions();
+    for (auto it = bulk.begin(); it != bulk.end(); ++it)
+        result.insert(it.key(), it.value());
+    std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+    return 0;
+}

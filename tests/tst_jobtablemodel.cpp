@@ -1,0 +1,336 @@
+#include "jobfilterproxy.h"
+#include "jobrunner.h"
+#include "jobtablemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace requeue;
+
+namespace {
+
+JobSpec callableJob(const QString &name, int exitCode, int maxAttempts = 3, int seq = 0)
+{
+    JobSpec spec;
+    spec.name = name;
+    spec.seq = seq;
+    spec.retry.maxAttempts = maxAttempts;
+    spec.callable = [exitCode](const AttemptContext &) {
+        return exitCode;
+    };
+    return spec;
+}
+
+// Runs until cancelled: a job that stays in Running for as long as a test needs.
+JobSpec blockingJob(const QString &name)
+{
+    JobSpec spec;
+    spec.name = name;
+    spec.callable = [](const AttemptContext &context) {
+        while (!context.shouldStop())
+            QThread::msleep(2);
+        return 1;
+    };
+    return spec;
+}
+
+QString cell(const QAbstractItemModel &model, int row, int column)
+{
+    return model.data(model.index(row, column)).toString();
+}
+
+} // namespace
+
+class tst_JobTableModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void startsEmpty();
+    void showsJobsAddedToTheRunnerDirectly();
+    void finalRow_data();
+    void finalRow();
+    void changesArriveAsRowRangesWithRoles();
+    void mostRowsChangedGivesOneWholeTableSignal();
+    void sortsOnRawValues();
+    void filterSettersReportChanges();
+    void filtersByStateAndSearchText();
+    void removeFinishedDropsOnlyFinishedRows();
+    void removeFinishedManyRangesResets();
+    void bigBatchesAreSpreadOverTicks();
+    void durationTicksWhileRunning();
+    void compactRows();
+
+private:
+    std::unique_ptr<JobRunner> m_runner;
+    std::unique_ptr<JobTableModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+void tst_JobTableModel::init()
+{
+    m_runner = std::make_unique<JobRunner>();
+    m_runner->setMaxWorkers(4);
+    m_model = std::make_unique<JobTableModel>(m_runner.get());
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+}
+
+void tst_JobTableModel::cleanup()
+{
+    m_tester.reset();
+    m_model.reset();
+    m_runner.reset();
+}
+
+void tst_JobTableModel::startsEmpty()
+{
+    QCOMPARE(m_model->rowCount(), 0);
+    QCOMPARE(m_model->columnCount(), int(JobTableModel::ColumnCount));
+    QCOMPARE(m_model->headerData(JobTableModel::AttemptsColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Attempts"));
+}
+
+void tst_JobTableModel::showsJobsAddedToTheRunnerDirectly()
+{
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    const QList<JobId> ids = m_runner->addJobs(
+        {callableJob(QStringLiteral("a"), 0), callableJob(QStringLiteral("b"), 0)});
+    // The idle heartbeat picks them up without any call from the test.
+    QTRY_COMPARE(m_model->rowCount(), 2);
+    QCOMPARE(inserted.count(), 1); // one batch, one signal
+    QCOMPARE(m_model->jobId(0), ids[0]);
+    QCOMPARE(m_model->rowOf(ids[1]), 1);
+    QCOMPARE(cell(*m_model, 1, JobTableModel::NameColumn), QStringLiteral("b"));
+    QCOMPARE(cell(*m_model, 0, JobTableModel::StateColumn), QStringLiteral("Queued"));
+    QCOMPARE(cell(*m_model, 0, JobTableModel::AttemptsColumn), QStringLiteral("0 / 3"));
+}
+
+void tst_JobTableModel::finalRow_data()
+{
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<int>("maxAttempts");
+    QTest::addColumn<QString>("state");
+    QTest::addColumn<QString>("attempts");
+    QTest::addColumn<QString>("lastResult");
+
+    QTest::newRow("succeeds") << 0 << 3 << "Succeeded"
+                              << "1 / 3"
+                              << "exit 0";
+    QTest::newRow("fails three times") << 2 << 3 << "Failed"
+                                       << "3 / 3"
+                                       << "exit 2";
+    QTest::newRow("fails once") << 7 << 1 << "Failed"
+                                << "1 / 1"
+                                << "exit 7";
+}
+
+void tst_JobTableModel::finalRow()
+{
+    QFETCH(int, exitCode);
+    QFETCH(int, maxAttempts);
+    QFETCH(QString, state);
+    QFETCH(QString, attempts);
+    QFETCH(QString, lastResult);
+    m_runner->addJob(callableJob(QStringLiteral("job"), exitCode, maxAttempts));
+    m_runner->start();
+    m_model->wake();
+    QTRY_COMPARE(cell(*m_model, 0, JobTableModel::StateColumn), state);
+    QCOMPARE(cell(*m_model, 0, JobTableModel::AttemptsColumn), attempts);
+    QCOMPARE(cell(*m_model, 0, JobTableModel::LastResultColumn), lastResult);
+    QVERIFY(!cell(*m_model, 0, JobTableModel::FinishedColumn).isEmpty());
+    const QModelIndex stateCell = m_model->index(0, JobTableModel::StateColumn);
+    QVERIFY(!m_model->data(stateCell, Qt::DecorationRole).value<QIcon>().isNull());
+    QVERIFY(m_model->data(stateCell, Qt::ForegroundRole).value<QColor>().isValid());
+}
+
+void tst_JobTableModel::changesArriveAsRowRangesWithRoles()
+{
+    QList<JobSpec> specs;
+    for (int i = 0; i < 10; ++i)
+        specs.append(callableJob(QString::number(i), 0));
+    m_runner->addJobs(specs);
+    m_model->refreshNow();
+    QCOMPARE(m_model->rowCount(), 10);
+
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+    m_runner->cancel(QList<JobId> {m_model->jobId(3), m_model->jobId(4), m_model->jobId(8)});
+    m_model->refreshNow();
+    QCOMPARE(changed.count(), 2); // rows 3-4 and row 8
+    const auto first = changed.at(0);
+    QCOMPARE(first.at(0).toModelIndex().row(), 3);
+    QCOMPARE(first.at(1).toModelIndex().row(), 4);
+    const auto roles = first.at(2).value<QList<int>>();
+    QVERIFY(roles.contains(Qt::DisplayRole));
+    QVERIFY(roles.contains(JobTableModel::SortRole));
+    QVERIFY(roles.contains(Qt::DecorationRole)); // the state changed
+    QCOMPARE(changed.at(1).at(0).toModelIndex().row(), 8);
+    QCOMPARE(cell(*m_model, 8, JobTableModel::StateColumn), QStringLiteral("Cancelled"));
+}
+
+void tst_JobTableModel::mostRowsChangedGivesOneWholeTableSignal()
+{
+    QList<JobSpec> specs;
+    for (int i = 0; i < 100; ++i)
+        specs.append(callableJob(QString::number(i), 0));
+    m_runner->addJobs(specs);
+    m_model->refreshNow();
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+    QList<JobId> evenIds;
+    for (int row = 0; row < 100; row += 2)
+        evenIds.append(m_model->jobId(row));
+    evenIds.append(m_model->jobId(1));
+    m_runner->cancel(evenIds);
+    m_model->refreshNow();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 0);
+    QCOMPARE(changed.at(0).at(1).toModelIndex().row(), 99);
+}
+
+void tst_JobTableModel::sortsOnRawValues()
+{
+    m_runner->addJobs({callableJob(QStringLiteral("ten"), 0, 3, 10),
+                       callableJob(QStringLiteral("two"), 0, 3, 2),
+                       callableJob(QStringLiteral("one hundred"), 0, 3, 100)});
+    m_model->refreshNow();
+    JobFilterProxy proxy;
+    proxy.setSourceModel(m_model.get());
+    QAbstractItemModelTester proxyTester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(JobTableModel::SeqColumn, Qt::AscendingOrder);
+    // As text "10" < "100" < "2"; as numbers 2 < 10 < 100.
+    QCOMPARE(cell(proxy, 0, JobTableModel::SeqColumn), QStringLiteral("2"));
+    QCOMPARE(cell(proxy, 1, JobTableModel::SeqColumn), QStringLiteral("10"));
+    QCOMPARE(cell(proxy, 2, JobTableModel::SeqColumn), QStringLiteral("100"));
+    QCOMPARE(proxy.data(proxy.index(0, 0), JobTableModel::SortRole).toLongLong(), 2);
+    proxy.sort(JobTableModel::NameColumn, Qt::DescendingOrder);
+    QCOMPARE(cell(proxy, 0, JobTableModel::NameColumn), QStringLiteral("two"));
+}
+
+void tst_JobTableModel::filterSettersReportChanges()
+{
+    JobFilterProxy proxy;
+    proxy.setSourceModel(m_model.get());
+    QVERIFY(proxy.setStateFilter(JobState::Failed));
+    QVERIFY(!proxy.setStateFilter(JobState::Failed));
+    QVERIFY(proxy.setStateFilter(std::nullopt));
+    QVERIFY(proxy.setSearchText(QStringLiteral("abc")));
+    QVERIFY(!proxy.setSearchText(QStringLiteral(" abc ")));
+    QVERIFY(proxy.setSearchText(QString()));
+}
+
+void tst_JobTableModel::filtersByStateAndSearchText()
+{
+    JobSpec shell;
+    shell.name = QStringLiteral("compress");
+    shell.process.shellCommand = QStringLiteral("gzip -9 big.log");
+    m_runner->addJobs(
+        {callableJob(QStringLiteral("alpha"), 0), shell, callableJob(QStringLiteral("beta"), 0)});
+    m_runner->cancel(m_runner->jobIds().constLast());
+    m_model->refreshNow();
+    JobFilterProxy proxy;
+    proxy.setSourceModel(m_model.get());
+    QAbstractItemModelTester proxyTester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(proxy.rowCount(), 3);
+    proxy.setStateFilter(JobState::Cancelled);
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(cell(proxy, 0, JobTableModel::NameColumn), QStringLiteral("beta"));
+    proxy.setStateFilter(std::nullopt);
+    proxy.setSearchText(QStringLiteral("GZIP")); // the command, any case
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.jobIdAt(0), m_runner->jobIds().at(1));
+    proxy.setSearchText(QStringLiteral("a")); // alpha and beta, not "compress"
+    QCOMPARE(proxy.rowCount(), 2);
+}
+
+void tst_JobTableModel::removeFinishedDropsOnlyFinishedRows()
+{
+    const QList<JobId> ids = m_runner->addJobs({callableJob(QStringLiteral("a"), 0),
+                                                callableJob(QStringLiteral("b"), 0),
+                                                callableJob(QStringLiteral("c"), 0)});
+    m_runner->cancel(QList<JobId> {ids[0], ids[2]});
+    m_model->refreshNow();
+    QCOMPARE(m_model->finishedJobIds(), (QList<JobId> {ids[0], ids[2]}));
+    QCOMPARE(m_model->removeFinished(ids), 2);
+    QCOMPARE(m_model->rowCount(), 1);
+    QCOMPARE(m_model->jobId(0), ids[1]);
+    QCOMPARE(m_model->rowOf(ids[2]), -1);
+}
+
+void tst_JobTableModel::removeFinishedManyRangesResets()
+{
+    QList<JobSpec> specs;
+    for (int i = 0; i < 100; ++i)
+        specs.append(callableJob(QString::number(i), 0));
+    const QList<JobId> ids = m_runner->addJobs(specs);
+    QList<JobId> odd;
+    for (int i = 1; i < 100; i += 2)
+        odd.append(ids[i]);
+    m_runner->cancel(odd);
+    m_model->refreshNow();
+    QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
+    QCOMPARE(m_model->removeFinished(ids), 50);
+    QCOMPARE(reset.count(), 1); // 50 ranges: one reset, not 50 removals
+    QCOMPARE(m_model->rowCount(), 50);
+    for (int row = 0; row < 50; ++row)
+        QCOMPARE(m_model->jobId(row), ids[row * 2]);
+    QCOMPARE(m_model->rowOf(ids[1]), -1);
+}
+
+void tst_JobTableModel::bigBatchesAreSpreadOverTicks()
+{
+    QList<JobSpec> specs;
+    for (int i = 0; i < 10000; ++i)
+        specs.append(callableJob(QString::number(i), 0));
+    m_runner->addJobs(specs);
+    m_model->refreshNow();
+    QCOMPARE(m_model->rowCount(), 10000);
+    QSignalSpy refreshed(m_model.get(), &JobTableModel::refreshed);
+    m_runner->cancelAll();
+    m_model->wake();
+    QTRY_COMPARE(cell(*m_model, 9999, JobTableModel::StateColumn), QStringLiteral("Cancelled"));
+    QVERIFY2(refreshed.count() >= 3, qPrintable(QString::number(refreshed.count())));
+    for (int row = 0; row < 10000; row += 997)
+        QCOMPARE(m_model->state(row), JobState::Cancelled);
+}
+
+void tst_JobTableModel::durationTicksWhileRunning()
+{
+    m_runner->addJob(blockingJob(QStringLiteral("long")));
+    m_runner->start();
+    m_model->wake();
+    QTRY_COMPARE(cell(*m_model, 0, JobTableModel::StateColumn), QStringLiteral("Running"));
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+    const auto tickedDuration = [&] {
+        for (const auto &args : changed) {
+            if (args.at(0).toModelIndex().column() == JobTableModel::DurationColumn)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(tickedDuration(), 2500);
+    QVERIFY(!cell(*m_model, 0, JobTableModel::DurationColumn).isEmpty());
+    m_runner->cancelAll();
+    QTRY_COMPARE(cell(*m_model, 0, JobTableModel::StateColumn), QStringLiteral("Cancelled"));
+}
+
+void tst_JobTableModel::compactRows()
+{
+    QList<JobSpec> specs;
+    for (int i = 0; i < 1000; ++i)
+        specs.append(callableJob(QStringLiteral("job %1").arg(i), 0));
+    m_runner->addJobs(specs);
+    m_model->refreshNow();
+    QCOMPARE(m_model->rowCount(), 1000);
+    QVERIFY2(m_model->approximateBytesPerRow() < 512,
+             qPrintable(QString::number(m_model->approximateBytesPerRow())));
+}
+
+QTEST_MAIN(tst_JobTableModel)
+#include "tst_jobtablemodel.moc"

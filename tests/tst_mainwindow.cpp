@@ -1,0 +1,481 @@
+#include "detailspane.h"
+#include "filterbar.h"
+#include "jobfilterproxy.h"
+#include "jobrunner.h"
+#include "jobtablemodel.h"
+#include "mainwindow.h"
+#include "outputview.h"
+#include "runsettingswidget.h"
+#include "runstatuswidget.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <QTreeWidget>
+
+#include <memory>
+
+using namespace requeue;
+
+namespace {
+
+QAction *action(MainWindow &window, const char *name)
+{
+    auto *found = window.findChild<QAction *>(QString::fromLatin1(name));
+    Q_ASSERT(found);
+    return found;
+}
+
+int count(JobRunner *runner, JobState state)
+{
+    return runner->stateCounts()[int(state)];
+}
+
+bool allFinished(JobRunner *runner)
+{
+    const StateCounts counts = runner->stateCounts();
+    return runner->jobCount() > 0
+        && counts[int(JobState::Queued)] + counts[int(JobState::Running)]
+            + counts[int(JobState::WaitingForRetry)]
+        == 0;
+}
+
+QString cellOf(MainWindow &window, JobId id, int column)
+{
+    JobTableModel *model = window.model();
+    return model->index(model->rowOf(id), column).data().toString();
+}
+
+QMessageBox *visibleBox(MainWindow &window, const QString &name)
+{
+    const QList<QMessageBox *> boxes = window.findChildren<QMessageBox *>(name);
+    for (QMessageBox *box : boxes) {
+        if (box->isVisible())
+            return box;
+    }
+    return nullptr;
+}
+
+// True while a process whose command line contains `token` exists.
+bool processExists(const QByteArray &token)
+{
+    const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &pid : pids) {
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains(token))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void loadingDoesNotStart();
+    void loadErrorsNameLineAndColumn();
+    void runsToTheEndAndRetriesSelected();
+    void cancelsARunningSleepWithinASecond();
+    void filterButtonsAndSearch();
+    void detailsShowTheChosenAttemptsOutput();
+    void detailsFollowLiveOutput();
+    void shortcutsDriveTheRun();
+    void retryAllFailedOnTenThousandJobs();
+    void actionsFollowTheSelection();
+    void closingWhileRunningAsks();
+    void dropLoadsFiles();
+    void settingsAreRemembered();
+    void rendersAfterADemoRun();
+
+private:
+    QString writeList(const QByteArray &text);
+    std::unique_ptr<MainWindow> makeWindow();
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<JobRunner> m_runner;
+    int m_files = 0;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("RequeueTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+}
+
+void tst_MainWindow::init()
+{
+    QSettings().clear();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_runner = std::make_unique<JobRunner>();
+    m_runner->setOutputDirectory(m_dir->filePath(QStringLiteral("out")));
+}
+
+void tst_MainWindow::cleanup()
+{
+    m_runner.reset();
+    m_dir.reset();
+}
+
+QString tst_MainWindow::writeList(const QByteArray &text)
+{
+    const QString path = m_dir->filePath(QStringLiteral("jobs%1.txt").arg(++m_files));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
+std::unique_ptr<MainWindow> tst_MainWindow::makeWindow()
+{
+    auto window = std::make_unique<MainWindow>(m_runner.get());
+    window->show();
+    return window;
+}
+
+void tst_MainWindow::loadingDoesNotStart()
+{
+    auto window = makeWindow();
+    QAbstractItemModelTester tester(window->proxy(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(window->loadFile(writeList("true\nfalse\necho hello\n")));
+    QCOMPARE(window->table()->model()->rowCount(), 3);
+    QCOMPARE(count(m_runner.get(), JobState::Queued), 3);
+    QVERIFY(m_runner->isPaused());
+    QTest::qWait(100); // nothing may start behind the user's back
+    QCOMPARE(m_runner->totalAttempts(), 0);
+    QVERIFY(action(*window, "actionStartPause")->isEnabled());
+    QVERIFY(window->windowTitle().contains(QStringLiteral("jobs")));
+}
+
+void tst_MainWindow::loadErrorsNameLineAndColumn()
+{
+    auto window = makeWindow();
+    const QString path = writeList("true\nbad \xff byte\n");
+    QVERIFY(!window->loadFile(path));
+    QCOMPARE(m_runner->jobCount(), 0);
+    QMessageBox *box = visibleBox(*window, QStringLiteral("loadErrorBox"));
+    QVERIFY(box);
+    QVERIFY2(box->detailedText().startsWith(path + QStringLiteral(":2:")),
+             qPrintable(box->detailedText()));
+    box->close();
+}
+
+void tst_MainWindow::runsToTheEndAndRetriesSelected()
+{
+    auto window = makeWindow();
+    window->findChild<QSpinBox *>(QStringLiteral("maxAttemptsSpin"))->setValue(2);
+    QCOMPARE(window->runSettings().maxAttempts, 2);
+    QVERIFY(window->loadFile(writeList("true\nexit 3\n")));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_VERIFY(allFinished(m_runner.get()));
+    const JobId failed = m_runner->jobIds().at(1);
+    QTRY_COMPARE(cellOf(*window, failed, JobTableModel::StateColumn), QStringLiteral("Failed"));
+    QCOMPARE(cellOf(*window, failed, JobTableModel::AttemptsColumn), QStringLiteral("2 / 2"));
+    QCOMPARE(cellOf(*window, failed, JobTableModel::LastResultColumn), QStringLiteral("exit 3"));
+    QTRY_VERIFY(window->windowTitle().startsWith(QStringLiteral("Done:")));
+    QTRY_COMPARE(window->runStatus()->countsText(), QStringLiteral("1 succeeded, 1 failed"));
+
+    window->selectJobs({failed});
+    QCOMPARE(window->selectedJobIds(), QList<JobId> {failed});
+    QAction *retry = action(*window, "actionRetry");
+    QTRY_VERIFY(retry->isEnabled());
+    retry->trigger();
+    QTRY_COMPARE(m_runner->snapshot(failed).attempts, 4);
+    QTRY_COMPARE(cellOf(*window, failed, JobTableModel::StateColumn), QStringLiteral("Failed"));
+    QTRY_COMPARE(window->detailsPane()->historyView()->topLevelItemCount(), 4);
+}
+
+void tst_MainWindow::cancelsARunningSleepWithinASecond()
+{
+    auto window = makeWindow();
+    const QByteArray token = "60.0" + QByteArray::number(QCoreApplication::applicationPid());
+    QVERIFY(window->loadFile(writeList("sleep " + token + "\n")));
+    action(*window, "actionStartPause")->trigger();
+    const JobId id = m_runner->jobIds().constFirst();
+    QTRY_COMPARE(cellOf(*window, id, JobTableModel::StateColumn), QStringLiteral("Running"));
+    QTRY_VERIFY(processExists(token));
+    window->selectJobs({id});
+    QAction *cancel = action(*window, "actionCancel");
+    QVERIFY(cancel->isEnabled());
+    QElapsedTimer clock;
+    clock.start();
+    cancel->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        cellOf(*window, id, JobTableModel::StateColumn) == QStringLiteral("Cancelled"), 1000);
+    QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(!processExists(token));
+    QCOMPARE(m_runner->snapshot(id).attempts, 1); // never retried behind the user's back
+}
+
+void tst_MainWindow::filterButtonsAndSearch()
+{
+    auto window = makeWindow();
+    QVERIFY(window->loadFile(writeList("true\nfalse\necho needle\nexit 4\n")));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_VERIFY(allFinished(m_runner.get()));
+    QTRY_COMPARE(count(m_runner.get(), JobState::Failed), 2);
+
+    QToolButton *failedButton = window->filterBar()->button(JobState::Failed);
+    QTRY_COMPARE(failedButton->text(), QStringLiteral("Failed (2)"));
+    failedButton->click();
+    QAbstractItemModel *view = window->table()->model();
+    QTRY_COMPARE(view->rowCount(), 2); // the table follows the runner within a tick
+    window->filterBar()->button(std::nullopt)->click();
+    QCOMPARE(view->rowCount(), 4);
+    QTest::keyClicks(window->filterBar()->searchField(), QStringLiteral("NEEDLE"));
+    QTRY_COMPARE(view->rowCount(), 1);
+    QCOMPARE(view->index(0, JobTableModel::CommandColumn).data().toString(),
+             QStringLiteral("echo needle"));
+    window->filterBar()->button(JobState::Succeeded)->click();
+    QCOMPARE(view->rowCount(), 1);
+    window->filterBar()->button(JobState::Failed)->click();
+    QCOMPARE(view->rowCount(), 0);
+}
+
+void tst_MainWindow::detailsShowTheChosenAttemptsOutput()
+{
+    auto window = makeWindow();
+    window->findChild<QSpinBox *>(QStringLiteral("maxAttemptsSpin"))->setValue(3);
+    QVERIFY(window->loadFile(
+        writeList("echo \"out of attempt $REQUEUE_ATTEMPT\"; echo oops >&2; exit 1\n")));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_VERIFY(allFinished(m_runner.get()));
+    const JobId id = m_runner->jobIds().constFirst();
+    window->selectJobs({id});
+    DetailsPane *details = window->detailsPane();
+    QCOMPARE(details->job(), id);
+    QTRY_COMPARE(details->historyView()->topLevelItemCount(), 3);
+    QCOMPARE(details->shownAttempt(), 3);
+    QTRY_COMPARE(details->stdoutView()->text(), QStringLiteral("out of attempt 3\n"));
+    details->showAttempt(2);
+    QCOMPARE(details->shownAttempt(), 2);
+    QTRY_COMPARE(details->stdoutView()->text(), QStringLiteral("out of attempt 2\n"));
+    QCOMPARE(details->stderrView()->text(), QStringLiteral("oops\n"));
+}
+
+void tst_MainWindow::detailsFollowLiveOutput()
+{
+    auto window = makeWindow();
+    QVERIFY(window->loadFile(writeList("echo first; sleep 2; echo second\n")));
+    const JobId id = m_runner->jobIds().constFirst();
+    window->selectJobs({id});
+    action(*window, "actionStartPause")->trigger();
+    OutputView *out = window->detailsPane()->stdoutView();
+    QTRY_COMPARE(out->text(), QStringLiteral("first\n")); // while it still runs
+    QCOMPARE(m_runner->snapshot(id).state, JobState::Running);
+    QTRY_COMPARE_WITH_TIMEOUT(out->text(), QStringLiteral("first\nsecond\n"), 10000);
+    QTRY_COMPARE(m_runner->snapshot(id).state, JobState::Succeeded);
+}
+
+void tst_MainWindow::shortcutsDriveTheRun()
+{
+    auto window = makeWindow();
+    QApplication::setActiveWindow(window.get());
+    if (!QTest::qWaitForWindowActive(window.get()))
+        QSKIP("Shortcuts need an active window; this platform has no window manager.");
+    QVERIFY(window->loadFile(writeList("sleep 30\nsleep 30\n")));
+    window->table()->setFocus();
+    QTest::keyClick(window.get(), Qt::Key_F5); // Start
+    QTRY_COMPARE(count(m_runner.get(), JobState::Running), 2);
+    QTest::keyClick(window->table(), Qt::Key_A, Qt::ControlModifier); // select all
+    QCOMPARE(window->selectedJobIds().size(), 2);
+    QTest::keyClick(window.get(), Qt::Key_K, Qt::ControlModifier); // cancel selected
+    QTRY_COMPARE(count(m_runner.get(), JobState::Cancelled), 2);
+    QTRY_VERIFY(action(*window, "actionRetry")->isEnabled()); // as a person would wait
+    QTest::keyClick(window.get(), Qt::Key_R, Qt::ControlModifier); // retry selected
+    QTRY_COMPARE(count(m_runner.get(), JobState::Running), 2);
+    QTest::keyClick(window.get(), Qt::Key_K, Qt::ControlModifier | Qt::ShiftModifier); // all
+    QTRY_COMPARE(count(m_runner.get(), JobState::Cancelled), 2);
+    QCOMPARE(m_runner->totalAttempts(), 4);
+}
+
+void tst_MainWindow::retryAllFailedOnTenThousandJobs()
+{
+    constexpr int Jobs = 10000;
+    QList<JobSpec> specs;
+    for (int i = 0; i < Jobs; ++i) {
+        JobSpec spec;
+        spec.name = QStringLiteral("callable %1").arg(i);
+        spec.retry.maxAttempts = 1;
+        spec.callable = [](const AttemptContext &) {
+            return 1;
+        };
+        specs.append(spec);
+    }
+    m_runner->addJobs(specs); // behind the window's back: the model must cope
+    auto window = makeWindow();
+    m_runner->start();
+    QTRY_VERIFY_WITH_TIMEOUT(allFinished(m_runner.get()), 60000);
+    QTRY_COMPARE(window->filterBar()->button(JobState::Failed)->text(),
+                 QStringLiteral("Failed (10000)"));
+    QAction *retryFailed = action(*window, "actionRetryFailed");
+    QTRY_VERIFY(retryFailed->isEnabled());
+    QElapsedTimer clock;
+    clock.start();
+    retryFailed->trigger();
+    const qint64 triggerMs = clock.elapsed();
+    QVERIFY2(triggerMs < 2000, qPrintable(QString::number(triggerMs)));
+    QTRY_VERIFY_WITH_TIMEOUT(m_runner->totalAttempts() == 2 * Jobs && allFinished(m_runner.get()),
+                             60000);
+    QTRY_COMPARE(window->model()->index(Jobs - 1, JobTableModel::AttemptsColumn).data().toString(),
+                 QStringLiteral("1 / 1"));
+    QCOMPARE(m_runner->snapshot(m_runner->jobIds().constLast()).attempts, 2);
+    qInfo("retry all failed on %d jobs: %lld ms in the GUI thread", Jobs, triggerMs);
+}
+
+void tst_MainWindow::actionsFollowTheSelection()
+{
+    auto window = makeWindow();
+    QVERIFY(window->loadFile(writeList("true\nsleep 30\n")));
+    QAction *retry = action(*window, "actionRetry");
+    QAction *cancel = action(*window, "actionCancel");
+    QVERIFY(!retry->isEnabled());
+    QVERIFY(!cancel->isEnabled());
+    const QList<JobId> ids = m_runner->jobIds();
+    window->selectJobs({ids[0]});
+    QVERIFY(!retry->isEnabled()); // queued: nothing to retry
+    QVERIFY(cancel->isEnabled());
+    action(*window, "actionCancelAll")->trigger();
+    QTRY_VERIFY(retry->isEnabled());
+    QVERIFY(!cancel->isEnabled());
+    QVERIFY(action(*window, "actionClearFinished")->isEnabled());
+    action(*window, "actionClearFinished")->trigger();
+    QCOMPARE(window->model()->rowCount(), 0);
+    QCOMPARE(m_runner->jobCount(), 0);
+}
+
+void tst_MainWindow::closingWhileRunningAsks()
+{
+    auto window = makeWindow();
+    QVERIFY(window->loadFile(writeList("sleep 30\n")));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_COMPARE(count(m_runner.get(), JobState::Running), 1);
+    QVERIFY(!window->close());
+    QVERIFY(window->isVisible());
+    QMessageBox *box = visibleBox(*window, QStringLiteral("quitBox"));
+    QVERIFY(box);
+    box->findChild<QPushButton *>(QStringLiteral("keepButton"))->click();
+    QVERIFY(window->isVisible());
+    QCOMPARE(count(m_runner.get(), JobState::Running), 1);
+
+    QVERIFY(!window->close());
+    QTRY_VERIFY((box = visibleBox(*window, QStringLiteral("quitBox"))));
+    box->findChild<QPushButton *>(QStringLiteral("quitButton"))->click();
+    QTRY_VERIFY(!window->isVisible());
+    QTRY_COMPARE(count(m_runner.get(), JobState::Cancelled), 1);
+}
+
+void tst_MainWindow::dropLoadsFiles()
+{
+    auto window = makeWindow();
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(writeList("true\ntrue\n"))});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.get(), &drop);
+    QCOMPARE(window->model()->rowCount(), 2);
+}
+
+void tst_MainWindow::settingsAreRemembered()
+{
+    const QString path = writeList("true\n");
+    {
+        auto window = makeWindow();
+        auto *workers = window->findChild<QSpinBox *>(QStringLiteral("workersSpin"));
+        workers->setValue(3);
+        QCOMPARE(m_runner->maxWorkers(), 3); // at once
+        window->findChild<QSpinBox *>(QStringLiteral("maxAttemptsSpin"))->setValue(0);
+        window->loadFile(path);
+        QCOMPARE(m_runner->snapshot(m_runner->jobIds().constFirst()).maxAttempts, 0);
+        QCOMPARE(cellOf(*window, m_runner->jobIds().constFirst(), JobTableModel::AttemptsColumn),
+                 QStringLiteral("0 / \u221e"));
+        window->table()->horizontalHeader()->setSectionHidden(JobTableModel::StartedColumn, true);
+        window->table()->horizontalHeader()->resizeSection(JobTableModel::NameColumn, 321);
+    }
+    auto window = makeWindow();
+    QCOMPARE(window->runSettings().workers, 3);
+    QCOMPARE(window->runSettings().maxAttempts, 0);
+    QCOMPARE(window->findChild<QSpinBox *>(QStringLiteral("workersSpin"))->value(), 3);
+    QHeaderView *header = window->table()->horizontalHeader();
+    QVERIFY(header->isSectionHidden(JobTableModel::StartedColumn));
+    QCOMPARE(header->sectionSize(JobTableModel::NameColumn), 321);
+
+    // The recent files menu lists the file and loads it again.
+    auto *recent = window->findChild<QMenu *>(QStringLiteral("recentMenu"));
+    QVERIFY(recent);
+    QMetaObject::invokeMethod(recent, "aboutToShow");
+    const QList<QAction *> entries = recent->actions();
+    QVERIFY(!entries.isEmpty());
+    QVERIFY(entries.first()->text().endsWith(path));
+    entries.first()->trigger();
+    QCOMPARE(m_runner->jobCount(), 2);
+}
+
+void tst_MainWindow::rendersAfterADemoRun()
+{
+    auto window = makeWindow();
+    window->resize(1280, 800);
+    window->findChild<QSpinBox *>(QStringLiteral("maxAttemptsSpin"))->setValue(3);
+    window->findChild<QSpinBox *>(QStringLiteral("workersSpin"))->setValue(3);
+    window->findChild<QComboBox *>(QStringLiteral("backoffCombo"))->setCurrentIndex(1); // fixed
+    window->findChild<QSpinBox *>(QStringLiteral("delaySpin"))->setValue(5000);
+    QVERIFY(window->loadFile(
+        writeList("#name: fetch sources\necho 'cloning into src/...'; echo 'done: 1432 files'\n"
+                  "#name: build\necho '[1/3] compile'; echo '[2/3] link'; echo '[3/3] done'\n"
+                  "#name: flaky test\necho \"attempt $REQUEUE_ATTEMPT of $REQUEUE_MAX_ATTEMPTS\"; "
+                  "echo 'connection reset by peer' >&2; exit 2\n"
+                  "#name: render video\nsleep 30\n"
+                  "#name: lint\necho ok\n"
+                  "#name: upload artefacts\nsleep 25\n"
+                  "#name: missing tool\n/nonexistent/tool --check\n"
+                  "#name: docs\necho 'writing docs/index.html'\n"
+                  "#name: thumbnails\nfor i in 1 2 3; do echo thumb $i; done\n"
+                  "#name: archive logs\ntar --version > /dev/null\n")));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_COMPARE(count(m_runner.get(), JobState::Running), 2);
+    QTRY_COMPARE(count(m_runner.get(), JobState::WaitingForRetry), 2);
+    QTRY_COMPARE(count(m_runner.get(), JobState::Succeeded), 6);
+    window->selectJobs({m_runner->jobIds().at(2)});
+    QTest::qWait(1200); // a duration tick and a status sample
+    const QImage image = window->grab().toImage();
+    QVERIFY(!image.isNull());
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 4) {
+        for (int x = 0; x < image.width(); x += 4)
+            colours.insert(image.pixel(x, y));
+    }
+    QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+    const QString out = qEnvironmentVariable("REQUEUE_SCREENSHOT");
+    if (!out.isEmpty())
+        QVERIFY(image.save(out));
+    m_runner->cancelAll();
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,199 @@
+#include "detailspane.h"
+
+#include "jobrunner.h"
+#include "outputview.h"
+#include "stateicons.h"
+#include "textformat.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <iterator>
+
+namespace requeue {
+
+namespace {
+
+enum HistoryColumn { NumberCol, StartedCol, DurationCol, OutcomeCol, CodeCol, MessageCol };
+
+QString codeText(const AttemptRecord &record)
+{
+    switch (record.outcome) {
+    case AttemptOutcome::Succeeded:
+    case AttemptOutcome::ExitCode:
+        return QString::number(record.exitCode);
+    case AttemptOutcome::Signalled:
+        return signalName(record.signal);
+    case AttemptOutcome::TimedOut:
+    case AttemptOutcome::Cancelled:
+        return record.signal ? signalName(record.signal) : QString();
+    case AttemptOutcome::NotStarted:
+    case AttemptOutcome::Exception:
+        return {};
+    }
+    Q_UNREACHABLE();
+    return {};
+}
+
+} // namespace
+
+DetailsPane::DetailsPane(JobRunner *runner, QWidget *parent)
+    : QWidget(parent)
+    , m_runner(runner)
+    , m_title(new QLabel(this))
+    , m_history(new QTreeWidget(this))
+    , m_tabs(new QTabWidget(this))
+    , m_stdout(new OutputView(this))
+    , m_stderr(new OutputView(this))
+{
+    m_title->setObjectName(QStringLiteral("detailsTitle"));
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_history->setObjectName(QStringLiteral("attemptHistory"));
+    m_history->setRootIsDecorated(false);
+    m_history->setUniformRowHeights(true);
+    m_history->setHeaderLabels({tr("#"), tr("Started"), tr("Duration"), tr("Outcome"),
+                                tr("Exit / signal"), tr("Message")});
+    m_history->header()->setStretchLastSection(true);
+    const int widths[] = {34, 70, 62, 90, 80};
+    for (int column = 0; column < int(std::size(widths)); ++column)
+        m_history->setColumnWidth(column, widths[column]);
+    m_tabs->addTab(m_stdout, tr("stdout"));
+    m_tabs->addTab(m_stderr, tr("stderr"));
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_history);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_title);
+    layout->addWidget(split, 1);
+
+    connect(m_history, &QTreeWidget::currentItemChanged, this,
+            &DetailsPane::onHistoryCurrentChanged);
+    m_followTimer.setInterval(300);
+    connect(&m_followTimer, &QTimer::timeout, this, &DetailsPane::refresh);
+    setJob(0);
+}
+
+void DetailsPane::setJob(JobId id)
+{
+    if (id == m_job && id != 0)
+        return;
+    m_job = id;
+    m_attempt = 0;
+    m_followLatest = true;
+    m_shownAttempts = -1;
+    m_history->clear();
+    m_stdout->setFile({});
+    m_stderr->setFile({});
+    refresh();
+}
+
+void DetailsPane::showAttempt(int attempt)
+{
+    m_followLatest = false;
+    for (int i = 0; i < m_history->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_history->topLevelItem(i);
+        if (item->data(NumberCol, Qt::UserRole).toInt() == attempt) {
+            m_history->setCurrentItem(item);
+            return;
+        }
+    }
+}
+
+void DetailsPane::refresh()
+{
+    const JobSnapshot snapshot = m_job ? m_runner->snapshot(m_job, true) : JobSnapshot();
+    if (!snapshot.isValid()) {
+        m_job = 0;
+        m_title->setText(tr("Select a job to see its attempts and output."));
+        m_history->clear();
+        m_followTimer.stop();
+        return;
+    }
+    m_title->setText(QStringLiteral("<b>%1</b> \u2014 %2 \u2014 <code>%3</code>")
+                         .arg(snapshot.name.toHtmlEscaped(), stateLabel(snapshot.state),
+                              snapshot.command.toHtmlEscaped()));
+    if (snapshot.attempts != m_shownAttempts || snapshot.state != m_shownState)
+        fillHistory(snapshot);
+    pollOutput();
+    updateTimer(snapshot);
+}
+
+void DetailsPane::fillHistory(const JobSnapshot &snapshot)
+{
+    const int keep = m_followLatest ? snapshot.attempts : m_attempt;
+    {
+        const QSignalBlocker blocker(m_history);
+        m_history->clear();
+        for (const AttemptRecord &record : snapshot.history) {
+            auto *item = new QTreeWidgetItem(m_history);
+            item->setData(NumberCol, Qt::UserRole, record.number);
+            item->setText(NumberCol, QString::number(record.number));
+            item->setText(StartedCol, formatTimestamp(record.startedUs));
+            item->setText(DurationCol, formatDuration(record.durationUs()));
+            item->setText(OutcomeCol, record.summary());
+            item->setText(CodeCol, codeText(record));
+            item->setText(MessageCol, record.message);
+            item->setIcon(OutcomeCol,
+                          stateIcon(record.succeeded() ? JobState::Succeeded : JobState::Failed));
+        }
+        if (snapshot.state == JobState::Running)
+            addRunningRow(snapshot);
+    }
+    m_shownAttempts = snapshot.attempts;
+    m_shownState = snapshot.state;
+    const bool follow = m_followLatest;
+    showAttempt(keep);
+    m_followLatest = follow;
+}
+
+void DetailsPane::addRunningRow(const JobSnapshot &snapshot)
+{
+    auto *item = new QTreeWidgetItem(m_history);
+    item->setData(NumberCol, Qt::UserRole, snapshot.attempts);
+    item->setText(NumberCol, QString::number(snapshot.attempts));
+    item->setText(StartedCol, formatTimestamp(snapshot.runningSinceUs));
+    item->setText(OutcomeCol, tr("running"));
+    item->setIcon(OutcomeCol, stateIcon(JobState::Running));
+}
+
+void DetailsPane::onHistoryCurrentChanged()
+{
+    QTreeWidgetItem *item = m_history->currentItem();
+    const int attempt = item ? item->data(NumberCol, Qt::UserRole).toInt() : 0;
+    // Picking anything but the newest attempt stops following new ones.
+    m_followLatest = attempt == m_shownAttempts;
+    if (attempt == m_attempt)
+        return;
+    m_attempt = attempt;
+    const QString none = tr("In-process job: no output files.");
+    const QString out = m_runner->outputPath(m_job, attempt, OutputStream::Stdout);
+    const QString err = m_runner->outputPath(m_job, attempt, OutputStream::Stderr);
+    m_stdout->setFile(out, out.isEmpty() ? none : QString());
+    m_stderr->setFile(err, err.isEmpty() ? none : QString());
+}
+
+void DetailsPane::pollOutput()
+{
+    m_stdout->poll();
+    m_stderr->poll();
+}
+
+void DetailsPane::updateTimer(const JobSnapshot &snapshot)
+{
+    const bool active = !isTerminal(snapshot.state);
+    if (active && !m_followTimer.isActive())
+        m_followTimer.start();
+    else if (!active)
+        m_followTimer.stop();
+}
+
+} // namespace requeue

@@ -1,0 +1,115 @@
+#include "filterbar.h"
+
+#include "jobfilterproxy.h"
+#include "stateicons.h"
+
+#include <QButtonGroup>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QToolButton>
+
+namespace requeue {
+
+namespace {
+
+constexpr int AllId = 0;
+// Button order, as a person scans a run: what is going on, then what ended.
+constexpr std::array<JobState, JobStateCount> ButtonStates {
+    JobState::Running,   JobState::WaitingForRetry, JobState::Failed,
+    JobState::Succeeded, JobState::Cancelled,       JobState::Queued,
+};
+
+int idOf(JobState state)
+{
+    return 1 + int(state);
+}
+
+} // namespace
+
+FilterBar::FilterBar(JobFilterProxy *proxy, QWidget *parent)
+    : QWidget(parent)
+    , m_proxy(proxy)
+    , m_group(new QButtonGroup(this))
+    , m_search(new QLineEdit(this))
+{
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    m_group->setExclusive(true);
+    addButton(AllId, QStringLiteral("filterAll"));
+    for (JobState state : ButtonStates)
+        addButton(idOf(state), QStringLiteral("filter") + stateLabel(state));
+    m_group->button(AllId)->setChecked(true);
+    connect(m_group, &QButtonGroup::idClicked, this, &FilterBar::applyButton);
+
+    m_search->setObjectName(QStringLiteral("searchField"));
+    m_search->setPlaceholderText(tr("Search name or command"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(220);
+    layout->addStretch(1);
+    layout->addWidget(m_search);
+    m_searchDelay.setSingleShot(true);
+    m_searchDelay.setInterval(150);
+    connect(&m_searchDelay, &QTimer::timeout, this, &FilterBar::applySearch);
+    connect(m_search, &QLineEdit::textChanged, &m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_search, &QLineEdit::returnPressed, this, &FilterBar::applySearch);
+}
+
+void FilterBar::setCounts(const StateCounts &counts)
+{
+    std::array<int, JobStateCount + 1> fresh {};
+    for (int state = 0; state < JobStateCount; ++state) {
+        fresh[size_t(1 + state)] = counts[size_t(state)];
+        fresh[AllId] += counts[size_t(state)];
+    }
+    for (int id = 0; id <= JobStateCount; ++id) {
+        if (fresh[size_t(id)] != m_counts[size_t(id)])
+            m_group->button(id)->setText(buttonText(id, fresh[size_t(id)]));
+    }
+    m_counts = fresh;
+}
+
+void FilterBar::selectState(std::optional<JobState> state)
+{
+    const int id = state ? idOf(*state) : AllId;
+    m_group->button(id)->setChecked(true);
+    applyButton(id);
+}
+
+QToolButton *FilterBar::button(std::optional<JobState> state) const
+{
+    return static_cast<QToolButton *>(m_group->button(state ? idOf(*state) : AllId));
+}
+
+void FilterBar::addButton(int id, const QString &objectName)
+{
+    auto *button = new QToolButton(this);
+    button->setObjectName(objectName);
+    button->setCheckable(true);
+    button->setAutoRaise(true);
+    button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    button->setText(buttonText(id, 0));
+    if (id != AllId)
+        button->setIcon(stateIcon(JobState(id - 1)));
+    m_group->addButton(button, id);
+    layout()->addWidget(button);
+}
+
+void FilterBar::applyButton(int id)
+{
+    m_proxy->setStateFilter(id == AllId ? std::nullopt : std::optional(JobState(id - 1)));
+}
+
+void FilterBar::applySearch()
+{
+    m_searchDelay.stop();
+    m_proxy->setSearchText(m_search->text());
+}
+
+QString FilterBar::buttonText(int id, int count)
+{
+    const QString label = id == AllId ? tr("All") : stateLabel(JobState(id - 1));
+    return QStringLiteral("%1 (%2)").arg(label).arg(count);
+}
+
+} // namespace requeue

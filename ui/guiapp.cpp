@@ -1,0 +1,32 @@
+#include "guiapp.h"
+
+#include "mainwindow.h"
+#include "stateicons.h"
+
+#include <QApplication>
+
+// Q_INIT_RESOURCE must be called from the global namespace.
+static void initRequeueResources()
+{
+    Q_INIT_RESOURCE(requeue);
+}
+
+namespace requeue {
+
+int runGui(const QStringList &filesToOpen)
+{
+    initRequeueResources();
+    if (QCoreApplication::organizationName().isEmpty())
+        QCoreApplication::setOrganizationName(QStringLiteral("Requeue"));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Requeue"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("requeue"));
+    QApplication::setWindowIcon(appIcon());
+
+    MainWindow window;
+    window.show();
+    if (!filesToOpen.isEmpty())
+        window.loadFile(filesToOpen.first());
+    return QApplication::exec();
+}
+
+} // namespace requeue

@@ -1,0 +1,636 @@
+#include "jobtablemodel.h"
+
+#include "jobrunner.h"
+#include "stateicons.h"
+#include "textformat.h"
+
+#include <QMutex>
+#include <QtGlobal>
+
+#include <algorithm>
+#include <atomic>
+#include <limits>
+
+namespace requeue {
+
+namespace {
+
+constexpr auto DurationTick = std::chrono::seconds(1);
+
+constexpr quint32 bit(int column)
+{
+    return 1u << column;
+}
+
+template<typename T>
+int compareValues(const T &a, const T &b)
+{
+    return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+bool isActiveStarted(JobState state)
+{
+    return state == JobState::Running || state == JobState::WaitingForRetry;
+}
+
+} // namespace
+
+// What the runner's worker threads may touch: a flag, and under a mutex the
+// model to wake, cleared by the model's destructor.
+struct JobTableModel::WakeHook
+{
+    std::atomic_bool pending {false};
+    QMutex mutex;
+    JobTableModel *model = nullptr; // Not owning; guarded by `mutex`.
+
+    void poke()
+    {
+        if (pending.exchange(true, std::memory_order_acq_rel))
+            return; // a wake-up is already on its way
+        QMutexLocker locker(&mutex);
+        if (model)
+            QMetaObject::invokeMethod(model, &JobTableModel::wake, Qt::QueuedConnection);
+    }
+};
+
+JobTableModel::JobTableModel(JobRunner *runner, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_runner(runner)
+{
+    m_pollTimer.setInterval(IdlePollMs);
+    m_pollTimer.setTimerType(Qt::CoarseTimer);
+    m_pollTimer.start();
+    connect(&m_pollTimer, &QTimer::timeout, this, &JobTableModel::onPollTick);
+    m_durationTimer.setInterval(DurationTick);
+    connect(&m_durationTimer, &QTimer::timeout, this, &JobTableModel::tickDurations);
+
+    connectWakeHook();
+
+    resetFromRunner();
+}
+
+JobTableModel::~JobTableModel()
+{
+    disconnect(m_runner, nullptr, this, nullptr);
+    QMutexLocker locker(&m_hook->mutex);
+    m_hook->model = nullptr;
+}
+
+int JobTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int JobTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant JobTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    const Row &row = m_rows[size_t(index.row())];
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayData(row, column);
+    case SortRole:
+        return sortData(row, column);
+    case Qt::DecorationRole:
+        return decorationData(row, column);
+    case Qt::ForegroundRole:
+        return column == StateColumn ? QVariant(stateColor(row.state)) : QVariant();
+    case Qt::TextAlignmentRole:
+        return column == SeqColumn || column == AttemptsColumn || column == DurationColumn
+            ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+            : QVariant();
+    case Qt::ToolTipRole:
+        if (column == LastResultColumn && !row.lastMessage.isEmpty())
+            return row.lastMessage;
+        return column == CommandColumn || column == NameColumn ? displayData(row, column)
+                                                               : QVariant();
+    case JobIdRole:
+        return qulonglong(row.id);
+    case StateRole:
+        return int(row.state);
+    default:
+        return {};
+    }
+}
+
+QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (Column(section)) {
+    case SeqColumn:
+        return tr("#");
+    case NameColumn:
+        return tr("Name");
+    case StateColumn:
+        return tr("State");
+    case AttemptsColumn:
+        return tr("Attempts");
+    case LastResultColumn:
+        return tr("Last result");
+    case DurationColumn:
+        return tr("Duration");
+    case StartedColumn:
+        return tr("Started");
+    case FinishedColumn:
+        return tr("Finished");
+    case CommandColumn:
+        return tr("Command");
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+int JobTableModel::rowOf(JobId id) const
+{
+    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), id,
+                                     [](const Row &row, JobId value) { return row.id < value; });
+    return it != m_rows.end() && it->id == id ? int(it - m_rows.begin()) : -1;
+}
+
+bool JobTableModel::matches(int row, const QString &needle) const
+{
+    const Row &r = m_rows[size_t(row)];
+    return r.name.contains(needle, Qt::CaseInsensitive)
+        || r.command.contains(needle, Qt::CaseInsensitive);
+}
+
+bool JobTableModel::lessThan(int leftRow, int rightRow, int column) const
+{
+    const Row &a = m_rows[size_t(leftRow)];
+    const Row &b = m_rows[size_t(rightRow)];
+    int order = 0;
+    switch (Column(column)) {
+    case NameColumn:
+        order = QString::compare(a.name, b.name, Qt::CaseInsensitive);
+        break;
+    case CommandColumn:
+        order = QString::compare(a.command, b.command, Qt::CaseInsensitive);
+        break;
+    default:
+        order = compareValues(numericKey(a, column), numericKey(b, column));
+        break;
+    }
+    // Ties fall back to the order of addition, so sorting is stable and total.
+    return order != 0 ? order < 0 : a.id < b.id;
+}
+
+void JobTableModel::refreshNow()
+{
+    // What is pending, then one fresh batch: never chase a running run forever.
+    const qsizetype all = std::numeric_limits<qsizetype>::max();
+    bool changed = m_pendingNext < m_pending.size() && drain(all);
+    changed = drain(all) || changed;
+    updatePolling(changed);
+    if (changed)
+        Q_EMIT refreshed();
+}
+
+void JobTableModel::onPollTick()
+{
+    const bool changed = drain(ChunkSize);
+    updatePolling(changed || m_pendingNext < m_pending.size());
+    if (changed)
+        Q_EMIT refreshed();
+}
+
+bool JobTableModel::drain(qsizetype limit)
+{
+    if (m_pendingNext >= m_pending.size()) {
+        // Clear the flag before taking: a change that lands meanwhile
+        // queues another wake-up instead of being lost.
+        m_hook->pending.store(false, std::memory_order_release);
+        m_pending = m_runner->takeChangedJobs();
+        m_pendingNext = 0;
+        if (m_pending.isEmpty())
+            return false;
+        // Sorted ids are ascending rows: chunks become few contiguous ranges.
+        std::sort(m_pending.begin(), m_pending.end());
+    }
+    const qsizetype count = std::min(limit, m_pending.size() - m_pendingNext);
+    applySnapshots(m_runner->snapshots(m_pending.mid(m_pendingNext, count)));
+    m_pendingNext += count;
+    if (m_pendingNext >= m_pending.size()) {
+        m_pending.clear();
+        m_pendingNext = 0;
+    }
+    return true;
+}
+
+void JobTableModel::wake()
+{
+    if (m_pollTimer.interval() != FastPollMs)
+        m_pollTimer.start(FastPollMs);
+}
+
+int JobTableModel::removeFinished(const QList<JobId> &ids)
+{
+    const int removed = m_runner->removeFinishedJobs(ids);
+    if (removed == 0)
+        return 0;
+    // The runner reports no change for a removed job: the rows whose id it no
+    // longer lists are the removed ones. Both lists ascend by id.
+    const QList<JobId> remaining = m_runner->jobIds();
+    std::vector<int> rows;
+    qsizetype next = 0;
+    for (int row = 0; row < int(m_rows.size()); ++row) {
+        const JobId id = m_rows[size_t(row)].id;
+        while (next < remaining.size() && remaining[next] < id)
+            ++next;
+        if (next >= remaining.size() || remaining[next] != id)
+            rows.push_back(row);
+    }
+    dropRows(std::move(rows));
+    Q_EMIT refreshed();
+    return removed;
+}
+
+QList<JobId> JobTableModel::finishedJobIds() const
+{
+    QList<JobId> ids;
+    for (const Row &row : m_rows) {
+        if (isTerminal(row.state))
+            ids.append(row.id);
+    }
+    return ids;
+}
+
+qsizetype JobTableModel::approximateBytesPerRow() const
+{
+    if (m_rows.empty())
+        return qsizetype(sizeof(Row));
+    qsizetype chars = 0;
+    for (const Row &row : m_rows)
+        chars += row.name.capacity() + row.command.capacity() + row.lastMessage.capacity();
+    return qsizetype(sizeof(Row)) + chars * 2 / qsizetype(m_rows.size());
+}
+
+JobTableModel::Row JobTableModel::rowFromSnapshot(const JobSnapshot &s)
+{
+    Row row;
+    row.id = s.id;
+    row.name = s.name;
+    row.command = s.command;
+    row.firstStartedUs = s.firstStartedUs;
+    row.finishedUs = s.finishedUs;
+    row.runningSinceUs = s.runningSinceUs;
+    row.seq = s.seq;
+    row.attempts = s.attempts;
+    row.budgetStart = s.budgetStart;
+    row.maxAttempts = s.maxAttempts;
+    row.state = s.state;
+    row.hasLast = s.hasLastAttempt;
+    if (s.hasLastAttempt) {
+        const AttemptRecord &last = s.lastAttempt;
+        row.lastOutcome = last.outcome;
+        row.lastExitCode = last.exitCode;
+        row.lastSignal = last.signal;
+        row.lastMessage = last.message;
+    }
+    return row;
+}
+
+JobTableModel::ColumnMask JobTableModel::diff(const Row &old, const Row &now, bool *stateChanged)
+{
+    ColumnMask mask = 0;
+    *stateChanged = old.state != now.state;
+    if (*stateChanged)
+        mask |= bit(StateColumn) | bit(DurationColumn);
+    if (old.name != now.name)
+        mask |= bit(NameColumn);
+    if (old.command != now.command)
+        mask |= bit(CommandColumn);
+    if (old.attempts != now.attempts || old.budgetStart != now.budgetStart
+        || old.maxAttempts != now.maxAttempts)
+        mask |= bit(AttemptsColumn);
+    if (old.hasLast != now.hasLast || old.lastOutcome != now.lastOutcome
+        || old.lastExitCode != now.lastExitCode || old.lastSignal != now.lastSignal
+        || old.lastMessage != now.lastMessage)
+        mask |= bit(LastResultColumn);
+    if (old.firstStartedUs != now.firstStartedUs)
+        mask |= bit(StartedColumn) | bit(DurationColumn);
+    if (old.finishedUs != now.finishedUs)
+        mask |= bit(FinishedColumn) | bit(DurationColumn);
+    return mask;
+}
+
+QVariant JobTableModel::displayData(const Row &row, int column) const
+{
+    switch (Column(column)) {
+    case SeqColumn:
+        return row.seq > 0 ? row.seq : qlonglong(row.id);
+    case NameColumn:
+        return row.name;
+    case StateColumn:
+        return stateLabel(row.state);
+    case AttemptsColumn:
+        return attemptsText(row.attempts - row.budgetStart, row.maxAttempts);
+    case LastResultColumn:
+        return lastResultText(row);
+    case DurationColumn:
+        return row.firstStartedUs ? formatDuration(durationUs(row)) : QString();
+    case StartedColumn:
+        return formatTimestamp(row.firstStartedUs);
+    case FinishedColumn:
+        return formatTimestamp(row.finishedUs);
+    case CommandColumn:
+        return row.command;
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+QVariant JobTableModel::sortData(const Row &row, int column) const
+{
+    if (column == NameColumn)
+        return row.name;
+    if (column == CommandColumn)
+        return row.command;
+    return numericKey(row, column);
+}
+
+qint64 JobTableModel::numericKey(const Row &row, int column) const
+{
+    switch (Column(column)) {
+    case SeqColumn:
+        return row.seq > 0 ? row.seq : qint64(row.id);
+    case StateColumn:
+        return qint64(row.state);
+    case AttemptsColumn:
+        return qint64(row.attempts - row.budgetStart) << 32 | qint64(row.attempts);
+    case LastResultColumn:
+        // Not run yet first, then by outcome, then by code.
+        return row.hasLast ? (qint64(row.lastOutcome) + 1) << 32
+                | quint32(row.lastOutcome == AttemptOutcome::Signalled ? row.lastSignal
+                                                                       : row.lastExitCode)
+                           : 0;
+    case DurationColumn:
+        return row.firstStartedUs ? durationUs(row) : -1;
+    case StartedColumn:
+        return row.firstStartedUs;
+    case FinishedColumn:
+        return row.finishedUs;
+    case NameColumn:
+    case CommandColumn:
+    case ColumnCount:
+        break;
+    }
+    return 0;
+}
+
+QVariant JobTableModel::decorationData(const Row &row, int column) const
+{
+    return column == StateColumn ? QVariant(stateIcon(row.state)) : QVariant();
+}
+
+QString JobTableModel::lastResultText(const Row &row) const
+{
+    if (!row.hasLast)
+        return {};
+    AttemptRecord record;
+    record.outcome = row.lastOutcome;
+    record.exitCode = row.lastExitCode;
+    record.signal = row.lastSignal;
+    record.message = row.lastMessage;
+    return record.summary();
+}
+
+qint64 JobTableModel::durationUs(const Row &row) const
+{
+    if (!row.firstStartedUs)
+        return 0;
+    const qint64 end = isTerminal(row.state) && row.finishedUs ? row.finishedUs : nowUs();
+    return std::max<qint64>(0, end - row.firstStartedUs);
+}
+
+void JobTableModel::resetFromRunner()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_stateCounts.fill(0);
+    m_runner->takeChangedJobs(); // everything is read below
+    m_pending.clear();
+    m_pendingNext = 0;
+    const QList<JobSnapshot> all = m_runner->snapshots(m_runner->jobIds());
+    m_rows.reserve(size_t(all.size()));
+    for (const JobSnapshot &snapshot : all) {
+        if (!snapshot.isValid())
+            continue;
+        m_rows.push_back(rowFromSnapshot(snapshot));
+        ++m_stateCounts[int(snapshot.state)];
+    }
+    std::sort(m_rows.begin(), m_rows.end(), [](const Row &a, const Row &b) { return a.id < b.id; });
+    endResetModel();
+    updatePolling();
+}
+
+void JobTableModel::applySnapshots(const QList<JobSnapshot> &snapshots)
+{
+    std::vector<RowChange> changes;
+    std::vector<int> removed;
+    std::vector<Row> added;
+    for (const JobSnapshot &snapshot : snapshots) {
+        const int row = rowOf(snapshot.id);
+        if (row < 0) {
+            if (snapshot.isValid())
+                added.push_back(rowFromSnapshot(snapshot));
+            continue;
+        }
+        if (!snapshot.isValid()) {
+            removed.push_back(row);
+            continue;
+        }
+        Row fresh = rowFromSnapshot(snapshot);
+        Row &current = m_rows[size_t(row)];
+        bool stateChanged = false;
+        const ColumnMask columns = diff(current, fresh, &stateChanged);
+        --m_stateCounts[int(current.state)];
+        ++m_stateCounts[int(fresh.state)];
+        current = std::move(fresh);
+        if (columns)
+            changes.push_back({row, columns, stateChanged});
+    }
+    emitChanges(std::move(changes));
+    dropRows(std::move(removed));
+    appendRows(std::move(added));
+}
+
+void JobTableModel::emitChanges(std::vector<RowChange> changes)
+{
+    if (changes.empty())
+        return;
+    std::sort(changes.begin(), changes.end(),
+              [](const RowChange &a, const RowChange &b) { return a.row < b.row; });
+    if (changes.size() * 2 > m_rows.size()) {
+        // Most rows changed: one signal for the whole table is cheaper for
+        // every view and proxy than thousands of ranges.
+        ColumnMask all = 0;
+        bool anyState = false;
+        for (const RowChange &change : changes) {
+            all |= change.columns;
+            anyState = anyState || change.stateChanged;
+        }
+        emitRange(0, int(m_rows.size()) - 1, all, anyState);
+        return;
+    }
+    size_t begin = 0;
+    while (begin < changes.size()) {
+        size_t end = begin;
+        ColumnMask columns = changes[begin].columns;
+        bool anyState = changes[begin].stateChanged;
+        while (end + 1 < changes.size() && changes[end + 1].row == changes[end].row + 1) {
+            ++end;
+            columns |= changes[end].columns;
+            anyState = anyState || changes[end].stateChanged;
+        }
+        emitRange(changes[begin].row, changes[end].row, columns, anyState);
+        begin = end + 1;
+    }
+}
+
+void JobTableModel::emitRange(int first, int last, ColumnMask columns, bool stateChanged)
+{
+    int firstColumn = 0;
+    while (!(columns & bit(firstColumn)))
+        ++firstColumn;
+    int lastColumn = ColumnCount - 1;
+    while (!(columns & bit(lastColumn)))
+        --lastColumn;
+    QList<int> roles {Qt::DisplayRole, SortRole, Qt::ToolTipRole};
+    if (stateChanged)
+        roles << Qt::DecorationRole << Qt::ForegroundRole << StateRole;
+    Q_EMIT dataChanged(index(first, firstColumn), index(last, lastColumn), roles);
+}
+
+void JobTableModel::dropRows(std::vector<int> rows)
+{
+    if (rows.empty())
+        return;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    for (int row : rows)
+        --m_stateCounts[int(m_rows[size_t(row)].state)];
+    // Past a handful of ranges, one reset is far cheaper for the proxy and
+    // the view than many removals.
+    int ranges = 1;
+    for (size_t i = 1; i < rows.size(); ++i)
+        ranges += rows[i] != rows[i - 1] + 1;
+    if (ranges > 16) {
+        beginResetModel();
+        compactRows(rows);
+        endResetModel();
+        return;
+    }
+    // Back to front, so earlier row numbers stay valid.
+    size_t end = rows.size();
+    while (end > 0) {
+        size_t begin = end - 1;
+        while (begin > 0 && rows[begin - 1] == rows[begin] - 1)
+            --begin;
+        beginRemoveRows({}, rows[begin], rows[end - 1]);
+        m_rows.erase(m_rows.begin() + rows[begin], m_rows.begin() + rows[end - 1] + 1);
+        endRemoveRows();
+        end = begin;
+    }
+}
+
+void JobTableModel::compactRows(const std::vector<int> &sortedRowsToDrop)
+{
+    size_t next = 0;
+    size_t kept = 0;
+    for (size_t row = 0; row < m_rows.size(); ++row) {
+        if (next < sortedRowsToDrop.size() && size_t(sortedRowsToDrop[next]) == row) {
+            ++next;
+            continue;
+        }
+        if (kept != row)
+            m_rows[kept] = std::move(m_rows[row]);
+        ++kept;
+    }
+    m_rows.resize(kept);
+}
+
+void JobTableModel::appendRows(std::vector<Row> rows)
+{
+    if (rows.empty())
+        return;
+    std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) { return a.id < b.id; });
+    for (const Row &row : rows)
+        ++m_stateCounts[int(row.state)];
+    if (!m_rows.empty() && rows.front().id < m_rows.back().id) {
+        // Ids out of order (not expected from JobRunner): merge under a reset.
+        beginResetModel();
+        m_rows.insert(m_rows.end(), std::make_move_iterator(rows.begin()),
+                      std::make_move_iterator(rows.end()));
+        std::sort(m_rows.begin(), m_rows.end(),
+                  [](const Row &a, const Row &b) { return a.id < b.id; });
+        endResetModel();
+        return;
+    }
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(rows.size()) - 1);
+    m_rows.insert(m_rows.end(), std::make_move_iterator(rows.begin()),
+                  std::make_move_iterator(rows.end()));
+    endInsertRows();
+}
+
+void JobTableModel::tickDurations()
+{
+    // Only rows whose duration is still running; contiguous ones share a signal.
+    int first = -1;
+    const QList<int> roles {Qt::DisplayRole, SortRole};
+    const int count = int(m_rows.size());
+    for (int row = 0; row <= count; ++row) {
+        const bool ticking = row < count && m_rows[size_t(row)].firstStartedUs
+            && isActiveStarted(m_rows[size_t(row)].state);
+        if (ticking && first < 0)
+            first = row;
+        if (!ticking && first >= 0) {
+            Q_EMIT dataChanged(index(first, DurationColumn), index(row - 1, DurationColumn), roles);
+            first = -1;
+        }
+    }
+    updatePolling();
+}
+
+void JobTableModel::updatePolling(bool changed)
+{
+    const int running
+        = m_stateCounts[int(JobState::Running)] + m_stateCounts[int(JobState::WaitingForRetry)];
+    const bool queuedToRun = m_stateCounts[int(JobState::Queued)] > 0 && !m_runner->isPaused();
+    // One more tick after a change: a job that finished just now may have
+    // neighbours finishing too.
+    const bool active = running > 0 || queuedToRun || changed;
+    const int interval = active ? FastPollMs : IdlePollMs;
+    if (m_pollTimer.interval() != interval)
+        m_pollTimer.start(interval);
+    if (running > 0 && !m_durationTimer.isActive())
+        m_durationTimer.start();
+    else if (running == 0 && m_durationTimer.isActive())
+        m_durationTimer.stop();
+}
+
+void JobTableModel::connectWakeHook()
+{
+    m_hook = std::make_shared<WakeHook>();
+    m_hook->model = this;
+    // Worker threads only flip a flag; the first flip after a drain queues a
+    // wake-up, so a burst of a million signals costs one queued call.
+    const auto poke = [hook = m_hook] {
+        hook->poke();
+    };
+    connect(m_runner, &JobRunner::jobStateChanged, this, poke, Qt::DirectConnection);
+    connect(m_runner, &JobRunner::attemptStarted, this, poke, Qt::DirectConnection);
+    connect(m_runner, &JobRunner::idle, this, &JobTableModel::wake, Qt::QueuedConnection);
+}
+
+} // namespace requeue

@@ -1,0 +1,625 @@
+#include "mainwindow.h"
+
+#include "detailspane.h"
+#include "filterbar.h"
+#include "jobfile.h"
+#include "jobfilterproxy.h"
+#include "jobtablemodel.h"
+#include "recentfiles.h"
+#include "runsettingswidget.h"
+#include "runstatuswidget.h"
+#include "stateicons.h"
+#include "uilogging.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace requeue {
+
+namespace {
+
+constexpr int StatsIntervalMs = 250;
+constexpr int MaxErrorsShown = 20;
+
+int activeCount(const StateCounts &counts)
+{
+    return counts[int(JobState::Queued)] + counts[int(JobState::Running)]
+        + counts[int(JobState::WaitingForRetry)];
+}
+
+int finishedCount(const StateCounts &counts)
+{
+    return counts[int(JobState::Succeeded)] + counts[int(JobState::Failed)]
+        + counts[int(JobState::Cancelled)];
+}
+
+} // namespace
+
+MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
+    : QMainWindow(parent)
+    , m_ownedRunner(runner ? nullptr : std::make_unique<JobRunner>())
+    , m_runner(runner ? runner : m_ownedRunner.get())
+    , m_recent(new RecentFiles(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(appIcon());
+    setAcceptDrops(true);
+    m_settings = RunSettings::load(QSettings());
+    m_runner->setMaxWorkers(m_settings.workers);
+    createTable();
+    createDocks();
+    createActions();
+    createMenus();
+    createToolBar();
+    restoreSettings();
+
+    connect(m_runner, &JobRunner::idle, this, &MainWindow::onRunIdle, Qt::QueuedConnection);
+    connect(m_recent, &RecentFiles::fileChosen, this, &MainWindow::loadFile);
+    m_statsTimer.setInterval(StatsIntervalMs);
+    connect(&m_statsTimer, &QTimer::timeout, this, &MainWindow::onStatsTick);
+    m_statsTimer.start();
+    onStatsTick();
+    updateTitle();
+}
+
+MainWindow::~MainWindow()
+{
+    saveSettings();
+    // The model and the details pane hold the runner; let them go before an
+    // owned runner does.
+    m_table->setModel(nullptr);
+    delete m_proxy;
+    delete m_model;
+    delete m_details;
+}
+
+bool MainWindow::loadFile(const QString &path)
+{
+    const JobList list = loadJobList(path);
+    if (!list.errors.isEmpty()) {
+        QStringList lines;
+        for (const JobFileError &error : list.errors)
+            lines << error.toString();
+        showLoadErrors(path, lines);
+        return false;
+    }
+    if (list.jobs.isEmpty()) {
+        showLoadErrors(path, {tr("%1: no jobs in the file.").arg(path)});
+        return false;
+    }
+    QList<JobSpec> specs;
+    specs.reserve(list.jobs.size());
+    for (JobListEntry entry : list.jobs) {
+        m_settings.applyTo(entry);
+        specs.append(std::move(entry.spec));
+    }
+    m_runner->addJobs(specs);
+    m_model->refreshNow(); // one insert of every row: the table is usable at once
+    m_recent->add(path);
+    m_currentFile = path;
+    m_resultText.clear();
+    updateTitle();
+    const QString next = m_runner->isPaused() ? tr("Press Start to run them.")
+                                              : tr("They join the running queue.");
+    afterBulkAction(
+        tr("Loaded %n job(s) from %1.", nullptr, int(specs.size())).arg(QFileInfo(path).fileName())
+        + QLatin1Char(' ') + next);
+    return true;
+}
+
+QList<JobId> MainWindow::selectedJobIds() const
+{
+    const std::vector<int> rows = m_proxy->sourceRows(m_table->selectionModel()->selection());
+    QList<JobId> ids;
+    ids.reserve(qsizetype(rows.size()));
+    for (int row : rows)
+        ids.append(m_model->jobId(row));
+    return ids;
+}
+
+void MainWindow::selectJobs(const QList<JobId> &ids)
+{
+    QItemSelection selection;
+    QModelIndex first;
+    for (JobId id : ids) {
+        const int sourceRow = m_model->rowOf(id);
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(sourceRow, 0));
+        if (!index.isValid())
+            continue;
+        selection.select(index, index);
+        if (!first.isValid())
+            first = index;
+    }
+    auto *selectionModel = m_table->selectionModel();
+    selectionModel->select(selection,
+                           QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (first.isValid())
+        selectionModel->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    const StateCounts counts = m_runner->stateCounts();
+    const bool running = counts[int(JobState::Running)] + counts[int(JobState::WaitingForRetry)] > 0
+        || (counts[int(JobState::Queued)] > 0 && !m_runner->isPaused());
+    if (running && !m_quitConfirmed) {
+        event->ignore();
+        askToCancelAndQuit();
+        return;
+    }
+    if (running)
+        m_runner->cancelAll();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::ActivationChange && isActiveWindow())
+        updateTitle();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    for (const QUrl &url : urls) {
+        if (url.isLocalFile())
+            loadFile(url.toLocalFile());
+    }
+    event->acceptProposedAction();
+}
+
+void MainWindow::createTable()
+{
+    m_model = new JobTableModel(m_runner, this);
+    m_proxy = new JobFilterProxy(this);
+    m_proxy->setSourceModel(m_model);
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("jobTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(JobTableModel::SeqColumn, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->setWordWrap(false);
+    m_table->setShowGrid(false);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    // Fixed row heights: the view never measures 100,000 rows.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setStretchLastSection(true);
+    header->setSectionsMovable(true);
+    const int widths[] = {50, 150, 100, 70, 130, 70, 75, 75, 260};
+    for (int column = 0; column < JobTableModel::ColumnCount; ++column)
+        header->resizeSection(column, widths[column]);
+
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QWidget::customContextMenuRequested, this, &MainWindow::showHeaderMenu);
+    createCentralArea();
+    connect(m_table, &QWidget::customContextMenuRequested, this, &MainWindow::showTableMenu);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        m_selectionDirty = true;
+        updateActions();
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::onCurrentRowChanged);
+    connect(m_model, &JobTableModel::refreshed, this, &MainWindow::onModelRefreshed);
+}
+
+void MainWindow::createCentralArea()
+{
+    m_filterBar = new FilterBar(m_proxy, this);
+    m_details = new DetailsPane(m_runner, this);
+    auto *top = new QWidget(this);
+    auto *layout = new QVBoxLayout(top);
+    layout->setContentsMargins(4, 4, 4, 0);
+    layout->addWidget(m_filterBar);
+    layout->addWidget(m_table, 1);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName(QStringLiteral("mainSplitter"));
+    split->addWidget(top);
+    split->addWidget(m_details);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    setCentralWidget(split);
+}
+
+void MainWindow::createDocks()
+{
+    m_settingsWidget = new RunSettingsWidget(this);
+    m_settingsWidget->setSettings(m_settings);
+    connect(m_settingsWidget, &RunSettingsWidget::settingsChanged, this,
+            &MainWindow::applyRunSettings);
+    auto *dock = new QDockWidget(tr("Run Settings"), this);
+    dock->setObjectName(QStringLiteral("runSettingsDock"));
+    dock->setWidget(m_settingsWidget);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+
+    m_status = new RunStatusWidget(this);
+    statusBar()->addPermanentWidget(m_status);
+}
+
+QAction *MainWindow::makeAction(const QString &name, const QString &text,
+                                const QKeySequence &shortcut, void (MainWindow::*slot)())
+{
+    auto *action = new QAction(text, this);
+    action->setObjectName(name);
+    action->setShortcut(shortcut);
+    action->setToolTip(QStringLiteral("%1 (%2)").arg(QString(text).remove(QLatin1Char('&')),
+                                                     shortcut.toString(QKeySequence::NativeText)));
+    connect(action, &QAction::triggered, this, slot);
+    return action;
+}
+
+void MainWindow::createActions()
+{
+    QStyle *s = style();
+    m_openAction = makeAction(QStringLiteral("actionOpen"), tr("&Open..."), QKeySequence::Open,
+                              &MainWindow::openFileDialog);
+    m_openAction->setIcon(s->standardIcon(QStyle::SP_DialogOpenButton));
+    m_startAction = makeAction(QStringLiteral("actionStartPause"), tr("&Start"),
+                               QKeySequence(Qt::Key_F5), &MainWindow::toggleStartPause);
+    m_retryAction = makeAction(QStringLiteral("actionRetry"), tr("&Retry Selected"),
+                               QKeySequence(Qt::CTRL | Qt::Key_R), &MainWindow::retrySelected);
+    m_retryAction->setIcon(s->standardIcon(QStyle::SP_BrowserReload));
+    m_cancelAction = makeAction(QStringLiteral("actionCancel"), tr("&Cancel Selected"),
+                                QKeySequence(Qt::CTRL | Qt::Key_K), &MainWindow::cancelSelected);
+    m_cancelAction->setIcon(stateIcon(JobState::Cancelled));
+    m_retryFailedAction
+        = makeAction(QStringLiteral("actionRetryFailed"), tr("Retry All &Failed"),
+                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), &MainWindow::retryAllFailed);
+    m_retryFailedAction->setIcon(stateIcon(JobState::Failed));
+    m_cancelAllAction
+        = makeAction(QStringLiteral("actionCancelAll"), tr("Cancel &All"),
+                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), &MainWindow::cancelAll);
+    m_cancelAllAction->setIcon(s->standardIcon(QStyle::SP_BrowserStop));
+    m_clearAction = makeAction(QStringLiteral("actionClearFinished"), tr("C&lear Finished"),
+                               QKeySequence(Qt::CTRL | Qt::Key_L), &MainWindow::clearFinished);
+    m_clearAction->setIcon(s->standardIcon(QStyle::SP_DialogResetButton));
+    m_copyAction = makeAction(QStringLiteral("actionCopyCommand"), tr("Copy C&ommand"),
+                              QKeySequence::Copy, &MainWindow::copySelectedCommands);
+    m_quitAction = makeAction(QStringLiteral("actionQuit"), tr("&Quit"), QKeySequence::Quit,
+                              &MainWindow::requestClose);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openAction);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, [this] { m_recent->fillMenu(m_recentMenu); });
+    m_recent->fillMenu(m_recentMenu);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addActions({m_startAction, m_retryAction, m_cancelAction});
+    run->addSeparator();
+    run->addActions({m_retryFailedAction, m_cancelAllAction, m_clearAction});
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_copyAction);
+    QAction *find = edit->addAction(tr("&Find"));
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_filterBar->searchField()->setFocus(Qt::ShortcutFocusReason);
+        m_filterBar->searchField()->selectAll();
+    });
+    edit->addAction(tr("Select &All"), QKeySequence::SelectAll, m_table, &QTableView::selectAll);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addAction(findChild<QDockWidget *>()->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Requeue"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_openAction);
+    bar->addSeparator();
+    bar->addActions({m_startAction, m_retryAction, m_cancelAction});
+    bar->addSeparator();
+    bar->addActions({m_retryFailedAction, m_cancelAllAction, m_clearAction});
+    m_viewMenu->addAction(bar->toggleViewAction());
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    if (geometry.isEmpty() || !restoreGeometry(geometry))
+        resize(1200, 760);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_table->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("window/columns")).toByteArray());
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/columns"), m_table->horizontalHeader()->saveState());
+    m_settings.save(settings);
+}
+
+void MainWindow::requestClose()
+{
+    close();
+}
+
+void MainWindow::openFileDialog()
+{
+    const QString dir = m_currentFile.isEmpty() ? QString() : QFileInfo(m_currentFile).path();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Job List"), dir, tr("Job lists (*.txt *.json *.jobs);;All files (*)"));
+    if (!path.isEmpty())
+        loadFile(path);
+}
+
+void MainWindow::toggleStartPause()
+{
+    if (m_runner->isPaused()) {
+        m_resultText.clear();
+        m_runner->start();
+        updateTitle();
+        afterBulkAction(tr("Running."));
+    } else {
+        m_runner->pause();
+        afterBulkAction(tr("Paused: running attempts go on, no new ones start."));
+    }
+}
+
+void MainWindow::retrySelected()
+{
+    const int n = m_runner->retry(selectedJobIds());
+    afterBulkAction(tr("Retrying %n job(s).", nullptr, n));
+}
+
+void MainWindow::cancelSelected()
+{
+    const int n = m_runner->cancel(selectedJobIds());
+    afterBulkAction(tr("Cancelling %n job(s).", nullptr, n));
+}
+
+void MainWindow::retryAllFailed()
+{
+    const int n = m_runner->retryAllFailed();
+    afterBulkAction(tr("Retrying %n failed job(s).", nullptr, n));
+}
+
+void MainWindow::cancelAll()
+{
+    const int n = m_runner->cancelAll();
+    afterBulkAction(tr("Cancelling %n job(s).", nullptr, n));
+}
+
+void MainWindow::clearFinished()
+{
+    const int n = m_model->removeFinished(m_model->finishedJobIds());
+    afterBulkAction(tr("Removed %n finished job(s).", nullptr, n));
+}
+
+void MainWindow::afterBulkAction(const QString &message)
+{
+    if (!message.isEmpty())
+        statusBar()->showMessage(message, 5000);
+    // The table follows within a tick or a few (chunked), never in one stall.
+    m_model->wake();
+    m_details->refresh();
+    m_selectionDirty = true;
+    onStatsTick();
+}
+
+void MainWindow::showTableMenu(const QPoint &pos)
+{
+    QMenu menu(this);
+    menu.addActions({m_retryAction, m_cancelAction});
+    menu.addSeparator();
+    menu.addAction(m_copyAction);
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::showHeaderMenu(const QPoint &pos)
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    QMenu menu(this);
+    for (int column = 0; column < JobTableModel::ColumnCount; ++column) {
+        QAction *action = menu.addAction(m_model->headerData(column, Qt::Horizontal).toString());
+        action->setCheckable(true);
+        action->setChecked(!header->isSectionHidden(column));
+        // Keep at least the name: a table without columns cannot be fixed.
+        action->setEnabled(column != JobTableModel::NameColumn);
+        connect(action, &QAction::toggled, header,
+                [header, column](bool shown) { header->setSectionHidden(column, !shown); });
+    }
+    menu.exec(header->mapToGlobal(pos));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Requeue"),
+                       tr("<b>Requeue</b> %1<p>Runs shell jobs on a pool of workers and retries "
+                          "every failed attempt at once.</p>")
+                           .arg(QCoreApplication::applicationVersion().toHtmlEscaped()));
+}
+
+void MainWindow::copySelectedCommands()
+{
+    QStringList commands;
+    const QItemSelection selection = m_table->selectionModel()->selection();
+    for (const QItemSelectionRange &range : selection) {
+        for (int row = range.top(); row <= range.bottom(); ++row)
+            commands << m_proxy->index(row, JobTableModel::CommandColumn).data().toString();
+    }
+    QApplication::clipboard()->setText(commands.join(QLatin1Char('\n')));
+}
+
+void MainWindow::applyRunSettings(const RunSettings &settings)
+{
+    m_settings = settings;
+    m_runner->setMaxWorkers(settings.workers);
+    QSettings store;
+    settings.save(store);
+}
+
+void MainWindow::onStatsTick()
+{
+    const StateCounts counts = m_runner->stateCounts();
+    m_filterBar->setCounts(counts);
+    m_status->update(counts, m_runner->totalAttempts());
+    if (m_selectionDirty)
+        updateActions();
+    // Action enablement for the global actions follows the counts.
+    m_retryFailedAction->setEnabled(counts[int(JobState::Failed)] > 0);
+    m_cancelAllAction->setEnabled(activeCount(counts) > 0);
+    m_clearAction->setEnabled(finishedCount(counts) > 0);
+    const bool paused = m_runner->isPaused();
+    if (paused != m_shownPaused) {
+        m_shownPaused = paused;
+        m_startAction->setText(paused ? tr("&Start") : tr("&Pause"));
+        m_startAction->setIcon(
+            style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    }
+    m_startAction->setEnabled(!paused || activeCount(counts) > 0);
+}
+
+void MainWindow::onRunIdle()
+{
+    if (!m_runner->isIdle())
+        return; // a retry got in first
+    m_model->wake();
+    const StateCounts counts = m_runner->stateCounts();
+    m_resultText = tr("%1 succeeded, %2 failed, %3 cancelled")
+                       .arg(counts[int(JobState::Succeeded)])
+                       .arg(counts[int(JobState::Failed)])
+                       .arg(counts[int(JobState::Cancelled)]);
+    updateTitle();
+    onStatsTick();
+    if (!isActiveWindow())
+        QApplication::alert(this);
+    qCDebug(lcUi) << "run finished:" << m_resultText;
+}
+
+void MainWindow::onModelRefreshed()
+{
+    m_selectionDirty = true;
+    // A small selection is summed up at once, so Retry and Cancel follow the
+    // rows within a tick; a huge one waits for the next stats tick.
+    qsizetype rows = 0;
+    const QItemSelection selection = m_table->selectionModel()->selection();
+    for (const QItemSelectionRange &range : selection)
+        rows += range.height();
+    if (rows <= 1000)
+        updateActions();
+}
+
+void MainWindow::onCurrentRowChanged()
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    m_details->setJob(current.isValid() ? m_proxy->jobIdAt(current.row()) : 0);
+}
+
+void MainWindow::updateActions()
+{
+    m_selectionDirty = false;
+    const SelectionSummary summary = summarizeSelection();
+    m_retryAction->setEnabled(summary.finished > 0);
+    m_cancelAction->setEnabled(summary.active > 0);
+    m_copyAction->setEnabled(summary.finished + summary.active > 0);
+}
+
+MainWindow::SelectionSummary MainWindow::summarizeSelection() const
+{
+    SelectionSummary summary;
+    const std::vector<int> rows = m_proxy->sourceRows(m_table->selectionModel()->selection());
+    for (int row : rows) {
+        if (isTerminal(m_model->state(row)))
+            ++summary.finished;
+        else
+            ++summary.active;
+    }
+    return summary;
+}
+
+void MainWindow::updateTitle()
+{
+    QString title = m_currentFile.isEmpty()
+        ? QStringLiteral("Requeue")
+        : QStringLiteral("%1 \u2014 Requeue").arg(QFileInfo(m_currentFile).fileName());
+    if (!m_resultText.isEmpty())
+        title = tr("Done: %1 \u2014 %2").arg(m_resultText, title);
+    setWindowTitle(title);
+}
+
+void MainWindow::showLoadErrors(const QString &path, const QStringList &errors)
+{
+    QStringList shown = errors.mid(0, MaxErrorsShown);
+    if (errors.size() > MaxErrorsShown)
+        shown << tr("... and %n more.", nullptr, int(errors.size() - MaxErrorsShown));
+    auto *box
+        = new QMessageBox(QMessageBox::Warning, tr("Cannot load %1").arg(path),
+                          tr("The job list has errors; no job was added."), QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("loadErrorBox"));
+    box->setDetailedText(shown.join(QLatin1Char('\n')));
+    box->setInformativeText(shown.mid(0, 5).join(QLatin1Char('\n')));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::askToCancelAndQuit()
+{
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Jobs are running"),
+                                tr("Jobs are still running. Cancel them and quit?"),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("quitBox"));
+    QPushButton *quit = box->addButton(tr("Cancel Jobs and Quit"), QMessageBox::DestructiveRole);
+    quit->setObjectName(QStringLiteral("quitButton"));
+    box->addButton(tr("Keep Window"), QMessageBox::RejectRole)
+        ->setObjectName(QStringLiteral("keepButton"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, quit](QAbstractButton *button) {
+        if (button != quit)
+            return;
+        m_quitConfirmed = true;
+        m_runner->cancelAll();
+        close();
+    });
+    box->open();
+}
+
+} // namespace requeue

@@ -1,0 +1,143 @@
+#pragma once
+
+#include "jobrunner.h"
+#include "runsettings.h"
+
+#include <QMainWindow>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QTableView;
+
+namespace requeue {
+
+class DetailsPane;
+class FilterBar;
+class JobFilterProxy;
+class JobTableModel;
+class RecentFiles;
+class RunSettingsWidget;
+class RunStatusWidget;
+
+// The Requeue window: the job table with its filter bar, the details pane,
+// the run settings dock and the status bar, over one JobRunner. Loading a
+// file adds its jobs paused-or-not as the runner is; nothing starts until the
+// user presses Start. Every bulk action is one runner call and one model
+// refresh, so 100,000 jobs never mean 100,000 signals.
+//
+// GUI thread only. Actions are QActions with object names ("actionOpen",
+// "actionStartPause", "actionRetry", "actionCancel", "actionRetryFailed",
+// "actionCancelAll", "actionClearFinished") so tests can find and trigger them.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // Uses `runner` if given (not owning; it must outlive the window), else
+    // makes its own.
+    explicit MainWindow(JobRunner *runner = nullptr, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Adds the jobs of `path`, filling in the run settings where the file is
+    // silent. Shows errors (file:line:col) in a message box and adds nothing
+    // then. Returns whether jobs were added.
+    bool loadFile(const QString &path);
+
+    JobRunner *runner() const { return m_runner; }
+    JobTableModel *model() const { return m_model; }
+    JobFilterProxy *proxy() const { return m_proxy; }
+    QTableView *table() const { return m_table; }
+    FilterBar *filterBar() const { return m_filterBar; }
+    DetailsPane *detailsPane() const { return m_details; }
+    RunStatusWidget *runStatus() const { return m_status; }
+    RunSettingsWidget *runSettingsWidget() const { return m_settingsWidget; }
+    RunSettings runSettings() const { return m_settings; }
+    // The ids of the selected rows, in table order.
+    QList<JobId> selectedJobIds() const;
+    // Selects the rows of `ids` that are visible (and makes the first current).
+    void selectJobs(const QList<JobId> &ids);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    struct SelectionSummary
+    {
+        int finished = 0;
+        int active = 0;
+    };
+
+    void createTable();
+    void createCentralArea();
+    void createDocks();
+    void createActions();
+    QAction *makeAction(const QString &name, const QString &text, const QKeySequence &shortcut,
+                        void (MainWindow::*slot)());
+    void createMenus();
+    void createToolBar();
+    void restoreSettings();
+    void saveSettings() const;
+
+    void requestClose();
+    void openFileDialog();
+    void toggleStartPause();
+    void retrySelected();
+    void cancelSelected();
+    void retryAllFailed();
+    void cancelAll();
+    void clearFinished();
+    void afterBulkAction(const QString &message);
+    void showTableMenu(const QPoint &pos);
+    void showHeaderMenu(const QPoint &pos);
+    void showAbout();
+    void copySelectedCommands();
+    void applyRunSettings(const RunSettings &settings);
+
+    void onStatsTick();
+    void onRunIdle();
+    void onModelRefreshed();
+    void onCurrentRowChanged();
+    void updateActions();
+    SelectionSummary summarizeSelection() const;
+    void updateTitle();
+    void showLoadErrors(const QString &path, const QStringList &errors);
+    void askToCancelAndQuit();
+
+    std::unique_ptr<JobRunner> m_ownedRunner; // Owning; null when given a runner.
+    JobRunner *m_runner; // Not owning.
+    JobTableModel *m_model = nullptr;
+    JobFilterProxy *m_proxy = nullptr;
+    QTableView *m_table = nullptr;
+    FilterBar *m_filterBar = nullptr;
+    DetailsPane *m_details = nullptr;
+    RunSettingsWidget *m_settingsWidget = nullptr;
+    RunStatusWidget *m_status = nullptr;
+    RecentFiles *m_recent = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_startAction = nullptr;
+    QAction *m_retryAction = nullptr;
+    QAction *m_cancelAction = nullptr;
+    QAction *m_retryFailedAction = nullptr;
+    QAction *m_cancelAllAction = nullptr;
+    QAction *m_clearAction = nullptr;
+    QAction *m_copyAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QTimer m_statsTimer;
+    RunSettings m_settings;
+    QString m_currentFile;
+    QString m_resultText; // shown in the title once a run ends
+    bool m_selectionDirty = true;
+    bool m_quitConfirmed = false;
+    std::optional<bool> m_shownPaused; // what the Start/Pause action shows
+};
+
+} // namespace requeue

@@ -1,0 +1,56 @@
+#include "runsettings.h"
+
+#include "jobfile.h"
+
+#include <QSettings>
+#include <QThread>
+
+namespace requeue {
+
+RunSettings RunSettings::load(const QSettings &settings)
+{
+    RunSettings s;
+    s.workers = settings.value(QStringLiteral("run/workers"), QThread::idealThreadCount()).toInt();
+    s.workers = qBound(1, s.workers, 1024);
+    s.maxAttempts = qMax(0, settings.value(QStringLiteral("run/maxAttempts"), 3).toInt());
+    const int backoff = settings.value(QStringLiteral("run/backoff"), 0).toInt();
+    s.backoff = backoff >= 0 && backoff <= int(RetryPolicy::Backoff::Exponential)
+        ? RetryPolicy::Backoff(backoff)
+        : RetryPolicy::Backoff::None;
+    s.delay = std::chrono::milliseconds(
+        qMax<qint64>(0, settings.value(QStringLiteral("run/delayMs"), 1000).toLongLong()));
+    s.timeout = std::chrono::milliseconds(
+        qMax<qint64>(0, settings.value(QStringLiteral("run/timeoutMs"), 0).toLongLong()));
+    return s;
+}
+
+void RunSettings::save(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("run/workers"), workers);
+    settings.setValue(QStringLiteral("run/maxAttempts"), maxAttempts);
+    settings.setValue(QStringLiteral("run/backoff"), int(backoff));
+    settings.setValue(QStringLiteral("run/delayMs"), qlonglong(delay.count()));
+    settings.setValue(QStringLiteral("run/timeoutMs"), qlonglong(timeout.count()));
+}
+
+void RunSettings::applyTo(JobListEntry &entry) const
+{
+    RetryPolicy &retry = entry.spec.retry;
+    if (!entry.setsMaxAttempts)
+        retry.maxAttempts = maxAttempts;
+    if (!entry.setsTimeout)
+        entry.spec.timeout = timeout;
+    if (!entry.setsBackoff) {
+        retry.backoff = backoff;
+        retry.initialDelay
+            = backoff == RetryPolicy::Backoff::None ? std::chrono::milliseconds(0) : delay;
+    }
+}
+
+bool RunSettings::operator==(const RunSettings &other) const
+{
+    return workers == other.workers && maxAttempts == other.maxAttempts && backoff == other.backoff
+        && delay == other.delay && timeout == other.timeout;
+}
+
+} // namespace requeue

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "retrypolicy.h"
+
+#include <chrono>
+
+class QSettings;
+
+namespace requeue {
+
+struct JobListEntry;
+
+// What the run settings panel holds: the worker count (applied to the runner
+// at once) and the defaults given to jobs loaded afterwards, for the settings
+// their job file left out. A value type, remembered with QSettings.
+struct RunSettings
+{
+    int workers = 4;
+    int maxAttempts = 3; // 0: unlimited
+    RetryPolicy::Backoff backoff = RetryPolicy::Backoff::None;
+    std::chrono::milliseconds delay {1000}; // first (or fixed) backoff delay
+    std::chrono::milliseconds timeout {0}; // per attempt; 0: none
+
+    // Reads the "run/" keys; missing keys keep the defaults above (workers:
+    // one per CPU).
+    static RunSettings load(const QSettings &settings);
+    void save(QSettings &settings) const;
+    // Fills in what `entry`'s job file did not set.
+    void applyTo(JobListEntry &entry) const;
+
+    bool operator==(const RunSettings &other) const;
+    bool operator!=(const RunSettings &other) const { return !(*this == other); }
+};
+
+} // namespace requeue

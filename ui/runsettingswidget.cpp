@@ -1,0 +1,83 @@
+#include "runsettingswidget.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QSpinBox>
+
+namespace requeue {
+
+RunSettingsWidget::RunSettingsWidget(QWidget *parent)
+    : QWidget(parent)
+    , m_workers(new QSpinBox(this))
+    , m_maxAttempts(new QSpinBox(this))
+    , m_backoff(new QComboBox(this))
+    , m_delayMs(new QSpinBox(this))
+    , m_timeoutS(new QSpinBox(this))
+{
+    m_workers->setObjectName(QStringLiteral("workersSpin"));
+    m_workers->setRange(1, 1024);
+    m_maxAttempts->setObjectName(QStringLiteral("maxAttemptsSpin"));
+    m_maxAttempts->setRange(0, 1000000);
+    m_maxAttempts->setSpecialValueText(tr("unlimited"));
+    m_backoff->setObjectName(QStringLiteral("backoffCombo"));
+    m_backoff->addItems({tr("None"), tr("Fixed"), tr("Exponential")});
+    m_delayMs->setObjectName(QStringLiteral("delaySpin"));
+    m_delayMs->setRange(0, 3600 * 1000);
+    m_delayMs->setSingleStep(100);
+    m_delayMs->setSuffix(tr(" ms"));
+    m_timeoutS->setObjectName(QStringLiteral("timeoutSpin"));
+    m_timeoutS->setRange(0, 7 * 24 * 3600);
+    m_timeoutS->setSuffix(tr(" s"));
+    m_timeoutS->setSpecialValueText(tr("none"));
+
+    auto *form = new QFormLayout(this);
+    form->addRow(tr("&Workers:"), m_workers);
+    form->addRow(tr("Max &attempts:"), m_maxAttempts);
+    form->addRow(tr("&Backoff:"), m_backoff);
+    form->addRow(tr("&Delay:"), m_delayMs);
+    form->addRow(tr("&Timeout:"), m_timeoutS);
+    auto *note = new QLabel(tr("Workers apply at once. The rest apply to jobs loaded "
+                               "afterwards, where their file does not say."),
+                            this);
+    note->setWordWrap(true);
+    form->addRow(note);
+
+    for (QSpinBox *spin : {m_workers, m_maxAttempts, m_delayMs, m_timeoutS})
+        connect(spin, &QSpinBox::valueChanged, this, &RunSettingsWidget::emitChanged);
+    connect(m_backoff, &QComboBox::currentIndexChanged, this, &RunSettingsWidget::emitChanged);
+    setSettings(RunSettings());
+}
+
+RunSettings RunSettingsWidget::settings() const
+{
+    RunSettings s;
+    s.workers = m_workers->value();
+    s.maxAttempts = m_maxAttempts->value();
+    s.backoff = RetryPolicy::Backoff(m_backoff->currentIndex());
+    s.delay = std::chrono::milliseconds(m_delayMs->value());
+    s.timeout = std::chrono::seconds(m_timeoutS->value());
+    return s;
+}
+
+void RunSettingsWidget::setSettings(const RunSettings &settings)
+{
+    m_updating = true;
+    m_workers->setValue(settings.workers);
+    m_maxAttempts->setValue(settings.maxAttempts);
+    m_backoff->setCurrentIndex(int(settings.backoff));
+    m_delayMs->setValue(int(settings.delay.count()));
+    m_timeoutS->setValue(int(settings.timeout.count() / 1000));
+    m_delayMs->setEnabled(settings.backoff != RetryPolicy::Backoff::None);
+    m_updating = false;
+}
+
+void RunSettingsWidget::emitChanged()
+{
+    if (m_updating)
+        return;
+    m_delayMs->setEnabled(m_backoff->currentIndex() != int(RetryPolicy::Backoff::None));
+    Q_EMIT settingsChanged(settings());
+}
+
+} // namespace requeue

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "runsettings.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QSpinBox;
+
+namespace requeue {
+
+// The run settings form: workers, max attempts (0 = unlimited), backoff
+// (none, fixed, exponential) with its delay, and the per-attempt timeout.
+// Emits settingsChanged() on every edit.
+//
+// GUI thread only.
+class RunSettingsWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunSettingsWidget(QWidget *parent = nullptr);
+
+    RunSettings settings() const;
+    // Shows `settings` without emitting settingsChanged().
+    void setSettings(const RunSettings &settings);
+
+Q_SIGNALS:
+    void settingsChanged(const requeue::RunSettings &settings);
+
+private:
+    void emitChanged();
+
+    // Child widgets, owned through Qt's parent chain.
+    QSpinBox *m_workers;
+    QSpinBox *m_maxAttempts;
+    QComboBox *m_backoff;
+    QSpinBox *m_delayMs;
+    QSpinBox *m_timeoutS;
+    bool m_updating = false;
+};
+
+} // namespace requeue
