@@ -227,6 +227,8 @@ bool HeadlessRun::selectForResume(QList<JobSpec> *specs)
     const qsizetype before = specs->size();
     specs->removeIf(done);
     m_skipped = int(before - specs->size());
+    for (JobSpec &spec : *specs) // attempt numbers, and output folders, go on
+        spec.attemptsBefore = log.jobs.value(spec.seq).attempts;
     return true;
 }
 

@@ -482,6 +482,7 @@ QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
             auto job = std::make_unique<JobEntry>();
             job->id = JobId(d->jobs.size() + 1);
             job->spec = std::make_shared<const JobSpec>(spec);
+            job->attempts = job->budgetStart = qMax(0, spec.attemptsBefore);
             ++d->counts[int(JobState::Queued)];
             ++d->activeJobs;
             d->ready.emplace_back(job->id, job->generation);

@@ -61,6 +61,10 @@ struct JobSpec
     // Position in the job list it came from (1-based), 0 if none. Names the
     // job's output folder when set; the job id does otherwise.
     int seq = 0;
+    // Attempts made by an earlier run (a resumed joblog): numbering goes on
+    // after them, so no earlier attempt's output is overwritten. The new run
+    // still gets a full attempt budget.
+    int attemptsBefore = 0;
 
     bool isCallable() const { return bool(callable); }
     QString displayCommand() const;

@@ -58,8 +58,10 @@ void RetryTimer::loop()
             continue;
         }
         const auto first = m_due.begin();
-        if (first->first > Clock::now()) {
-            m_wake.wait_until(lock, first->first);
+        // A copy: cancel() may erase the node while we wait.
+        const Clock::time_point due = first->first;
+        if (due > Clock::now()) {
+            m_wake.wait_until(lock, due);
             continue;
         }
         const auto [id, token] = first->second;

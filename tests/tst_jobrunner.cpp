@@ -94,6 +94,7 @@ private Q_SLOTS:
     void historyIsBounded();
     void changedJobsAreCoalesced();
     void removeFinishedJobsKeepsActiveOnes();
+    void resumedJobContinuesItsNumbering();
 };
 
 void tst_JobRunner::classicCase()
@@ -516,6 +517,21 @@ void tst_JobRunner::removeFinishedJobsKeepsActiveOnes()
     QCOMPARE(runner.jobCount(), 1);
     gate.release();
     QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+}
+
+void tst_JobRunner::resumedJobContinuesItsNumbering()
+{
+    JobRunner runner;
+    JobSpec spec = callableJob(QStringLiteral("resumed"), flaky(6), 3);
+    spec.attemptsBefore = 3; // made by an earlier run
+    const JobId id = runner.addJob(spec);
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    const JobSnapshot done = runner.snapshot(id, true);
+    QCOMPARE(done.state, JobState::Succeeded); // a full budget: attempts 4, 5, 6
+    QCOMPARE(done.attempts, 6);
+    QCOMPARE(done.history.constFirst().number, 4);
+    QCOMPARE(done.attemptsInBudget(), 3);
 }
 
 QTEST_GUILESS_MAIN(tst_JobRunner)

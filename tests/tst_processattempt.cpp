@@ -262,6 +262,7 @@ private Q_SLOTS:
     void cancelKillsProcessGroup();
     void cancelGraceDoesNotBusyWait();
     void killCancelSkipsTheGracePeriod();
+    void gigabyteOfOutputKeepsMemoryFlat();
     void timeoutKillsProcessGroup_data();
     void timeoutKillsProcessGroup();
     void backgroundChildDiesWithAttempt();
@@ -994,6 +995,41 @@ void tst_ProcessAttempt::killCancelSkipsTheGracePeriod()
     QTRY_VERIFY_WITH_TIMEOUT(!isRunning(pids.background), 1000);
     QCOMPARE(runner->snapshot(id).state, JobState::Cancelled);
     QCOMPARE(signalName(runner->snapshot(id).lastAttempt.signal), signalName(SIGKILL));
+}
+
+namespace {
+qint64 statusKiB(const QByteArray &field)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(QByteArray(field + ':')))
+            return line.mid(field.size() + 1).trimmed().split(' ').constFirst().toLongLong();
+    }
+    return -1;
+}
+} // namespace
+
+void tst_ProcessAttempt::gigabyteOfOutputKeepsMemoryFlat()
+{
+    // Output streams to files; none of it passes through Requeue's memory.
+    auto runner = makeRunner();
+    const JobId id = runner->addJob(shellJob(QStringLiteral("head -c 1073741824 /dev/zero")));
+    const qint64 idleKiB = statusKiB("VmRSS");
+    QFile clearRefs(QStringLiteral("/proc/self/clear_refs"));
+    if (clearRefs.open(QIODevice::WriteOnly))
+        clearRefs.write("5"); // resets VmHWM, the peak, to the current RSS
+    clearRefs.close();
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(120'000)));
+    const qint64 peakKiB = statusKiB("VmHWM");
+    const QString out = runner->outputPath(id, 1, OutputStream::Stdout);
+    QCOMPARE(QFileInfo(out).size(), qint64(1) << 30);
+    QFile::remove(out);
+    qInfo("peak RSS %lld KiB above idle while a job printed 1 GiB", qlonglong(peakKiB - idleKiB));
+    QCOMPARE(runner->snapshot(id).state, JobState::Succeeded);
+    QVERIFY(peakKiB - idleKiB < 64 * 1024);
 }
 
 void tst_ProcessAttempt::timeoutKillsProcessGroup_data()
