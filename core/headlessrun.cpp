@@ -17,11 +17,26 @@
 #include <csignal>
 #include <cstdio>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace requeue {
 
 namespace {
+
+// Creates `dir` (and missing parents) if needed; the folder itself gets mode
+// 0700, as results may hold anything the jobs print. An existing folder keeps
+// its mode.
+bool makePrivateDir(const QString &dir)
+{
+    const QFileInfo info(dir);
+    if (info.isDir())
+        return true;
+    if (!QDir().mkpath(info.absolutePath()))
+        return false;
+    return ::mkdir(QFile::encodeName(info.absoluteFilePath()).constData(), 0700) == 0
+        || QFileInfo(dir).isDir();
+}
 
 constexpr int ProgressIntervalMs = 100; // at most 10 frames a second
 constexpr int KillFallbackMs = 3000; // after a second signal, exit even if jobs linger
@@ -173,7 +188,7 @@ bool HeadlessRun::prepare(QList<JobSpec> *toRun)
             return false;
         }
     }
-    if (!m_options.resultsDir.isEmpty() && !QDir().mkpath(m_options.resultsDir)) {
+    if (!m_options.resultsDir.isEmpty() && !makePrivateDir(m_options.resultsDir)) {
         writeStderr(QStringLiteral("requeue: --results: cannot create the folder %1\n")
                         .arg(m_options.resultsDir));
         return false;

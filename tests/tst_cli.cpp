@@ -655,6 +655,14 @@ void TestCli::results()
     QCOMPARE(contents(QStringLiteral("out/dir/1/2/stdout")), QByteArray("out2\n"));
     QCOMPARE(contents(QStringLiteral("out/dir/2/1/stdout")), QByteArray("second\n"));
     QVERIFY(!QFile::exists(path(QStringLiteral("out/dir/2/2"))));
+    // Private: the results folder, each job's and attempt's, and the files.
+    const auto mode = [this](const QString &name) {
+        return QFile::permissions(path(name)) & (QFile::ReadGroup | QFile::ReadOther
+                                                 | QFile::WriteGroup | QFile::WriteOther
+                                                 | QFile::ExeGroup | QFile::ExeOther);
+    };
+    for (const char *name : {"out/dir", "out/dir/1", "out/dir/1/1", "out/dir/1/1/stdout"})
+        QVERIFY2(mode(QString::fromLatin1(name)) == 0, name);
     QVERIFY2(
         result.err.contains(QByteArray(
             "output in " + QFileInfo(path(QStringLiteral("out/dir"))).absoluteFilePath().toUtf8())),
