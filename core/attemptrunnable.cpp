@@ -1,6 +1,7 @@
 #include "attemptrunnable.h"
 
 #include "processattempt.h"
+#include "threadsanitizer.h"
 
 #include <exception>
 
@@ -15,6 +16,7 @@ AttemptRunnable::AttemptRunnable(AttemptTicket ticket, AttemptSink *sink)
 
 void AttemptRunnable::run()
 {
+    tsanAcquireHandover(this); // pairs with LocalExecutor::execute()
     const qint64 startedUs = nowUs();
     m_sink->attemptStarted(m_ticket, startedUs);
     AttemptRecord record;

@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QStringDecoder>
 
 #include <cstring>
 
@@ -171,6 +172,12 @@ int countCodePoints(const char *data, qsizetype size)
             ++count;
     }
     return count;
+}
+
+QString fromUtf8KeepingBom(const char *data, qsizetype size)
+{
+    return QStringDecoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom)
+            .decode(QByteArrayView(data, size));
 }
 
 QString quoted(QStringView text)

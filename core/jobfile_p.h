@@ -20,6 +20,10 @@ qsizetype findInvalidUtf8(const char *data, qsizetype size);
 // are not counted, so garbage never makes the count larger than the bytes).
 int countCodePoints(const char *data, qsizetype size);
 
+// QString::fromUtf8, except that a leading U+FEFF is kept: fromUtf8 drops it
+// as a byte order mark, but inside a file it is a character like any other.
+QString fromUtf8KeepingBom(const char *data, qsizetype size);
+
 // `text` in double quotes for an error message: control characters, quotes
 // and backslashes escaped as in JSON, and cut short with "..." past ~60
 // characters so that a 1 MiB value cannot flood the terminal.

@@ -214,7 +214,7 @@ void JoblogParser::parseRecord(const char *line, qsizetype size)
     job.lastExitValue = *exitValue;
     job.lastSignal = *signal;
     job.succeeded = job.succeeded || (*exitValue == 0 && *signal == 0);
-    job.command = unescapeJoblogCommand(QString::fromUtf8(fields[8].data(), fields[8].size()));
+    job.command = unescapeJoblogCommand(detail::fromUtf8KeepingBom(fields[8].data(), fields[8].size()));
     job.line = m_lineNumber;
 }
 

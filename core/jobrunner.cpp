@@ -9,8 +9,8 @@
 #include <QMutex>
 #include <QThread>
 #include <QVarLengthArray>
-#include <QWaitCondition>
 
+#include <condition_variable>
 #include <deque>
 #include <stdlib.h>
 #include <vector>
@@ -22,7 +22,7 @@ namespace {
 // A job as the runner keeps it. Guarded by JobRunnerPrivate::mutex.
 struct JobEntry
 {
-    std::shared_ptr<const JobSpec> spec;
+    JobSpec spec; // immutable once added; attempts share it (see makeTicket)
     JobId id = 0;
     JobState state = JobState::Queued;
     int attempts = 0;
@@ -50,6 +50,7 @@ struct Event
 };
 
 using Events = QVarLengthArray<Event, 4>;
+
 using Tickets = QVarLengthArray<AttemptTicket, 2>;
 
 } // namespace
@@ -84,8 +85,8 @@ public:
 
     JobRunner *const q; // Not owning.
     mutable QMutex mutex;
-    QWaitCondition becameIdle;
-    std::vector<std::unique_ptr<JobEntry>> jobs; // index: id - 1; null once removed
+    std::condition_variable_any becameIdle; // not QWaitCondition: see waitForIdle()
+    std::vector<std::shared_ptr<JobEntry>> jobs; // index: id - 1; null once removed
     std::deque<std::pair<JobId, quint64>> ready; // (id, generation), FIFO
     std::vector<JobId> changed;
     StateCounts counts{};
@@ -160,7 +161,7 @@ void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events)
         events->append({Event::JobFinished, job->id, state, {}});
         if (--activeJobs == 0) {
             events->append({Event::Idle, 0, state, {}});
-            becameIdle.wakeAll();
+            becameIdle.notify_all();
         }
     }
 }
@@ -178,13 +179,13 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
 {
     JobSnapshot s;
     s.id = job.id;
-    s.seq = job.spec->seq;
-    s.name = job.spec->name;
-    s.command = job.spec->displayCommand();
+    s.seq = job.spec.seq;
+    s.name = job.spec.name;
+    s.command = job.spec.displayCommand();
     s.state = job.state;
     s.attempts = job.attempts;
     s.budgetStart = job.budgetStart;
-    s.maxAttempts = job.spec->retry.maxAttempts;
+    s.maxAttempts = job.spec.retry.maxAttempts;
     s.retryAtUs = job.state == JobState::WaitingForRetry ? job.retryAtUs : 0;
     const qint64 runningSince = job.control ? job.control->startedUs() : 0;
     s.firstStartedUs = job.firstStartedUs ? job.firstStartedUs : runningSince;
@@ -233,7 +234,7 @@ void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const Attemp
         }
         dispatch(&tickets, &events);
         if (inFlight == 0)
-            becameIdle.wakeAll();
+            becameIdle.notify_all();
     }
     emitAll(events);
     execute(tickets);
@@ -241,7 +242,7 @@ void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const Attemp
 
 void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, Events *events)
 {
-    const RetryPolicy &policy = job->spec->retry;
+    const RetryPolicy &policy = job->spec.retry;
     const int used = job->attempts - job->budgetStart;
     const bool permanent = record.outcome == AttemptOutcome::NotStarted
         || (record.outcome == AttemptOutcome::ExitCode && policy.isPermanent(record.exitCode));
@@ -303,11 +304,13 @@ AttemptTicket JobRunnerPrivate::makeTicket(JobEntry *job, Events *events)
     AttemptTicket ticket;
     ticket.jobId = job->id;
     ticket.attempt = job->attempts;
-    ticket.maxAttempts = job->spec->retry.maxAttempts;
-    ticket.spec = job->spec;
+    ticket.maxAttempts = job->spec.retry.maxAttempts;
+    // The ticket shares the entry's allocation but reads only its spec, which
+    // never changes: one allocation per job instead of two.
+    ticket.spec = std::shared_ptr<const JobSpec>(jobs[job->id - 1], &job->spec);
     ticket.control = job->control;
     ticket.killGrace = killGrace;
-    if (!job->spec->isCallable()) {
+    if (!job->spec.isCallable()) {
         ticket.stdoutPath = outputPathLocked(*job, job->attempts, OutputStream::Stdout);
         ticket.stderrPath = outputPathLocked(*job, job->attempts, OutputStream::Stderr);
     }
@@ -326,7 +329,7 @@ QString JobRunnerPrivate::outputPathLocked(const JobEntry &job, int attempt, Out
         }
         outputDir = QFile::decodeName(pattern);
     }
-    const int key = job.spec->seq > 0 ? job.spec->seq : int(job.id);
+    const int key = job.spec.seq > 0 ? job.spec.seq : int(job.id);
     return outputDir + QLatin1Char('/') + QString::number(key) + QLatin1Char('/')
         + QString::number(attempt)
         + (stream == OutputStream::Stdout ? QLatin1String("/stdout") : QLatin1String("/stderr"));
@@ -479,9 +482,9 @@ QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
         QMutexLocker locker(&d->mutex);
         d->jobs.reserve(d->jobs.size() + specs.size());
         for (const JobSpec &spec : specs) {
-            auto job = std::make_unique<JobEntry>();
+            auto job = std::make_shared<JobEntry>();
             job->id = JobId(d->jobs.size() + 1);
-            job->spec = std::make_shared<const JobSpec>(spec);
+            job->spec = spec;
             job->attempts = job->budgetStart = qMax(0, spec.attemptsBefore);
             ++d->counts[int(JobState::Queued)];
             ++d->activeJobs;
@@ -568,7 +571,7 @@ QString JobRunner::outputPath(JobId id, int attempt, OutputStream stream) const
 {
     QMutexLocker locker(&d->mutex);
     const JobEntry *job = d->find(id);
-    if (!job || job->spec->isCallable() || attempt < 1 || attempt > job->attempts)
+    if (!job || job->spec.isCallable() || attempt < 1 || attempt > job->attempts)
         return {};
     return d->outputPathLocked(*job, attempt, stream);
 }
@@ -707,8 +710,15 @@ bool JobRunner::waitForIdle(QDeadlineTimer deadline)
 {
     QMutexLocker locker(&d->mutex);
     while (d->activeJobs > 0 || d->inFlight > 0) {
-        if (!d->becameIdle.wait(&d->mutex, deadline))
-            return false;
+        // std::condition_variable_any unlocks and relocks the QMutex through
+        // its inline lock()/unlock(), which ThreadSanitizer sees; QWaitCondition
+        // does it inside the uninstrumented QtCore library.
+        if (deadline.isForever()) {
+            d->becameIdle.wait(d->mutex);
+        } else if (d->becameIdle.wait_until(d->mutex, deadline.deadline<std::chrono::steady_clock>())
+                   == std::cv_status::timeout) {
+            return d->activeJobs == 0 && d->inFlight == 0;
+        }
     }
     return true;
 }

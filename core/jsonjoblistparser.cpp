@@ -305,7 +305,7 @@ QString JsonParser::describeHere() const
         const qsizetype length = qMin(qsizetype(4), m_end - m_pos);
         const qsizetype bad = detail::findInvalidUtf8(m_data.constData() + m_pos, length);
         const qsizetype valid = bad < 0 ? length : bad;
-        const QString decoded = QString::fromUtf8(m_data.constData() + m_pos, length);
+        const QString decoded = detail::fromUtf8KeepingBom(m_data.constData() + m_pos, length);
         if (!decoded.isEmpty() && valid > 0)
             text = detail::quoted(decoded.first(decoded.front().isHighSurrogate() ? 2 : 1));
     }
@@ -465,7 +465,7 @@ bool JsonParser::readString(QString *out)
                 return fatal(m_pos + bad,
                              u"invalid UTF-8 ("_s + detail::describeByte(data[m_pos + bad]) + u')');
             }
-            out->append(QString::fromUtf8(data + m_pos, runEnd - m_pos));
+            out->append(detail::fromUtf8KeepingBom(data + m_pos, runEnd - m_pos));
         }
         m_pos = runEnd;
     }

@@ -1,6 +1,7 @@
 #include "localexecutor.h"
 
 #include "attemptrunnable.h"
+#include "threadsanitizer.h"
 
 namespace requeue {
 
@@ -17,7 +18,9 @@ LocalExecutor::~LocalExecutor()
 void LocalExecutor::execute(AttemptTicket ticket)
 {
     Q_ASSERT(m_sink);
-    m_pool.start(new AttemptRunnable(std::move(ticket), m_sink));
+    auto *runnable = new AttemptRunnable(std::move(ticket), m_sink);
+    tsanReleaseHandover(runnable); // pairs with AttemptRunnable::run()
+    m_pool.start(runnable);
 }
 
 void LocalExecutor::setMaxConcurrency(int count)

@@ -32,7 +32,7 @@ bool parseNameComment(const char *line, qsizetype size, QString *name)
         ++i;
     while (end > i && isBlank(line[end - 1]))
         --end;
-    *name = QString::fromUtf8(line + i, end - i);
+    *name = detail::fromUtf8KeepingBom(line + i, end - i);
     return true;
 }
 
@@ -193,10 +193,10 @@ void TextParser::finishJob(const char *tail, qsizetype size)
             return;
         }
         m_continued.append(tail, size);
-        entry.spec.process.shellCommand = QString::fromUtf8(m_continued);
+        entry.spec.process.shellCommand = detail::fromUtf8KeepingBom(m_continued.constData(), m_continued.size());
         m_continued.clear();
     } else {
-        entry.spec.process.shellCommand = QString::fromUtf8(tail, size);
+        entry.spec.process.shellCommand = detail::fromUtf8KeepingBom(tail, size);
     }
     entry.spec.seq = ++m_seq;
     entry.spec.name = m_jobName;

@@ -37,6 +37,8 @@ double secondsSince(Clock::time_point start)
 
 double median(std::vector<double> values)
 {
+    if (values.empty())
+        return 0;
     std::sort(values.begin(), values.end());
     const size_t n = values.size();
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
@@ -243,19 +245,29 @@ std::vector<double> repeat(int times, F f)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    const bool quick = app.arguments().contains(QStringLiteral("--quick"));
+    const QStringList args = app.arguments();
+    const bool quick = args.contains(QStringLiteral("--quick"));
+    // --only dispatch|spawn|latency|classic: one section, for profiling.
+    const int onlyAt = int(args.indexOf(QStringLiteral("--only")));
+    const QString only = onlyAt > 0 && onlyAt + 1 < args.size() ? args.at(onlyAt + 1) : QString();
+    const auto wanted = [&](const char *section) {
+        return only.isEmpty() || only == QLatin1String(section);
+    };
     const int reps = quick ? 1 : 5;
     const int dispatchJobs = quick ? 10'000 : 100'000;
     const int spawnJobs = quick ? 200 : 2'000;
     QTemporaryDir outputs;
 
+    std::vector<double> dispatchPool, dispatchRunner;
     std::vector<double> dispatchRatios, spawnRatios, spawnRatiosDevNull, p50s, p99s, classic;
-    for (int i = 0; i < reps; ++i) {
+    for (int i = 0; wanted("dispatch") && i < reps; ++i) {
         const double pool = poolDispatch(dispatchJobs);
         const double runner = runnerDispatch(dispatchJobs);
+        dispatchPool.push_back(pool * 1000);
+        dispatchRunner.push_back(runner * 1000);
         dispatchRatios.push_back(runner / pool);
     }
-    for (int i = 0; i < std::max(1, reps - 2); ++i) {
+    for (int i = 0; wanted("spawn") && i < std::max(1, reps - 2); ++i) {
         const QString dir = outputs.path() + QStringLiteral("/%1").arg(i);
         const std::string bareDir = QString(dir + QStringLiteral("-bare")).toStdString();
         mkdir(bareDir.c_str(), 0700);
@@ -265,16 +277,19 @@ int main(int argc, char *argv[])
         spawnRatios.push_back(runner / bare);
         spawnRatiosDevNull.push_back(runner / bareDevNull);
     }
-    for (int i = 0; i < reps; ++i) {
+    for (int i = 0; wanted("latency") && i < reps; ++i) {
         const auto [p50, p99] = retryLatencyUs(2000);
         p50s.push_back(p50);
         p99s.push_back(p99);
     }
-    classic = repeat(std::max(1, reps - 2), classicCase);
+    if (wanted("classic"))
+        classic = repeat(std::max(1, reps - 2), classicCase);
 
     const QJsonObject result{
         {QStringLiteral("dispatch_jobs"), dispatchJobs},
         {QStringLiteral("dispatch_ratio"), median(dispatchRatios)},
+        {QStringLiteral("dispatch_pool_ms"), median(dispatchPool)},
+        {QStringLiteral("dispatch_runner_ms"), median(dispatchRunner)},
         {QStringLiteral("spawn_jobs"), spawnJobs},
         {QStringLiteral("spawn_ratio"), median(spawnRatios)},
         {QStringLiteral("spawn_ratio_vs_devnull"), median(spawnRatiosDevNull)},
