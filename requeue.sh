@@ -4,7 +4,8 @@
 #                             FILE (default: the bundled example); without a
 #                             display, run the same list headless in the terminal
 #   ./requeue.sh test         install, build and run every test (warnings as
-#                             errors, then again under ASan+UBSan)
+#                             errors, again under ASan+UBSan, the core suites
+#                             under TSan, and a short run of each fuzzer)
 #   ./requeue.sh bench        build optimised and run the benchmarks
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -41,12 +42,19 @@ run_main() {
 }
 
 run_tests() {
+    echo "== build with warnings as errors, run every suite" >&2
     build ci
     ctest --preset ci -j 2
+    echo "== AddressSanitizer + UndefinedBehaviorSanitizer" >&2
     build asan
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --preset asan -j 2
+    echo "== fuzzers, a short fixed run each (tests/fuzz/run.sh N runs them longer)" >&2
+    tests/fuzz/run.sh 20000
+    echo "== ThreadSanitizer: the core suites" >&2
+    build tsan
+    ctest --preset tsan -j 2
 }
 
 run_bench() {
