@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTest>
 #include <QThread>
 
@@ -98,11 +99,19 @@ void tst_JobRunnerStress::randomFailuresCancelsAndRetries()
             }
         }
     });
+    // Joined on every way out, a failed check included.
+    const auto stopMeddling = qScopeGuard([&] {
+        stop = true;
+        if (meddler && meddler->joinable())
+            meddler->join();
+    });
+    // Generous: the stress label runs a million jobs, maybe under TSan.
+    const int waitMs = 30'000 + jobCount / 10;
     // Meddle while a good number of attempts go by, retries included.
-    QTRY_VERIFY_WITH_TIMEOUT(finishedAttempts.load() >= 2 * jobCount || runner->isIdle(), 30'000);
+    QTRY_VERIFY_WITH_TIMEOUT(finishedAttempts.load() >= 2 * jobCount || runner->isIdle(), waitMs);
     stop = true;
     meddler->join();
-    QVERIFY(runner->waitForIdle(QDeadlineTimer(30'000)));
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(waitMs)));
 
     int recorded = 0;
     int terminal = 0;

@@ -33,6 +33,7 @@
 #include <fcntl.h>
 #include <future>
 #include <memory>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -257,6 +258,8 @@ private Q_SLOTS:
 
     void outputDirectoryUnwritable_data();
     void outputDirectoryUnwritable();
+    void environmentTooLarge();
+    void fullDiskFailsOnlyTheJobsItHits();
 
     void cancelKillsProcessGroup_data();
     void cancelKillsProcessGroup();
@@ -971,6 +974,65 @@ void tst_ProcessAttempt::cancelGraceDoesNotBusyWait()
     QVERIFY(wallMs >= 500);
     QCOMPARE(signalName(runner->snapshot(id).lastAttempt.signal), signalName(SIGKILL));
     QVERIFY2(cpuMs < 100, qPrintable(QStringLiteral("%1 ms of CPU in a 500 ms grace").arg(cpuMs)));
+}
+
+void tst_ProcessAttempt::environmentTooLarge()
+{
+    // One variable past the kernel's 128 KiB limit for a single string.
+    auto runner = makeRunner();
+    JobSpec spec = shellJob(QStringLiteral("true"), 5);
+    spec.process.environment.insert(QStringLiteral("HUGE"), QString(200 * 1024, QLatin1Char('x')));
+    const JobId huge = runner->addJob(spec);
+    const JobId fine = runner->addJob(shellJob(QStringLiteral("true")));
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
+    const JobSnapshot failed = runner->snapshot(huge);
+    QCOMPARE(failed.state, JobState::Failed);
+    QCOMPARE(failed.attempts, 1); // not startable: not retried
+    QCOMPARE(failed.lastAttempt.outcome, AttemptOutcome::NotStarted);
+    QCOMPARE(failed.lastAttempt.message,
+             QStringLiteral("cannot start /bin/sh: ") + QString::fromLocal8Bit(strerror(E2BIG)));
+    QCOMPARE(runner->snapshot(fine).state, JobState::Succeeded);
+}
+
+void tst_ProcessAttempt::fullDiskFailsOnlyTheJobsItHits()
+{
+    // A file system with room for eight inodes: the first job's folders and
+    // files fit, the next ones run out. Needs root (mount); skipped otherwise.
+    const QString mountPoint = path(QStringLiteral("full-disk"));
+    QVERIFY(QDir().mkpath(mountPoint));
+    const QByteArray target = QFile::encodeName(mountPoint);
+    if (::getuid() != 0
+        || ::mount("tmpfs", target.constData(), "tmpfs", 0, "size=64k,nr_inodes=8") != 0)
+        QSKIP("needs root to mount a tiny tmpfs");
+    const auto unmount = qScopeGuard([&] { ::umount2(target.constData(), MNT_DETACH); });
+
+    auto runner = makeRunner(1);
+    runner->setOutputDirectory(mountPoint);
+    JobSpec first = shellJob(QStringLiteral("echo first"));
+    first.seq = 1;
+    JobSpec second = shellJob(QStringLiteral("echo second"), 3);
+    second.seq = 2;
+    JobSpec third = shellJob(QStringLiteral("echo third"), 3);
+    third.seq = 3;
+    const QList<JobId> ids = runner->addJobs({first, second, third});
+    const JobId callable = runner->addJob(callableJob(0));
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
+
+    QCOMPARE(runner->snapshot(ids[0]).state, JobState::Succeeded);
+    QCOMPARE(readFile(mountPoint + QStringLiteral("/1/1/stdout")), QByteArray("first\n"));
+    const QString noSpace = QString::fromLocal8Bit(strerror(ENOSPC));
+    for (JobId id : {ids[1], ids[2]}) {
+        const JobSnapshot s = runner->snapshot(id);
+        QCOMPARE(s.state, JobState::Failed);
+        QCOMPARE(s.attempts, 1);
+        QCOMPARE(s.lastAttempt.outcome, AttemptOutcome::NotStarted);
+        QVERIFY2(s.lastAttempt.message.startsWith(QStringLiteral("cannot "))
+                     && s.lastAttempt.message.endsWith(noSpace),
+                 qPrintable(s.lastAttempt.message));
+    }
+    QCOMPARE(runner->snapshot(callable).state, JobState::Succeeded); // the runner carries on
 }
 
 void tst_ProcessAttempt::killCancelSkipsTheGracePeriod()
