@@ -1,6 +1,8 @@
 // The engine's benchmark: each figure is a ratio against a baseline measured
 // in the same run (a bare QThreadPool, a bare posix_spawn loop), medians over
 // several repetitions. Prints one JSON object. See README "Benchmarks".
+// spawn_ratio's baseline does the same work as the runner, output files
+// included; spawn_ratio_vs_devnull's throws the output away.
 #include "jobrunner.h"
 
 #include <QCoreApplication>
