@@ -1,6 +1,7 @@
 // The `requeue` executable: the window by default, `requeue run` headless.
 #include "guiapp.h"
 #include "headlessrun.h"
+#include "jobrunner.h"
 #include "runoptions.h"
 
 #include <QApplication>
@@ -36,6 +37,9 @@ int main(int argc, char *argv[])
 {
     QCoreApplication::setApplicationName(QStringLiteral("requeue"));
     QCoreApplication::setApplicationVersion(QStringLiteral(REQUEUE_VERSION));
+    // Requeue starts no process but jobs (and its guard): it may adopt and
+    // kill what a job leaves behind outside its process group.
+    requeue::JobRunner::adoptOrphanedProcesses();
 
     QStringList arguments;
     for (int i = 0; i < argc; ++i)

@@ -1,6 +1,7 @@
 #include "jobrunner.h"
 
 #include "localexecutor.h"
+#include "orphanreaper.h"
 #include "requeuelogging.h"
 #include "retrytimer.h"
 
@@ -416,6 +417,11 @@ JobRunner::JobRunner(std::unique_ptr<Executor> executor, QObject *parent)
     qRegisterMetaType<requeue::JobId>("requeue::JobId");
     qRegisterMetaType<requeue::JobState>("requeue::JobState");
     qRegisterMetaType<requeue::AttemptRecord>("requeue::AttemptRecord");
+}
+
+bool JobRunner::adoptOrphanedProcesses()
+{
+    return OrphanReaper::instance().enable();
 }
 
 JobRunner::~JobRunner()

@@ -39,6 +39,12 @@ public:
     // Cancels everything and waits for the running attempts to end.
     ~JobRunner() override;
 
+    // Process-wide and opt-in: job processes that leave their process group
+    // (setsid) and outlive their job are adopted and killed as attempts end.
+    // Only for programs that start no child processes of their own. Returns
+    // false if the system does not allow it.
+    static bool adoptOrphanedProcesses();
+
     // --- settings
     void setMaxWorkers(int count); // takes effect at once, also while running
     int maxWorkers() const;

@@ -1,5 +1,6 @@
 #include "processattempt.h"
 
+#include "orphanreaper.h"
 #include "processguard.h"
 #include "requeuelogging.h"
 
@@ -236,9 +237,13 @@ bool ProcessAttempt::spawn(AttemptRecord *record)
 
     pid_t pid = -1;
     const char *path = process.usesShell() ? "/bin/sh" : args.first().constData();
+    auto registering = OrphanReaper::instance().spawning();
     const int error = process.usesShell() || args.first().contains('/')
         ? posix_spawn(&pid, path, &actions, &attr, argv.data(), envp.data())
         : posix_spawnp(&pid, path, &actions, &attr, argv.data(), envp.data());
+    if (error == 0)
+        OrphanReaper::instance().leaderStarted(pid);
+    registering = {};
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (error != 0) {
@@ -312,6 +317,9 @@ void ProcessAttempt::waitForExit(AttemptRecord *record)
     signalGroup(SIGKILL);
     ProcessGuard::instance().unwatch(m_pid);
     ::waitpid(m_pid, nullptr, 0);
+    OrphanReaper::instance().leaderReaped(m_pid);
+    // And whatever left the group (setsid) but was re-parented to us.
+    OrphanReaper::instance().sweep();
     if (stopping) {
         if (info.si_code == CLD_EXITED)
             record->exitCode = info.si_status;

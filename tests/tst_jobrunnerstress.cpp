@@ -82,11 +82,10 @@ void tst_JobRunnerStress::randomFailuresCancelsAndRetries()
     const QList<JobId> ids = runner->addJobs(specs);
     runner->start();
 
-    // Another thread cancels and retries at random until everything settled.
+    // Two other threads cancel and retry at random until everything settled.
     std::atomic_bool stop{false};
     std::atomic_int retried{0};
-    // std::thread, not QThread: its join() is visible to ThreadSanitizer.
-    auto meddler = std::make_unique<std::thread>([&] {
+    const auto meddle = [&] {
         auto *random = QRandomGenerator::global();
         while (!stop.load()) {
             const JobId id = ids[random->bounded(int(ids.size()))];
@@ -98,19 +97,25 @@ void tst_JobRunnerStress::randomFailuresCancelsAndRetries()
                     retried += runner->retry(id) ? 1 : 0;
             }
         }
-    });
-    // Joined on every way out, a failed check included.
-    const auto stopMeddling = qScopeGuard([&] {
+    };
+    // std::thread, not QThread: its join() is visible to ThreadSanitizer.
+    std::vector<std::thread> meddlers;
+    meddlers.emplace_back(meddle);
+    meddlers.emplace_back(meddle);
+    const auto joinMeddlers = [&] {
         stop = true;
-        if (meddler && meddler->joinable())
-            meddler->join();
-    });
+        for (std::thread &meddler : meddlers) {
+            if (meddler.joinable())
+                meddler.join();
+        }
+    };
+    // Joined on every way out, a failed check included.
+    const auto stopMeddling = qScopeGuard(joinMeddlers);
     // Generous: the stress label runs a million jobs, maybe under TSan.
     const int waitMs = 30'000 + jobCount / 10;
     // Meddle while a good number of attempts go by, retries included.
     QTRY_VERIFY_WITH_TIMEOUT(finishedAttempts.load() >= 2 * jobCount || runner->isIdle(), waitMs);
-    stop = true;
-    meddler->join();
+    joinMeddlers();
     QVERIFY(runner->waitForIdle(QDeadlineTimer(waitMs)));
 
     int recorded = 0;
@@ -135,7 +140,6 @@ void tst_JobRunnerStress::randomFailuresCancelsAndRetries()
     QTRY_COMPARE(finishedAttempts.load(), recorded);
     qInfo("%d jobs, %d attempts, %d manual retries", jobCount, recorded, retried.load());
     // Threads keep an eventfd each while they live: count once they are gone.
-    meddler.reset();
     runner.reset();
     // The process guard's socket stays open once made; nothing else may.
     QVERIFY(openFdCount() <= fdsBefore + 1);

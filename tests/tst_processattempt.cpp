@@ -259,6 +259,7 @@ private Q_SLOTS:
     void outputDirectoryUnwritable_data();
     void outputDirectoryUnwritable();
     void environmentTooLarge();
+    void jobClosingItsOutputEarly();
     void fullDiskFailsOnlyTheJobsItHits();
 
     void cancelKillsProcessGroup_data();
@@ -993,6 +994,21 @@ void tst_ProcessAttempt::environmentTooLarge()
     QCOMPARE(failed.lastAttempt.message,
              QStringLiteral("cannot start /bin/sh: ") + QString::fromLocal8Bit(strerror(E2BIG)));
     QCOMPARE(runner->snapshot(fine).state, JobState::Succeeded);
+}
+
+void tst_ProcessAttempt::jobClosingItsOutputEarly()
+{
+    // Closing stdout is the job's business: it still runs to its own end.
+    auto runner = makeRunner();
+    const JobId id = runner->addJob(
+        shellJob(QStringLiteral("echo before; exec 1>&-; sleep 0.05; echo after >&2; exit 4")));
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
+    const JobSnapshot s = runner->snapshot(id);
+    QCOMPARE(s.lastAttempt.outcome, AttemptOutcome::ExitCode);
+    QCOMPARE(s.lastAttempt.exitCode, 4);
+    QCOMPARE(readFile(runner->outputPath(id, 1, OutputStream::Stdout)), QByteArray("before\n"));
+    QCOMPARE(readFile(runner->outputPath(id, 1, OutputStream::Stderr)), QByteArray("after\n"));
 }
 
 void tst_ProcessAttempt::fullDiskFailsOnlyTheJobsItHits()

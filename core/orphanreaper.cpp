@@ -1,0 +1,98 @@
+#include "orphanreaper.h"
+
+#include "processguard.h"
+#include "requeuelogging.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <csignal>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace requeue {
+
+OrphanReaper &OrphanReaper::instance()
+{
+    static OrphanReaper reaper;
+    return reaper;
+}
+
+bool OrphanReaper::enable()
+{
+    const QString probe = QStringLiteral("/proc/self/task/%1/children").arg(::gettid());
+    if (!QFile::exists(probe) || ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+        qCWarning(lcCore, "cannot adopt orphaned job processes; ones that leave their "
+                          "process group will outlive their job");
+        return false;
+    }
+    m_enabled.store(true, std::memory_order_release);
+    return true;
+}
+
+std::shared_lock<std::shared_mutex> OrphanReaper::spawning()
+{
+    if (!isEnabled())
+        return {};
+    return std::shared_lock<std::shared_mutex>(m_spawnLock);
+}
+
+void OrphanReaper::leaderStarted(pid_t leader)
+{
+    if (!isEnabled())
+        return;
+    std::lock_guard lock(m_leadersMutex);
+    ++m_leaders[leader];
+}
+
+void OrphanReaper::leaderReaped(pid_t leader)
+{
+    if (!isEnabled())
+        return;
+    std::lock_guard lock(m_leadersMutex);
+    if (--m_leaders[leader] <= 0)
+        m_leaders.remove(leader);
+}
+
+QList<pid_t> OrphanReaper::children() const
+{
+    // Orphans are re-parented to some thread of this process: ask each.
+    QList<pid_t> pids;
+    const QStringList tasks = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &task : tasks) {
+        QFile file(QStringLiteral("/proc/self/task/%1/children").arg(task));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &pid : file.readAll().split(' ')) {
+            if (const int value = pid.trimmed().toInt(); value > 0)
+                pids.append(pid_t(value));
+        }
+    }
+    return pids;
+}
+
+void OrphanReaper::sweep()
+{
+    if (!isEnabled())
+        return;
+    std::unique_lock spawnLock(m_spawnLock); // no leader is half-registered now
+    const pid_t guard = ProcessGuard::instance().guardPid();
+    // Killing an orphan may orphan its own children in turn: a few rounds.
+    for (int round = 0; round < 8; ++round) {
+        QList<pid_t> orphans = children();
+        {
+            std::lock_guard lock(m_leadersMutex);
+            orphans.removeIf([&](pid_t pid) { return pid == guard || m_leaders.contains(pid); });
+        }
+        if (orphans.isEmpty())
+            return;
+        for (pid_t pid : std::as_const(orphans)) {
+            ::kill(-pid, SIGKILL); // its group, if it made one
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+    }
+}
+
+} // namespace requeue

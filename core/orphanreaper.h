@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QHash>
+
+#include <atomic>
+#include <mutex>
+#include <shared_mutex>
+#include <sys/types.h>
+
+namespace requeue {
+
+// Kills what a job leaves behind outside its process group: a child that
+// called setsid() or setpgid() and outlived the job. Once enabled, Requeue is
+// a child subreaper, so such orphans are re-parented to it instead of to init;
+// after each attempt, every child of Requeue's that is not a running job's
+// leader (nor the process guard) is one of them, and is killed and reaped.
+//
+// Process-wide and opt-in: a program embedding core/ may have children of its
+// own, which this would kill. Every method is thread-safe.
+class OrphanReaper
+{
+public:
+    static OrphanReaper &instance();
+
+    // Becomes a child subreaper. Returns false (and stays off) if the kernel
+    // refuses or /proc cannot list children.
+    bool enable();
+    bool isEnabled() const { return m_enabled.load(std::memory_order_acquire); }
+
+    // Brackets a spawn, so that sweep() never mistakes a leader that is being
+    // registered for an orphan. Hold the returned lock until leaderStarted().
+    std::shared_lock<std::shared_mutex> spawning();
+    void leaderStarted(pid_t leader);
+    // After the leader has been reaped.
+    void leaderReaped(pid_t leader);
+    // Kills and reaps adopted orphans. Cheap when there are none.
+    void sweep();
+
+private:
+    OrphanReaper() = default;
+    QList<pid_t> children() const;
+
+    std::atomic_bool m_enabled{false};
+    std::shared_mutex m_spawnLock;
+    std::mutex m_leadersMutex;
+    QHash<pid_t, int> m_leaders; // a count: a pid may be reused
+};
+
+} // namespace requeue

@@ -1,0 +1,91 @@
+// A job's process that leaves the job's process group (setsid) and outlives
+// the job is adopted by Requeue and killed when the attempt ends.
+#include "jobrunner.h"
+#include "orphanreaper.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace requeue;
+
+namespace {
+
+// "pid (comm) state ppid pgrp ..." of a live (not zombie) process, or empty.
+QList<QByteArray> liveStat(pid_t pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 3 || fields[0] == "Z")
+        return {};
+    return fields;
+}
+
+} // namespace
+
+class tst_OrphanReaper : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void escapedProcessDiesWithItsAttempt();
+    void runningJobsAreLeftAlone();
+};
+
+void tst_OrphanReaper::initTestCase()
+{
+    if (!JobRunner::adoptOrphanedProcesses())
+        QSKIP("this kernel does not let Requeue adopt orphans");
+    QVERIFY(OrphanReaper::instance().isEnabled());
+}
+
+void tst_OrphanReaper::escapedProcessDiesWithItsAttempt()
+{
+    QTemporaryDir dir;
+    const QString pidFile = dir.filePath(QStringLiteral("escaped"));
+    JobRunner runner;
+    runner.setOutputDirectory(dir.filePath(QStringLiteral("out")));
+    JobSpec spec;
+    spec.process.shellCommand
+        = QStringLiteral("setsid sh -c 'echo $$ > \"%1.tmp\"; mv \"%1.tmp\" \"%1\"; exec sleep 100' & "
+                         "while [ ! -s '%1' ]; do sleep 0.01; done; exit 0")
+              .arg(pidFile);
+    const JobId id = runner.addJob(spec);
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(10'000)));
+    QCOMPARE(runner.snapshot(id).state, JobState::Succeeded);
+
+    QFile file(pidFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const pid_t escaped = pid_t(file.readAll().trimmed().toInt());
+    QVERIFY(escaped > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(liveStat(escaped).isEmpty(), 1000);
+}
+
+void tst_OrphanReaper::runningJobsAreLeftAlone()
+{
+    // A sweep after one job's attempt must not touch another running job.
+    JobRunner runner;
+    QTemporaryDir dir;
+    runner.setOutputDirectory(dir.path());
+    runner.setMaxWorkers(2);
+    JobSpec longJob;
+    longJob.process.shellCommand = QStringLiteral("sleep 100");
+    JobSpec quick;
+    quick.process.shellCommand = QStringLiteral("true");
+    const JobId slow = runner.addJob(longJob);
+    runner.start();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.snapshot(slow).runningSinceUs != 0, 5000);
+    const JobId fast = runner.addJob(quick);
+    QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(fast).state, JobState::Succeeded, 5000);
+    QCOMPARE(runner.snapshot(slow).state, JobState::Running);
+    runner.cancel(slow);
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QCOMPARE(runner.snapshot(slow).lastAttempt.outcome, AttemptOutcome::Cancelled);
+}
+
+QTEST_GUILESS_MAIN(tst_OrphanReaper)
+#include "tst_orphanreaper.moc"
