@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <sys/resource.h>
 
 namespace {
 
@@ -15,6 +16,17 @@ void print(std::FILE *stream, const QString &text)
 {
     const QByteArray bytes = text.toLocal8Bit();
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+}
+
+// Each running job holds two descriptors (a pidfd and an eventfd): with many
+// workers the usual soft limit of 1024 is near, and the hard one is higher.
+void raiseDescriptorLimit()
+{
+    rlimit limit;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 bool hasDisplay()
@@ -40,6 +52,7 @@ int main(int argc, char *argv[])
     // Requeue starts no process but jobs (and its guard): it may adopt and
     // kill what a job leaves behind outside its process group.
     requeue::JobRunner::adoptOrphanedProcesses();
+    raiseDescriptorLimit();
 
     QStringList arguments;
     for (int i = 0; i < argc; ++i)

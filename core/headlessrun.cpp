@@ -133,8 +133,9 @@ int HeadlessRun::exec()
             Qt::DirectConnection);
     connect(
         m_runner.get(), &JobRunner::attemptStarted, this,
-        [this](JobId, int attempt) {
-            if (attempt > 1)
+        [this](JobId id, int attempt) {
+            // m_jobs is read-only once the runner has started.
+            if (attempt > m_jobs.value(id).attemptsBefore + 1)
                 m_retries.fetch_add(1, std::memory_order_relaxed);
         },
         Qt::DirectConnection);
@@ -150,7 +151,7 @@ int HeadlessRun::exec()
         return finish();
     m_ids = m_runner->addJobs(toRun);
     for (int i = 0; i < m_ids.size(); ++i)
-        m_jobs.insert(m_ids[i], {toRun[i].seq, toRun[i].displayCommand()});
+        m_jobs.insert(m_ids[i], {toRun[i].seq, toRun[i].displayCommand(), toRun[i].attemptsBefore});
     if (m_options.deadline)
         m_deadlineTimer.start(*m_options.deadline);
     if (m_progress)
@@ -179,6 +180,13 @@ bool HeadlessRun::prepare(QList<JobSpec> *toRun)
     if (m_options.resume != RunOptions::Resume::No && !selectForResume(toRun))
         return false;
 
+    // Checked before the joblog is touched: a run that fails to start must
+    // not have wiped the previous run's joblog.
+    if (!m_options.resultsDir.isEmpty() && !makePrivateDir(m_options.resultsDir)) {
+        writeStderr(QStringLiteral("requeue: --results: cannot create the folder %1\n")
+                        .arg(m_options.resultsDir));
+        return false;
+    }
     if (!m_options.joblog.isEmpty()) {
         if (m_options.resume == RunOptions::Resume::No && !truncateJoblog(m_options.joblog))
             return false;
@@ -187,11 +195,6 @@ bool HeadlessRun::prepare(QList<JobSpec> *toRun)
             writeStderr(QStringLiteral("requeue: --joblog: %1\n").arg(m_joblog->errorString()));
             return false;
         }
-    }
-    if (!m_options.resultsDir.isEmpty() && !makePrivateDir(m_options.resultsDir)) {
-        writeStderr(QStringLiteral("requeue: --results: cannot create the folder %1\n")
-                        .arg(m_options.resultsDir));
-        return false;
     }
     return true;
 }

@@ -42,6 +42,7 @@ private:
     {
         int seq = 0;
         QString command;
+        int attemptsBefore = 0; // made by an earlier run (--resume)
     };
 
     bool prepare(QList<JobSpec> *toRun);

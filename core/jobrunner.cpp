@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QMutex>
+#include <QSet>
 #include <QThread>
 #include <QVarLengthArray>
 
@@ -24,6 +25,7 @@ namespace {
 struct JobEntry
 {
     JobSpec spec; // immutable once added; attempts share it (see makeTicket)
+    QString outputFolder; // under the output directory; unique per runner
     JobId id = 0;
     JobState state = JobState::Queued;
     int attempts = 0;
@@ -90,6 +92,7 @@ public:
     std::vector<std::shared_ptr<JobEntry>> jobs; // index: id - 1; null once removed
     std::deque<std::pair<JobId, quint64>> ready; // (id, generation), FIFO
     std::vector<JobId> changed;
+    QSet<int> seqsWithFolders; // seqs whose folder name is taken (see addJobs)
     StateCounts counts{};
     int activeJobs = 0; // not in a terminal state
     int inFlight = 0;   // tickets handed to the executor, not yet reported
@@ -125,6 +128,10 @@ void JobRunnerPrivate::shutdown()
             if (job)
                 cancelLocked(job.get(), false, &ignored);
         }
+        // Another thread may hold a ticket between dispatch() and execute():
+        // wait until every ticket has been reported, not only those the
+        // executor already has.
+        becameIdle.wait(mutex, [this] { return inFlight == 0; });
     }
     executor->waitForDone(QDeadlineTimer(QDeadlineTimer::Forever));
 }
@@ -330,8 +337,7 @@ QString JobRunnerPrivate::outputPathLocked(const JobEntry &job, int attempt, Out
         }
         outputDir = QFile::decodeName(pattern);
     }
-    const int key = job.spec.seq > 0 ? job.spec.seq : int(job.id);
-    return outputDir + QLatin1Char('/') + QString::number(key) + QLatin1Char('/')
+    return outputDir + QLatin1Char('/') + job.outputFolder + QLatin1Char('/')
         + QString::number(attempt)
         + (stream == OutputStream::Stdout ? QLatin1String("/stdout") : QLatin1String("/stderr"));
 }
@@ -492,6 +498,13 @@ QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
             job->id = JobId(d->jobs.size() + 1);
             job->spec = spec;
             job->attempts = job->budgetStart = qMax(0, spec.attemptsBefore);
+            // A job list's seq names the folder, as --results documents; a
+            // second list in the same runner (the window) must not share it.
+            const bool seqIsFree = spec.seq > 0 && !d->seqsWithFolders.contains(spec.seq);
+            job->outputFolder = seqIsFree ? QString::number(spec.seq)
+                                          : QStringLiteral("id-%1").arg(job->id);
+            if (seqIsFree)
+                d->seqsWithFolders.insert(spec.seq);
             ++d->counts[int(JobState::Queued)];
             ++d->activeJobs;
             d->ready.emplace_back(job->id, job->generation);

@@ -48,7 +48,9 @@ public:
     // --- settings
     void setMaxWorkers(int count); // takes effect at once, also while running
     int maxWorkers() const;
-    // Where process jobs write `<dir>/<seq or id>/<attempt>/stdout|stderr`.
+    // Where process jobs write `<dir>/<seq>/<attempt>/stdout|stderr`; a job
+    // without a seq, or whose seq an earlier job of this runner took, uses
+    // `id-<id>` instead of `<seq>`.
     // Empty (default): a fresh private directory in the temp folder, made on
     // first use.
     void setOutputDirectory(const QString &dir);
@@ -98,6 +100,8 @@ public:
     // True when no job is queued, waiting or running.
     bool isIdle() const;
     // Blocks until idle or the deadline passes. For tools without an event loop.
+    // Snapshots are final then; the signals of the last attempts may still be
+    // on their way from the workers.
     bool waitForIdle(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
 
 Q_SIGNALS:

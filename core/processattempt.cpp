@@ -139,7 +139,13 @@ AttemptRecord ProcessAttempt::run()
     if (!checkWorkingDirectory(&record) || !openOutputs(&record))
         return record;
     m_wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (m_wakeFd < 0 || !m_ticket.control->attachWakeFd(m_wakeFd)) {
+    if (m_wakeFd < 0) {
+        // Out of descriptors, say: a resource problem, not a cancel.
+        record.outcome = AttemptOutcome::NotStarted;
+        record.message = QStringLiteral("cannot create an eventfd: %1").arg(errnoText(errno));
+        return record;
+    }
+    if (!m_ticket.control->attachWakeFd(m_wakeFd)) {
         record.outcome = AttemptOutcome::Cancelled;
         record.message = QStringLiteral("cancelled before it started");
         return record;
@@ -253,6 +259,10 @@ bool ProcessAttempt::spawn(AttemptRecord *record)
         return false;
     }
     m_pid = pid;
+    // The child has its own copies; ours would only hold descriptors (two
+    // per running job) for nothing.
+    closeFd(m_stdoutFd);
+    closeFd(m_stderrFd);
     ProcessGuard::instance().watch(pid);
     m_pidFd = openPidFd(pid); // -1 on old kernels: then we poll
     return true;

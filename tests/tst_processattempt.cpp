@@ -259,6 +259,7 @@ private Q_SLOTS:
     void outputDirectoryUnwritable_data();
     void outputDirectoryUnwritable();
     void environmentTooLarge();
+    void sameSeqInOneRunnerKeepsOutputsApart();
     void jobClosingItsOutputEarly();
     void fullDiskFailsOnlyTheJobsItHits();
 
@@ -994,6 +995,25 @@ void tst_ProcessAttempt::environmentTooLarge()
     QCOMPARE(failed.lastAttempt.message,
              QStringLiteral("cannot start /bin/sh: ") + QString::fromLocal8Bit(strerror(E2BIG)));
     QCOMPARE(runner->snapshot(fine).state, JobState::Succeeded);
+}
+
+void tst_ProcessAttempt::sameSeqInOneRunnerKeepsOutputsApart()
+{
+    // Two lists loaded into one window both have a job 1.
+    auto runner = makeRunner();
+    JobSpec a = shellJob(QStringLiteral("echo a"));
+    a.seq = 1;
+    JobSpec b = shellJob(QStringLiteral("echo b"));
+    b.seq = 1;
+    const QList<JobId> ids = runner->addJobs({a, b});
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
+    const QString first = runner->outputPath(ids[0], 1, OutputStream::Stdout);
+    const QString second = runner->outputPath(ids[1], 1, OutputStream::Stdout);
+    QVERIFY(first.endsWith(QStringLiteral("/1/1/stdout")));
+    QVERIFY(second.endsWith(QStringLiteral("/id-2/1/stdout")));
+    QCOMPARE(readFile(first), QByteArray("a\n"));
+    QCOMPARE(readFile(second), QByteArray("b\n"));
 }
 
 void tst_ProcessAttempt::jobClosingItsOutputEarly()
