@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QSet>
 #include <QTest>
 
 #include <cerrno>
@@ -376,6 +377,29 @@ void TestCli::fileErrors_data()
         << QStringLiteral("jobs.json")
         << QByteArray("{\"jobs\": [{\"command\": \"echo ran >> marker\", \"timeout\": \"soon\"}]}")
         << QStringLiteral("jobs.json:1:");
+
+    // The whole corpus of broken files, each with its first expected message.
+    const QString corpus = QFINDTESTDATA("data/bad");
+    QVERIFY2(!corpus.isEmpty(), "tests/data/bad not found");
+    QFile expected(corpus + QStringLiteral("/EXPECTED"));
+    QVERIFY(expected.open(QIODevice::ReadOnly));
+    QSet<QString> seen;
+    for (const QByteArray &line : expected.readAll().split('\n')) {
+        const qsizetype tab = line.indexOf('\t');
+        if (line.startsWith('#') || tab <= 0)
+            continue;
+        const QString name = QString::fromUtf8(line.first(tab));
+        if (seen.contains(name))
+            continue; // the first message is enough here
+        seen.insert(name);
+        QFile bad(corpus + QLatin1Char('/') + name);
+        QVERIFY(bad.open(QIODevice::ReadOnly));
+        // An empty file still has to exist: the placeholder byte is dropped below.
+        const QByteArray bytes = bad.readAll();
+        QTest::newRow(qPrintable(QStringLiteral("corpus ") + name))
+            << name << (bytes.isEmpty() ? QByteArray("\0", 1) : bytes)
+            << QString::fromUtf8(line.sliced(tab + 1));
+    }
 }
 
 void TestCli::fileErrors()
@@ -383,7 +407,9 @@ void TestCli::fileErrors()
     QFETCH(QString, file);
     QFETCH(QByteArray, content);
     QFETCH(QString, expected);
-    if (!content.isEmpty())
+    if (content == QByteArray("\0", 1))
+        write(file, QByteArray()); // an empty file from the corpus
+    else if (!content.isEmpty())
         write(file, content);
     const Finished result
         = run({QStringLiteral("run"), QStringLiteral("--joblog"), QStringLiteral("log"),
