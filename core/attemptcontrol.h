@@ -35,9 +35,9 @@ public:
 private:
     void wake();
 
-    std::atomic_bool m_cancelled{false};
-    std::atomic_bool m_kill{false};
-    std::atomic<qint64> m_startedUs{0};
+    std::atomic_bool m_cancelled {false};
+    std::atomic_bool m_kill {false};
+    std::atomic<qint64> m_startedUs {0};
     QMutex m_mutex; // guards m_wakeFd against a concurrent detach
     int m_wakeFd = -1;
 };

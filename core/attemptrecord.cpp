@@ -2,8 +2,8 @@
 
 #include <QDateTime>
 
-#include <cstring>
 #include <csignal>
+#include <cstring>
 
 namespace requeue {
 

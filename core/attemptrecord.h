@@ -9,13 +9,13 @@ namespace requeue {
 // What happened in one attempt. A value type.
 struct AttemptRecord
 {
-    int number = 0;           // 1-based, counting every attempt the job ever made
-    qint64 startedUs = 0;     // microseconds since the epoch
-    qint64 finishedUs = 0;    // 0 while running
+    int number = 0;        // 1-based, counting every attempt the job ever made
+    qint64 startedUs = 0;  // microseconds since the epoch
+    qint64 finishedUs = 0; // 0 while running
     AttemptOutcome outcome = AttemptOutcome::Succeeded;
-    int exitCode = -1;        // valid for Succeeded and ExitCode
-    int signal = 0;           // valid for Signalled (and TimedOut/Cancelled if it took a signal)
-    QString message;          // for a person: "not found: /usr/bin/foo", an exception's what()
+    int exitCode = -1; // valid for Succeeded and ExitCode
+    int signal = 0;    // valid for Signalled (and TimedOut/Cancelled if it took a signal)
+    QString message;   // for a person: "not found: /usr/bin/foo", an exception's what()
 
     bool succeeded() const { return outcome == AttemptOutcome::Succeeded; }
     qint64 durationUs() const { return finishedUs > startedUs ? finishedUs - startedUs : 0; }

@@ -61,8 +61,8 @@ AttemptRecord AttemptRunnable::executeCallable(const AttemptTicket &ticket)
     AttemptRecord record;
     try {
         record.exitCode = ticket.spec->callable(context);
-        record.outcome = record.exitCode == 0 ? AttemptOutcome::Succeeded
-                                              : AttemptOutcome::ExitCode;
+        record.outcome
+            = record.exitCode == 0 ? AttemptOutcome::Succeeded : AttemptOutcome::ExitCode;
     } catch (const std::exception &e) {
         record.outcome = AttemptOutcome::Exception;
         record.message = QString::fromLocal8Bit(e.what());

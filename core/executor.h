@@ -16,13 +16,13 @@ namespace requeue {
 struct AttemptTicket
 {
     JobId jobId = 0;
-    int attempt = 1;     // 1-based, over the whole life of the job
-    int maxAttempts = 0; // of the current budget, for REQUEUE_MAX_ATTEMPTS
-    std::shared_ptr<const JobSpec> spec;      // immutable
-    std::shared_ptr<AttemptControl> control;  // shared with the runner
-    QString stdoutPath; // process jobs only
+    int attempt = 1;                         // 1-based, over the whole life of the job
+    int maxAttempts = 0;                     // of the current budget, for REQUEUE_MAX_ATTEMPTS
+    std::shared_ptr<const JobSpec> spec;     // immutable
+    std::shared_ptr<AttemptControl> control; // shared with the runner
+    QString stdoutPath;                      // process jobs only
     QString stderrPath;
-    std::chrono::milliseconds killGrace{2000};
+    std::chrono::milliseconds killGrace {2000};
 };
 
 // Receives what executors report. Implemented by the runner; called from any

@@ -39,7 +39,7 @@ bool makePrivateDir(const QString &dir)
 }
 
 constexpr int ProgressIntervalMs = 100; // at most 10 frames a second
-constexpr int KillFallbackMs = 3000; // after a second signal, exit even if jobs linger
+constexpr int KillFallbackMs = 3000;    // after a second signal, exit even if jobs linger
 
 void writeStderr(const QString &text)
 {

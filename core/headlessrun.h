@@ -58,12 +58,12 @@ private:
     int finish();
 
     RunOptions m_options;
-    std::unique_ptr<JobRunner> m_runner; // Owning.
-    std::unique_ptr<JoblogWriter> m_joblog; // Owning.
+    std::unique_ptr<JobRunner> m_runner;            // Owning.
+    std::unique_ptr<JoblogWriter> m_joblog;         // Owning.
     std::unique_ptr<InterruptWatcher> m_interrupts; // Owning.
-    QHash<JobId, JobInfo> m_jobs; // filled before start(), read-only after
-    QList<JobId> m_ids; // in file order
-    QSet<JobId> m_reported; // jobs whose giving up was reported
+    QHash<JobId, JobInfo> m_jobs;                   // filled before start(), read-only after
+    QList<JobId> m_ids;                             // in file order
+    QSet<JobId> m_reported;                         // jobs whose giving up was reported
     QEventLoop m_loop;
     QTimer m_progressTimer;
     QTimer m_deadlineTimer;
@@ -72,7 +72,7 @@ private:
     int m_skipped = 0;
     std::atomic<int> m_retries {0};
     std::atomic<int> m_joblogErrors {0};
-    bool m_progress = false; // stderr is a terminal and --quiet is off
+    bool m_progress = false;      // stderr is a terminal and --quiet is off
     bool m_progressDrawn = false; // a bar is on the current line
     bool m_interrupted = false;
 };

@@ -177,7 +177,7 @@ int countCodePoints(const char *data, qsizetype size)
 QString fromUtf8KeepingBom(const char *data, qsizetype size)
 {
     return QStringDecoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom)
-            .decode(QByteArrayView(data, size));
+        .decode(QByteArrayView(data, size));
 }
 
 QString quoted(QStringView text)

@@ -19,7 +19,7 @@ constexpr int MaxJobFileErrors = 20; // after this many, one "too many errors" e
 struct JobFileError
 {
     QString file;
-    int line = 0; // 1-based; 0 when the error is about the whole file
+    int line = 0;   // 1-based; 0 when the error is about the whole file
     int column = 0; // 1-based, in code points of the line; 0 when unknown
     QString message;
 

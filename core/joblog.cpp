@@ -139,7 +139,7 @@ void JoblogParser::addLine(const char *line, qsizetype size, bool terminated)
         return;
     }
     if (size == 0 && terminated)
-        return; // GNU parallel never writes one; harmless
+        return;   // GNU parallel never writes one; harmless
     if (m_held) { // it was not the last line after all
         m_errors.add(m_held->line, m_held->column, m_held->message);
         m_held.reset();
@@ -214,7 +214,8 @@ void JoblogParser::parseRecord(const char *line, qsizetype size)
     job.lastExitValue = *exitValue;
     job.lastSignal = *signal;
     job.succeeded = job.succeeded || (*exitValue == 0 && *signal == 0);
-    job.command = unescapeJoblogCommand(detail::fromUtf8KeepingBom(fields[8].data(), fields[8].size()));
+    job.command
+        = unescapeJoblogCommand(detail::fromUtf8KeepingBom(fields[8].data(), fields[8].size()));
     job.line = m_lineNumber;
 }
 

@@ -65,12 +65,12 @@ QString unescapeJoblogCommand(QStringView field);
 struct JoblogJob
 {
     int seq = 0;
-    int attempts = 0; // lines for this seq
+    int attempts = 0;      // lines for this seq
     int lastExitValue = 0; // of the last line for this seq
     int lastSignal = 0;
     bool succeeded = false; // any attempt had Exitval 0 and Signal 0
-    QString command; // of the last line, unescaped
-    int line = 0; // the last line's number, for messages
+    QString command;        // of the last line, unescaped
+    int line = 0;           // the last line's number, for messages
 };
 
 // A joblog as read back. A value type.

@@ -45,7 +45,7 @@ public:
 
 private:
     bool writeAll(const QByteArray &bytes); // m_mutex held
-    bool fail(const QString &what); // m_mutex held; uses errno
+    bool fail(const QString &what);         // m_mutex held; uses errno
 
     mutable QMutex m_mutex;
     int m_fd = -1; // Owning.

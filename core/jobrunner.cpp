@@ -24,7 +24,7 @@ namespace {
 // A job as the runner keeps it. Guarded by JobRunnerPrivate::mutex.
 struct JobEntry
 {
-    JobSpec spec; // immutable once added; attempts share it (see makeTicket)
+    JobSpec spec;         // immutable once added; attempts share it (see makeTicket)
     QString outputFolder; // under the output directory; unique per runner
     JobId id = 0;
     JobState state = JobState::Queued;
@@ -88,12 +88,12 @@ public:
 
     JobRunner *const q; // Not owning.
     mutable QMutex mutex;
-    std::condition_variable_any becameIdle; // not QWaitCondition: see waitForIdle()
+    std::condition_variable_any becameIdle;      // not QWaitCondition: see waitForIdle()
     std::vector<std::shared_ptr<JobEntry>> jobs; // index: id - 1; null once removed
     std::deque<std::pair<JobId, quint64>> ready; // (id, generation), FIFO
     std::vector<JobId> changed;
     QSet<int> seqsWithFolders; // seqs whose folder name is taken (see addJobs)
-    StateCounts counts{};
+    StateCounts counts {};
     int activeJobs = 0; // not in a terminal state
     int inFlight = 0;   // tickets handed to the executor, not yet reported
     int maxWorkers = 1;
@@ -101,10 +101,10 @@ public:
     int historyLimit = 50;
     bool paused = true;
     bool shuttingDown = false;
-    std::chrono::milliseconds killGrace{2000};
+    std::chrono::milliseconds killGrace {2000};
     QString outputDir;
     std::unique_ptr<Executor> executor; // Owning.
-    RetryTimer timer; // last: it is stopped before anything it calls into dies
+    RetryTimer timer;                   // last: it is stopped before anything it calls into dies
 };
 
 JobRunnerPrivate::JobRunnerPrivate(JobRunner *q, std::unique_ptr<Executor> executor)
@@ -413,8 +413,7 @@ bool JobRunnerPrivate::retryLocked(JobEntry *job, Events *events)
 
 JobRunner::JobRunner(QObject *parent)
     : JobRunner(std::make_unique<LocalExecutor>(), parent)
-{
-}
+{ }
 
 JobRunner::JobRunner(std::unique_ptr<Executor> executor, QObject *parent)
     : QObject(parent)
@@ -501,8 +500,8 @@ QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
             // A job list's seq names the folder, as --results documents; a
             // second list in the same runner (the window) must not share it.
             const bool seqIsFree = spec.seq > 0 && !d->seqsWithFolders.contains(spec.seq);
-            job->outputFolder = seqIsFree ? QString::number(spec.seq)
-                                          : QStringLiteral("id-%1").arg(job->id);
+            job->outputFolder
+                = seqIsFree ? QString::number(spec.seq) : QStringLiteral("id-%1").arg(job->id);
             if (seqIsFree)
                 d->seqsWithFolders.insert(spec.seq);
             ++d->counts[int(JobState::Queued)];
@@ -639,7 +638,7 @@ bool JobRunner::isPaused() const
 
 bool JobRunner::cancel(JobId id)
 {
-    return cancel(QList<JobId>{id}) == 1;
+    return cancel(QList<JobId> {id}) == 1;
 }
 
 int JobRunner::cancel(const QList<JobId> &ids)
@@ -680,7 +679,7 @@ int JobRunner::cancelAll(CancelMode mode)
 
 bool JobRunner::retry(JobId id)
 {
-    return retry(QList<JobId>{id}) == 1;
+    return retry(QList<JobId> {id}) == 1;
 }
 
 int JobRunner::retry(const QList<JobId> &ids)
@@ -734,7 +733,8 @@ bool JobRunner::waitForIdle(QDeadlineTimer deadline)
         // does it inside the uninstrumented QtCore library.
         if (deadline.isForever()) {
             d->becameIdle.wait(d->mutex);
-        } else if (d->becameIdle.wait_until(d->mutex, deadline.deadline<std::chrono::steady_clock>())
+        } else if (d->becameIdle.wait_until(d->mutex,
+                                            deadline.deadline<std::chrono::steady_clock>())
                    == std::cv_status::timeout) {
             return d->activeJobs == 0 && d->inFlight == 0;
         }

@@ -14,18 +14,18 @@ struct JobSnapshot
     JobId id = 0;
     int seq = 0;
     QString name;
-    QString command;        // display form
+    QString command; // display form
     JobState state = JobState::Queued;
-    int attempts = 0;       // every attempt ever started
-    int budgetStart = 0;    // attempts made before the current budget (manual retry)
-    int maxAttempts = 0;    // of the current budget; 0 = unlimited
-    qint64 retryAtUs = 0;   // when WaitingForRetry: when the next attempt is due
+    int attempts = 0;     // every attempt ever started
+    int budgetStart = 0;  // attempts made before the current budget (manual retry)
+    int maxAttempts = 0;  // of the current budget; 0 = unlimited
+    qint64 retryAtUs = 0; // when WaitingForRetry: when the next attempt is due
     qint64 firstStartedUs = 0;
-    qint64 finishedUs = 0;  // when it last reached a terminal state, else 0
+    qint64 finishedUs = 0; // when it last reached a terminal state, else 0
     bool hasLastAttempt = false;
-    AttemptRecord lastAttempt;          // the latest finished attempt
-    qint64 runningSinceUs = 0;          // start of the running attempt, if Running
-    QList<AttemptRecord> history;       // only when asked for; bounded (oldest dropped)
+    AttemptRecord lastAttempt;    // the latest finished attempt
+    qint64 runningSinceUs = 0;    // start of the running attempt, if Running
+    QList<AttemptRecord> history; // only when asked for; bounded (oldest dropped)
 
     bool isValid() const { return id != 0; }
     int attemptsInBudget() const { return attempts - budgetStart; }

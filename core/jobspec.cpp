@@ -22,7 +22,7 @@ QString ProcessSpec::displayCommand() const
 {
     if (usesShell())
         return shellCommand;
-    QStringList parts{shellQuoted(program)};
+    QStringList parts {shellQuoted(program)};
     for (const QString &arg : arguments)
         parts.append(shellQuoted(arg));
     return parts.join(QLatin1Char(' '));

@@ -36,7 +36,7 @@ struct AttemptContext
     JobId jobId = 0;
     int attempt = 1;     // 1-based, counting every attempt of the job
     int maxAttempts = 0; // of the current budget; 0 = unlimited
-    QDeadlineTimer deadline{QDeadlineTimer::Forever};
+    QDeadlineTimer deadline {QDeadlineTimer::Forever};
     const std::atomic_bool *cancelFlag = nullptr; // Not owning.
 
     bool isCancelled() const { return cancelFlag && cancelFlag->load(std::memory_order_relaxed); }
@@ -57,7 +57,7 @@ struct JobSpec
     JobCallable callable; // when set, the job runs in-process
     RetryPolicy retry;
     // Per attempt; zero means no timeout.
-    std::chrono::milliseconds timeout{0};
+    std::chrono::milliseconds timeout {0};
     // Position in the job list it came from (1-based), 0 if none. Names the
     // job's output folder when set; the job id does otherwise.
     int seq = 0;

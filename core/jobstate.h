@@ -13,7 +13,7 @@ enum class JobState : quint8 {
     Running,         // an attempt is executing
     WaitingForRetry, // a backoff delay is pending; no worker is held
     Succeeded,
-    Failed,          // gave up: attempt budget used, permanent exit code, or not startable
+    Failed, // gave up: attempt budget used, permanent exit code, or not startable
     Cancelled,
 };
 constexpr int JobStateCount = 6;

@@ -23,8 +23,9 @@ bool OrphanReaper::enable()
 {
     const QString probe = QStringLiteral("/proc/self/task/%1/children").arg(::gettid());
     if (!QFile::exists(probe) || ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-        qCWarning(lcCore, "cannot adopt orphaned job processes; ones that leave their "
-                          "process group will outlive their job");
+        qCWarning(lcCore,
+                  "cannot adopt orphaned job processes; ones that leave their "
+                  "process group will outlive their job");
         return false;
     }
     m_enabled.store(true, std::memory_order_release);
@@ -59,7 +60,8 @@ QList<pid_t> OrphanReaper::children() const
 {
     // Orphans are re-parented to some thread of this process: ask each.
     QList<pid_t> pids;
-    const QStringList tasks = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList tasks
+        = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &task : tasks) {
         QFile file(QStringLiteral("/proc/self/task/%1/children").arg(task));
         if (!file.open(QIODevice::ReadOnly))

@@ -40,7 +40,7 @@ private:
     OrphanReaper() = default;
     QList<pid_t> children() const;
 
-    std::atomic_bool m_enabled{false};
+    std::atomic_bool m_enabled {false};
     std::shared_mutex m_spawnLock;
     std::mutex m_leadersMutex;
     QHash<pid_t, int> m_leaders; // a count: a pid may be reused

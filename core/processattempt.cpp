@@ -10,16 +10,16 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/eventfd.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cstdint>
 #include <vector>
 
 extern char **environ;
@@ -120,8 +120,7 @@ int millisecondsUntil(const QDeadlineTimer &deadline)
 
 ProcessAttempt::ProcessAttempt(const AttemptTicket &ticket)
     : m_ticket(ticket)
-{
-}
+{ }
 
 ProcessAttempt::~ProcessAttempt()
 {
@@ -181,14 +180,15 @@ bool ProcessAttempt::openOutputs(AttemptRecord *record)
 {
     if (m_ticket.stdoutPath.isEmpty() || m_ticket.stderrPath.isEmpty()) {
         record->outcome = AttemptOutcome::NotStarted;
-        record->message = QStringLiteral("no output directory: the run directory could not be created");
+        record->message
+            = QStringLiteral("no output directory: the run directory could not be created");
         return false;
     }
     const QString dir = QFileInfo(m_ticket.stdoutPath).absolutePath();
     if (!makePrivatePath(dir)) {
         record->outcome = AttemptOutcome::NotStarted;
-        record->message = QStringLiteral("cannot create output folder %1: %2")
-                              .arg(dir, errnoText(errno));
+        record->message
+            = QStringLiteral("cannot create output folder %1: %2").arg(dir, errnoText(errno));
         return false;
     }
     m_stdoutFd = openForWriting(m_ticket.stdoutPath);
@@ -198,9 +198,9 @@ bool ProcessAttempt::openOutputs(AttemptRecord *record)
         return true;
     const int error = errno;
     record->outcome = AttemptOutcome::NotStarted;
-    record->message = QStringLiteral("cannot write output %1: %2")
-                          .arg(m_stdoutFd < 0 ? m_ticket.stdoutPath : m_ticket.stderrPath,
-                               errnoText(error));
+    record->message
+        = QStringLiteral("cannot write output %1: %2")
+              .arg(m_stdoutFd < 0 ? m_ticket.stdoutPath : m_ticket.stderrPath, errnoText(error));
     return false;
 }
 
@@ -238,8 +238,8 @@ bool ProcessAttempt::spawn(AttemptRecord *record)
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK
-                                        | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
     pid_t pid = -1;
     const char *path = process.usesShell() ? "/bin/sh" : args.first().constData();
@@ -339,7 +339,8 @@ void ProcessAttempt::waitForExit(AttemptRecord *record)
     }
     if (info.si_code == CLD_EXITED) {
         record->exitCode = info.si_status;
-        record->outcome = info.si_status == 0 ? AttemptOutcome::Succeeded : AttemptOutcome::ExitCode;
+        record->outcome
+            = info.si_status == 0 ? AttemptOutcome::Succeeded : AttemptOutcome::ExitCode;
     } else {
         record->signal = info.si_status;
         record->outcome = AttemptOutcome::Signalled;

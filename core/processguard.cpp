@@ -4,8 +4,8 @@
 
 #include <cerrno>
 #include <csignal>
-#include <pthread.h>
 #include <cstring>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -111,8 +111,7 @@ ProcessGuard::ProcessGuard()
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     ::close(fds[1]);
     if (pid < 0) {
-        qCWarning(lcCore, "no process guard (fork: %s): jobs may outlive a crash",
-                  strerror(errno));
+        qCWarning(lcCore, "no process guard (fork: %s): jobs may outlive a crash", strerror(errno));
         ::close(fds[0]);
         return;
     }
@@ -134,7 +133,7 @@ void ProcessGuard::send(int op, pid_t group)
 {
     if (m_socket < 0)
         return;
-    const GuardMessage message{op, group};
+    const GuardMessage message {op, group};
     if (::send(m_socket, &message, sizeof message, MSG_NOSIGNAL) != sizeof message)
         qCWarning(lcCore, "process guard unreachable: %s", strerror(errno));
 }

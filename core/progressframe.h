@@ -8,7 +8,7 @@ namespace requeue {
 struct ProgressFrame
 {
     int total = 0; // jobs in the run
-    int done = 0; // in a terminal state
+    int done = 0;  // in a terminal state
     int running = 0;
     int failed = 0;
     int retries = 0; // attempts after each job's first

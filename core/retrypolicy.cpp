@@ -22,7 +22,8 @@ std::chrono::milliseconds RetryPolicy::nominalDelay(int retry) const
     case Backoff::Exponential: {
         // Computed in double so that huge retry numbers saturate at the cap
         // instead of overflowing.
-        const double scaled = double(initialDelay.count()) * std::pow(factor, std::max(0, retry - 1));
+        const double scaled
+            = double(initialDelay.count()) * std::pow(factor, std::max(0, retry - 1));
         // Compared, not converted: double(maxDelay) can round up past the
         // largest qint64 (milliseconds::max() as "no cap"), and converting
         // that back is undefined (it gave a negative delay).

@@ -16,9 +16,9 @@ struct RetryPolicy
     Backoff backoff = Backoff::None;
     // Fixed: the delay. Exponential: the first delay, multiplied by `factor`
     // per further retry and capped at `maxDelay`.
-    std::chrono::milliseconds initialDelay{0};
+    std::chrono::milliseconds initialDelay {0};
     double factor = 2.0;
-    std::chrono::milliseconds maxDelay{std::chrono::minutes(5)};
+    std::chrono::milliseconds maxDelay {std::chrono::minutes(5)};
     // Full jitter: the delay is drawn uniformly from [0, computed delay].
     bool jitter = false;
     // Exit codes that mean "permanent, do not retry".

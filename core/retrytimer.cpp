@@ -4,8 +4,7 @@ namespace requeue {
 
 RetryTimer::RetryTimer(Callback callback)
     : m_callback(std::move(callback))
-{
-}
+{ }
 
 RetryTimer::~RetryTimer()
 {

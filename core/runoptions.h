@@ -17,8 +17,8 @@ struct RunOptions
 {
     // Which jobs a resumed run skips, judging by the joblog.
     enum class Resume {
-        No, // run every job; the joblog is started afresh
-        SkipDone, // --resume: skip jobs that succeeded or gave up
+        No,            // run every job; the joblog is started afresh
+        SkipDone,      // --resume: skip jobs that succeeded or gave up
         SkipSucceeded, // --resume-failed: skip only jobs that succeeded
     };
 
@@ -28,7 +28,7 @@ struct RunOptions
     // Only backoff, initialDelay, maxDelay and factor are meaningful.
     std::optional<RetryPolicy> backoff;
     bool jitter = false;
-    std::optional<std::chrono::milliseconds> timeout; // per attempt
+    std::optional<std::chrono::milliseconds> timeout;  // per attempt
     std::optional<std::chrono::milliseconds> deadline; // whole run
     std::optional<QList<int>> noRetryExit;
     QString joblog;
@@ -42,11 +42,11 @@ struct RunOptions
 struct CommandLine
 {
     enum class Action {
-        Gui, // `requeue` or `requeue FILE...`: open the window
-        Run, // `requeue run [OPTIONS] FILE`: headless
-        Help, // print `text` on stdout, exit 0
+        Gui,     // `requeue` or `requeue FILE...`: open the window
+        Run,     // `requeue run [OPTIONS] FILE`: headless
+        Help,    // print `text` on stdout, exit 0
         Version, // print `text` on stdout, exit 0
-        Error, // print `text` on stderr, exit 2
+        Error,   // print `text` on stderr, exit 2
     };
 
     Action action = Action::Error;

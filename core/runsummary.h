@@ -12,11 +12,11 @@ namespace requeue {
 // type.
 struct RunSummary
 {
-    qint64 startedUs = 0; // since the epoch
-    qint64 finishedUs = 0; // since the epoch
-    QString resultsDir; // empty if no process ever ran
-    int attempts = 0; // attempts started in this run
-    int skipped = 0; // jobs a resumed run left out
+    qint64 startedUs = 0;    // since the epoch
+    qint64 finishedUs = 0;   // since the epoch
+    QString resultsDir;      // empty if no process ever ran
+    int attempts = 0;        // attempts started in this run
+    int skipped = 0;         // jobs a resumed run left out
     QList<JobSnapshot> jobs; // the jobs this run was given, in file order
 
     int count(JobState state) const;

@@ -63,7 +63,7 @@ private:
     // The job being read, while its lines end in a backslash.
     bool m_continuing = false;
     bool m_jobBroken = false; // an error was reported for one of its lines
-    QByteArray m_continued; // its lines so far, backslash-newlines removed
+    QByteArray m_continued;   // its lines so far, backslash-newlines removed
     QString m_jobName;
     int m_backslashLine = 0; // where the last continuation backslash was
     int m_backslashColumn = 0;
@@ -193,7 +193,8 @@ void TextParser::finishJob(const char *tail, qsizetype size)
             return;
         }
         m_continued.append(tail, size);
-        entry.spec.process.shellCommand = detail::fromUtf8KeepingBom(m_continued.constData(), m_continued.size());
+        entry.spec.process.shellCommand
+            = detail::fromUtf8KeepingBom(m_continued.constData(), m_continued.size());
         m_continued.clear();
     } else {
         entry.spec.process.shellCommand = detail::fromUtf8KeepingBom(tail, size);

@@ -7,9 +7,9 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QSet>
 #include <QTest>
 
 #include <cerrno>
@@ -683,9 +683,9 @@ void TestCli::results()
     QVERIFY(!QFile::exists(path(QStringLiteral("out/dir/2/2"))));
     // Private: the results folder, each job's and attempt's, and the files.
     const auto mode = [this](const QString &name) {
-        return QFile::permissions(path(name)) & (QFile::ReadGroup | QFile::ReadOther
-                                                 | QFile::WriteGroup | QFile::WriteOther
-                                                 | QFile::ExeGroup | QFile::ExeOther);
+        return QFile::permissions(path(name))
+            & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther
+               | QFile::ExeGroup | QFile::ExeOther);
     };
     for (const char *name : {"out/dir", "out/dir/1", "out/dir/1/1", "out/dir/1/1/stdout"})
         QVERIFY2(mode(QString::fromLatin1(name)) == 0, name);

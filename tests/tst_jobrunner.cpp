@@ -1,7 +1,7 @@
 // Behaviour of JobRunner with in-process callables: immediate retries, retry
 // policy, cancel in every state, manual retry, pause, worker changes.
-#include "jobrunner.h"
 #include "common/runnerevents.h"
+#include "jobrunner.h"
 
 #include <QElapsedTimer>
 #include <QSemaphore>
@@ -104,7 +104,7 @@ void tst_JobRunner::classicCase()
     JobRunner runner;
     runner.setMaxWorkers(2);
     QSemaphore releaseB;
-    std::atomic_int bRunning{0};
+    std::atomic_int bRunning {0};
     const JobId b = runner.addJob(callableJob(QStringLiteral("B"), gated(&releaseB, &bRunning), 1));
     const JobId a = runner.addJob(callableJob(QStringLiteral("A"), flaky(10, 20ms), 10));
     runner.start();
@@ -146,12 +146,15 @@ void tst_JobRunner::blockedOwnerDoesNotDelayRetries()
     JobRunner runner;
     runner.setMaxWorkers(2);
     QSemaphore sixthAttempt;
-    runner.addJob(callableJob(QStringLiteral("flaky"), [&](const AttemptContext &context) {
-        if (context.attempt < 6)
-            return 1;
-        sixthAttempt.release();
-        return 0;
-    }, 6));
+    runner.addJob(callableJob(
+        QStringLiteral("flaky"),
+        [&](const AttemptContext &context) {
+            if (context.attempt < 6)
+                return 1;
+            sixthAttempt.release();
+            return 0;
+        },
+        6));
     QElapsedTimer blocked;
     blocked.start();
     runner.start();
@@ -173,9 +176,10 @@ void tst_JobRunner::attemptOutcomes_data()
                              << AttemptOutcome::Succeeded << 0 << QString();
     QTest::newRow("exit code") << JobCallable([](const AttemptContext &) { return 42; }) << 0
                                << AttemptOutcome::ExitCode << 42 << QString();
-    QTest::newRow("exception")
-        << JobCallable([](const AttemptContext &) -> int { throw std::runtime_error("disk on fire"); })
-        << 0 << AttemptOutcome::Exception << -1 << QStringLiteral("disk on fire");
+    QTest::newRow("exception") << JobCallable([](const AttemptContext &) -> int {
+        throw std::runtime_error("disk on fire");
+    }) << 0 << AttemptOutcome::Exception
+                               << -1 << QStringLiteral("disk on fire");
     QTest::newRow("unknown exception")
         << JobCallable([](const AttemptContext &) -> int { throw 42; }) << 0
         << AttemptOutcome::Exception << -1 << QStringLiteral("unknown exception");
@@ -183,7 +187,8 @@ void tst_JobRunner::attemptOutcomes_data()
         while (!context.shouldStop())
             QThread::yieldCurrentThread();
         return 1;
-    }) << 30 << AttemptOutcome::TimedOut << 1 << QString();
+    }) << 30 << AttemptOutcome::TimedOut
+                             << 1 << QString();
 }
 
 void tst_JobRunner::attemptOutcomes()
@@ -215,7 +220,8 @@ void tst_JobRunner::attemptOutcomes()
 void tst_JobRunner::permanentExitCodeFailsAtOnce()
 {
     JobRunner runner;
-    JobSpec spec = callableJob(QStringLiteral("usage error"), [](const AttemptContext &) { return 64; }, 10);
+    JobSpec spec = callableJob(
+        QStringLiteral("usage error"), [](const AttemptContext &) { return 64; }, 10);
     spec.retry.permanentExitCodes = {2, 64};
     const JobId id = runner.addJob(spec);
     runner.start();
@@ -227,11 +233,14 @@ void tst_JobRunner::permanentExitCodeFailsAtOnce()
 void tst_JobRunner::unlimitedAttempts()
 {
     JobRunner runner;
-    std::atomic_int maxSeen{-1};
-    const JobId id = runner.addJob(callableJob(QStringLiteral("stubborn"), [&](const AttemptContext &context) {
-        maxSeen = context.maxAttempts;
-        return context.attempt >= 200 ? 0 : 1;
-    }, 0));
+    std::atomic_int maxSeen {-1};
+    const JobId id = runner.addJob(callableJob(
+        QStringLiteral("stubborn"),
+        [&](const AttemptContext &context) {
+            maxSeen = context.maxAttempts;
+            return context.attempt >= 200 ? 0 : 1;
+        },
+        0));
     runner.start();
     QVERIFY(runner.waitForIdle(QDeadlineTimer(10'000)));
     QCOMPARE(runner.snapshot(id).state, JobState::Succeeded);
@@ -290,11 +299,12 @@ void tst_JobRunner::exponentialBackoffWithJitterStaysInBounds()
 void tst_JobRunner::cancelQueuedJobNeverStarts()
 {
     JobRunner runner;
-    std::atomic_int calls{0};
-    const JobId id = runner.addJob(callableJob(QStringLiteral("never"), [&](const AttemptContext &) {
-        ++calls;
-        return 0;
-    }));
+    std::atomic_int calls {0};
+    const JobId id
+        = runner.addJob(callableJob(QStringLiteral("never"), [&](const AttemptContext &) {
+              ++calls;
+              return 0;
+          }));
     RunnerEvents events(&runner);
     QVERIFY(runner.cancel(id));
     runner.start();
@@ -327,7 +337,7 @@ void tst_JobRunner::cancelRunningCallableSeesItsFlag()
 {
     JobRunner runner;
     QSemaphore never;
-    std::atomic_int running{0};
+    std::atomic_int running {0};
     const JobId id = runner.addJob(callableJob(QStringLiteral("long"), gated(&never, &running), 5));
     runner.start();
     QTRY_COMPARE_WITH_TIMEOUT(running.load(), 1, 5000);
@@ -347,11 +357,14 @@ void tst_JobRunner::cancelRacingFailureNeverRetries()
     for (int round = 0; round < 200; ++round) {
         JobRunner runner;
         runner.setMaxWorkers(2);
-        std::atomic_int calls{0};
-        const JobId id = runner.addJob(callableJob(QStringLiteral("racer"), [&](const AttemptContext &) {
-            ++calls;
-            return 1;
-        }, 0));
+        std::atomic_int calls {0};
+        const JobId id = runner.addJob(callableJob(
+            QStringLiteral("racer"),
+            [&](const AttemptContext &) {
+                ++calls;
+                return 1;
+            },
+            0));
         runner.start();
         while (calls.load() < 1 + round % 7)
             QThread::yieldCurrentThread();
@@ -399,7 +412,7 @@ void tst_JobRunner::pauseStopsDispatching()
     JobRunner runner;
     runner.setMaxWorkers(1);
     QSemaphore gate;
-    std::atomic_int running{0};
+    std::atomic_int running {0};
     for (int i = 0; i < 3; ++i)
         runner.addJob(callableJob(QStringLiteral("job"), gated(&gate, &running), 1));
     QCOMPARE(runner.isPaused(), true); // a new runner waits for start()
@@ -422,7 +435,7 @@ void tst_JobRunner::workerCountChangesWhileRunning()
     JobRunner runner;
     runner.setMaxWorkers(1);
     QSemaphore gate;
-    std::atomic_int running{0};
+    std::atomic_int running {0};
     for (int i = 0; i < 6; ++i)
         runner.addJob(callableJob(QStringLiteral("job"), gated(&gate, &running), 1));
     runner.start();
@@ -443,7 +456,7 @@ void tst_JobRunner::workerCountChangesWhileRunning()
 void tst_JobRunner::deadlineReachesTheCallable()
 {
     JobRunner runner;
-    std::atomic<qint64> remaining{-2};
+    std::atomic<qint64> remaining {-2};
     JobSpec spec = callableJob(QStringLiteral("deadline"), [&](const AttemptContext &context) {
         remaining = context.deadline.remainingTime();
         return 0;
@@ -515,7 +528,7 @@ void tst_JobRunner::removeFinishedJobsKeepsActiveOnes()
     QTRY_COMPARE_WITH_TIMEOUT(runner.snapshot(done).state, JobState::Succeeded, 5000);
     const JobId active = runner.addJob(callableJob(QStringLiteral("active"), gated(&gate), 1));
     QCOMPARE(runner.removeFinishedJobs({done, active}), 1);
-    QCOMPARE(runner.jobIds(), QList<JobId>{active});
+    QCOMPARE(runner.jobIds(), QList<JobId> {active});
     QVERIFY(!runner.snapshot(done).isValid());
     QCOMPARE(runner.jobCount(), 1);
     gate.release();

@@ -55,9 +55,10 @@ void tst_JobRunnerStress::randomFailuresCancelsAndRetries()
     // Per job: how often its callable ran and succeeded.
     auto calls = std::make_unique<std::atomic_int[]>(size_t(jobCount) + 1);
     auto successes = std::make_unique<std::atomic_int[]>(size_t(jobCount) + 1);
-    std::atomic_int finishedAttempts{0};
-    connect(runner.get(), &JobRunner::attemptFinished, runner.get(),
-            [&](JobId, const AttemptRecord &) { ++finishedAttempts; }, Qt::DirectConnection);
+    std::atomic_int finishedAttempts {0};
+    connect(
+        runner.get(), &JobRunner::attemptFinished, runner.get(),
+        [&](JobId, const AttemptRecord &) { ++finishedAttempts; }, Qt::DirectConnection);
 
     QList<JobSpec> specs;
     for (int i = 0; i < jobCount; ++i) {
@@ -83,8 +84,8 @@ void tst_JobRunnerStress::randomFailuresCancelsAndRetries()
     runner->start();
 
     // Two other threads cancel and retry at random until everything settled.
-    std::atomic_bool stop{false};
-    std::atomic_int retried{0};
+    std::atomic_bool stop {false};
+    std::atomic_int retried {0};
     const auto meddle = [&] {
         auto *random = QRandomGenerator::global();
         while (!stop.load()) {

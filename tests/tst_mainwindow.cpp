@@ -305,7 +305,7 @@ void tst_MainWindow::shortcutsDriveTheRun()
     QCOMPARE(window->selectedJobIds().size(), 2);
     QTest::keyClick(window.get(), Qt::Key_K, Qt::ControlModifier); // cancel selected
     QTRY_COMPARE(count(m_runner.get(), JobState::Cancelled), 2);
-    QTRY_VERIFY(action(*window, "actionRetry")->isEnabled()); // as a person would wait
+    QTRY_VERIFY(action(*window, "actionRetry")->isEnabled());      // as a person would wait
     QTest::keyClick(window.get(), Qt::Key_R, Qt::ControlModifier); // retry selected
     QTRY_COMPARE(count(m_runner.get(), JobState::Running), 2);
     QTest::keyClick(window.get(), Qt::Key_K, Qt::ControlModifier | Qt::ShiftModifier); // all

@@ -50,8 +50,9 @@ void tst_OrphanReaper::escapedProcessDiesWithItsAttempt()
     runner.setOutputDirectory(dir.filePath(QStringLiteral("out")));
     JobSpec spec;
     spec.process.shellCommand
-        = QStringLiteral("setsid sh -c 'echo $$ > \"%1.tmp\"; mv \"%1.tmp\" \"%1\"; exec sleep 100' & "
-                         "while [ ! -s '%1' ]; do sleep 0.01; done; exit 0")
+        = QStringLiteral(
+              "setsid sh -c 'echo $$ > \"%1.tmp\"; mv \"%1.tmp\" \"%1\"; exec sleep 100' & "
+              "while [ ! -s '%1' ]; do sleep 0.01; done; exit 0")
               .arg(pidFile);
     const JobId id = runner.addJob(spec);
     runner.start();

@@ -47,8 +47,8 @@ int runChild(const QString &pidFile)
     runner.setMaxWorkers(2);
     for (int i = 0; i < 2; ++i) {
         JobSpec spec;
-        spec.process.shellCommand = QStringLiteral("sleep 100 & echo $! >> '%1'; echo $$ >> '%1'; wait")
-                                        .arg(pidFile);
+        spec.process.shellCommand
+            = QStringLiteral("sleep 100 & echo $! >> '%1'; echo $$ >> '%1'; wait").arg(pidFile);
         runner.addJob(spec);
     }
     runner.start();
@@ -71,7 +71,8 @@ void tst_ProcessGuard::jobsDieWithAKilledRunner()
     QTemporaryDir dir;
     const QString pidFile = dir.filePath(QStringLiteral("pids"));
     QProcess child;
-    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--child-runner"), pidFile});
+    child.start(QCoreApplication::applicationFilePath(),
+                {QStringLiteral("--child-runner"), pidFile});
     QVERIFY(child.waitForStarted());
     QTRY_COMPARE_WITH_TIMEOUT(readPids(pidFile).size(), 4, 10'000);
     const QList<pid_t> jobs = readPids(pidFile);

@@ -58,7 +58,7 @@ private:
     JobId m_job = 0;
     int m_attempt = 0;
     bool m_followLatest = true; // jump to each new attempt while it runs
-    int m_shownAttempts = -1; // attempts count the history was built from
+    int m_shownAttempts = -1;   // attempts count the history was built from
     JobState m_shownState = JobState::Queued;
 };
 

@@ -43,8 +43,8 @@ private:
     static QString buttonText(int id, int count);
 
     JobFilterProxy *m_proxy; // Not owning.
-    QButtonGroup *m_group; // Owning (as QObject child).
-    QLineEdit *m_search; // Owning (as QObject child).
+    QButtonGroup *m_group;   // Owning (as QObject child).
+    QLineEdit *m_search;     // Owning (as QObject child).
     QTimer m_searchDelay;
     std::array<int, JobStateCount + 1> m_counts {}; // [0]: all, [1 + state]
 };

@@ -42,8 +42,8 @@ public:
     Q_ENUM(Column)
     enum Role {
         SortRole = Qt::UserRole + 1, // raw value for sorting (number or string)
-        JobIdRole, // JobId as qulonglong
-        StateRole, // int(JobState)
+        JobIdRole,                   // JobId as qulonglong
+        StateRole,                   // int(JobState)
     };
     Q_ENUM(Role)
 
@@ -145,7 +145,7 @@ private:
     void updatePolling(bool changed = false);
     void connectWakeHook();
 
-    JobRunner *m_runner; // Not owning.
+    JobRunner *m_runner;     // Not owning.
     std::vector<Row> m_rows; // sorted by id
     // Changed ids taken from the runner, sorted, not yet applied. New ones
     // are taken only once these are done: meanwhile the runner's own set

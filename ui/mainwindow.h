@@ -111,7 +111,7 @@ private:
     void askToCancelAndQuit();
 
     std::unique_ptr<JobRunner> m_ownedRunner; // Owning; null when given a runner.
-    JobRunner *m_runner; // Not owning.
+    JobRunner *m_runner;                      // Not owning.
     JobTableModel *m_model = nullptr;
     JobFilterProxy *m_proxy = nullptr;
     QTableView *m_table = nullptr;

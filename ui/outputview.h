@@ -37,14 +37,14 @@ private:
     void append(const QByteArray &bytes);
     void updateInfo(qint64 size);
 
-    QLabel *m_info; // Owning (child widget).
+    QLabel *m_info;         // Owning (child widget).
     QPlainTextEdit *m_text; // Owning (child widget).
     QString m_path;
     QString m_emptyText;
     QStringDecoder m_decoder {QStringDecoder::Utf8};
     qint64 m_cap = DefaultCap;
     qint64 m_shownFrom = 0; // file offset of the first byte shown
-    qint64 m_readTo = 0; // file offset read so far
+    qint64 m_readTo = 0;    // file offset read so far
 };
 
 } // namespace requeue

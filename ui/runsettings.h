@@ -19,7 +19,7 @@ struct RunSettings
     int maxAttempts = 3; // 0: unlimited
     RetryPolicy::Backoff backoff = RetryPolicy::Backoff::None;
     std::chrono::milliseconds delay {1000}; // first (or fixed) backoff delay
-    std::chrono::milliseconds timeout {0}; // per attempt; 0: none
+    std::chrono::milliseconds timeout {0};  // per attempt; 0: none
 
     // Reads the "run/" keys; missing keys keep the defaults above (workers:
     // one per CPU).

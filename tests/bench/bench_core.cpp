@@ -68,7 +68,9 @@ double runnerDispatch(int jobs)
     specs.reserve(jobs);
     JobSpec spec;
     spec.retry.maxAttempts = 3;
-    spec.callable = [](const AttemptContext &c) { return failsThisAttempt(c.jobId, c.attempt) ? 1 : 0; };
+    spec.callable = [](const AttemptContext &c) {
+        return failsThisAttempt(c.jobId, c.attempt) ? 1 : 0;
+    };
     for (int i = 0; i < jobs; ++i)
         specs.append(spec);
     const auto start = Clock::now();
@@ -146,8 +148,8 @@ int spawnAndWait(const char *command, quint64 job, int attempt, const std::strin
     const int flags = O_WRONLY | O_CREAT | O_TRUNC;
     posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), flags, 0600);
     posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), flags, 0600);
-    char *argv[] = {const_cast<char *>("sh"), const_cast<char *>("-c"),
-                    const_cast<char *>(command), nullptr};
+    char *argv[] = {const_cast<char *>("sh"), const_cast<char *>("-c"), const_cast<char *>(command),
+                    nullptr};
     pid_t pid = -1;
     int status = -1;
     if (posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv, envp.data()) == 0)
@@ -158,7 +160,7 @@ int spawnAndWait(const char *command, quint64 job, int attempt, const std::strin
 
 double bareSpawn(int jobs, const std::string &outputDir)
 {
-    std::atomic_int next{1};
+    std::atomic_int next {1};
     const auto start = Clock::now();
     auto worker = [&] {
         for (int job = next++; job <= jobs; job = next++) {
@@ -213,7 +215,9 @@ double classicCase()
     Clock::time_point aDone;
     JobSpec b;
     b.retry.maxAttempts = 1;
-    b.callable = [&](const AttemptContext &) { return releaseB.tryAcquire(1, 10'000) ? 0 : 1; };
+    b.callable = [&](const AttemptContext &) {
+        return releaseB.tryAcquire(1, 10'000) ? 0 : 1;
+    };
     JobSpec a;
     a.retry.maxAttempts = 10;
     a.callable = [&](const AttemptContext &c) {
@@ -287,7 +291,7 @@ int main(int argc, char *argv[])
     if (wanted("classic"))
         classic = repeat(std::max(1, reps - 2), classicCase);
 
-    const QJsonObject result{
+    const QJsonObject result {
         {QStringLiteral("dispatch_jobs"), dispatchJobs},
         {QStringLiteral("dispatch_ratio"), median(dispatchRatios)},
         {QStringLiteral("dispatch_pool_ms"), median(dispatchPool)},

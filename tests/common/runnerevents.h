@@ -25,18 +25,36 @@ public:
     explicit RunnerEvents(JobRunner *runner)
     {
         const auto queued = Qt::QueuedConnection;
-        connect(runner, &JobRunner::jobStateChanged, this,
-                [this](JobId id, JobState state) { m_events.append({StateChanged, id, state, 0}); }, queued);
-        connect(runner, &JobRunner::attemptStarted, this,
-                [this](JobId id, int attempt) { m_events.append({AttemptStarted, id, {}, attempt}); }, queued);
-        connect(runner, &JobRunner::attemptFinished, this,
-                [this](JobId id, const AttemptRecord &record) {
-                    m_events.append({AttemptFinished, id, {}, record.number});
-                }, queued);
-        connect(runner, &JobRunner::jobFinished, this,
-                [this](JobId id, JobState state) { m_events.append({JobFinished, id, state, 0}); }, queued);
-        connect(runner, &JobRunner::idle, this,
-                [this] { m_events.append({Idle, 0, {}, 0}); }, queued);
+        connect(
+            runner, &JobRunner::jobStateChanged, this,
+            [this](JobId id, JobState state) {
+                m_events.append({StateChanged, id, state, 0});
+            },
+            queued);
+        connect(
+            runner, &JobRunner::attemptStarted, this,
+            [this](JobId id, int attempt) {
+                m_events.append({AttemptStarted, id, {}, attempt});
+            },
+            queued);
+        connect(
+            runner, &JobRunner::attemptFinished, this,
+            [this](JobId id, const AttemptRecord &record) {
+                m_events.append({AttemptFinished, id, {}, record.number});
+            },
+            queued);
+        connect(
+            runner, &JobRunner::jobFinished, this,
+            [this](JobId id, JobState state) {
+                m_events.append({JobFinished, id, state, 0});
+            },
+            queued);
+        connect(
+            runner, &JobRunner::idle, this,
+            [this] {
+                m_events.append({Idle, 0, {}, 0});
+            },
+            queued);
     }
 
     int count(Kind kind) const

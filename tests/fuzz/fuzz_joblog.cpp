@@ -63,8 +63,8 @@ bool sameJobs(const Joblog &a, const Joblog &b)
         const JoblogJob &x = it.value();
         const JoblogJob &y = b.jobs.value(it.key());
         if (x.seq != y.seq || x.attempts != y.attempts || x.lastExitValue != y.lastExitValue
-            || x.lastSignal != y.lastSignal || x.succeeded != y.succeeded
-            || x.command != y.command || x.line != y.line) {
+            || x.lastSignal != y.lastSignal || x.succeeded != y.succeeded || x.command != y.command
+            || x.line != y.line) {
             return false;
         }
     }
@@ -86,12 +86,14 @@ void checkRoundTrip(const uint8_t *data, size_t size)
     // As a job file would give it: text without NUL (both parsers refuse one).
     // QString::fromUtf8 would drop a leading U+FEFF, which a job may well have.
     QString command = QStringDecoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom)
-                              .decode(QByteArrayView(data, qsizetype(size)));
+                          .decode(QByteArrayView(data, qsizetype(size)));
     command.remove(QChar(0));
     FUZZ_CHECK(unescapeJoblogCommand(escapeJoblogCommand(command)) == command);
 
     // A realistic attempt, picked from the input's first bytes.
-    const auto byteAt = [&](size_t i) { return i < size ? int(data[i]) : 0; };
+    const auto byteAt = [&](size_t i) {
+        return i < size ? int(data[i]) : 0;
+    };
     AttemptRecord record;
     record.outcome = AttemptOutcome(byteAt(0) % 7);
     record.exitCode = record.outcome == AttemptOutcome::Succeeded ? 0 : byteAt(1);

@@ -46,9 +46,8 @@ void fuzzDuration(const QString &text)
 bool samePolicy(const RetryPolicy &a, const RetryPolicy &b)
 {
     return a.maxAttempts == b.maxAttempts && a.backoff == b.backoff
-            && a.initialDelay == b.initialDelay && a.factor == b.factor
-            && a.maxDelay == b.maxDelay && a.jitter == b.jitter
-            && a.permanentExitCodes == b.permanentExitCodes;
+        && a.initialDelay == b.initialDelay && a.factor == b.factor && a.maxDelay == b.maxDelay
+        && a.jitter == b.jitter && a.permanentExitCodes == b.permanentExitCodes;
 }
 
 void fuzzBackoff(const QString &text)
