@@ -7,6 +7,7 @@
 #include <QFile>
 
 #include <csignal>
+#include <thread>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,8 +16,9 @@ namespace requeue {
 
 OrphanReaper &OrphanReaper::instance()
 {
-    static OrphanReaper reaper;
-    return reaper;
+    // Never destroyed: its sweeper thread lives as long as the process.
+    static auto *reaper = new OrphanReaper;
+    return *reaper;
 }
 
 bool OrphanReaper::enable()
@@ -72,6 +74,38 @@ QList<pid_t> OrphanReaper::children() const
         }
     }
     return pids;
+}
+
+void OrphanReaper::attemptEnded()
+{
+    if (!isEnabled())
+        return;
+    {
+        std::lock_guard lock(m_sweepMutex);
+        m_sweepPending = true;
+        if (!m_sweeperStarted) {
+            m_sweeperStarted = true;
+            std::thread([this] { sweepLoop(); }).detach();
+        }
+    }
+    m_sweepWanted.notify_one();
+}
+
+void OrphanReaper::sweepLoop()
+{
+    using namespace std::chrono_literals;
+    std::unique_lock lock(m_sweepMutex);
+    for (;;) {
+        m_sweepWanted.wait(lock, [this] { return m_sweepPending; });
+        // Let attempts that end together share one sweep.
+        lock.unlock();
+        std::this_thread::sleep_for(50ms);
+        lock.lock();
+        m_sweepPending = false;
+        lock.unlock();
+        sweep();
+        lock.lock();
+    }
 }
 
 void OrphanReaper::sweep()

@@ -3,6 +3,7 @@
 #include <QHash>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <shared_mutex>
 #include <sys/types.h>
@@ -13,7 +14,8 @@ namespace requeue {
 // called setsid() or setpgid() and outlived the job. Once enabled, Requeue is
 // a child subreaper, so such orphans are re-parented to it instead of to init;
 // after each attempt, every child of Requeue's that is not a running job's
-// leader (nor the process guard) is one of them, and is killed and reaped.
+// leader (nor the process guard) is one of them, and is killed and reaped
+// within about 50 ms.
 //
 // Process-wide and opt-in: a program embedding core/ may have children of its
 // own, which this would kill. Every method is thread-safe.
@@ -33,17 +35,26 @@ public:
     void leaderStarted(pid_t leader);
     // After the leader has been reaped.
     void leaderReaped(pid_t leader);
-    // Kills and reaps adopted orphans. Cheap when there are none.
+    // An attempt ended: sweep soon. Sweeps run on a thread of the reaper's
+    // own, at most every 50 ms, so attempts never wait for one.
+    void attemptEnded();
+    // Kills and reaps adopted orphans now.
     void sweep();
 
 private:
     OrphanReaper() = default;
     QList<pid_t> children() const;
+    [[noreturn]] void sweepLoop();
 
     std::atomic_bool m_enabled {false};
     std::shared_mutex m_spawnLock;
     std::mutex m_leadersMutex;
     QHash<pid_t, int> m_leaders; // a count: a pid may be reused
+
+    std::mutex m_sweepMutex;
+    std::condition_variable m_sweepWanted;
+    bool m_sweepPending = false;
+    bool m_sweeperStarted = false;
 };
 
 } // namespace requeue

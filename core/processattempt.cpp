@@ -328,8 +328,8 @@ void ProcessAttempt::waitForExit(AttemptRecord *record)
     ProcessGuard::instance().unwatch(m_pid);
     ::waitpid(m_pid, nullptr, 0);
     OrphanReaper::instance().leaderReaped(m_pid);
-    // And whatever left the group (setsid) but was re-parented to us.
-    OrphanReaper::instance().sweep();
+    // And, soon, whatever left the group (setsid) and was re-parented to us.
+    OrphanReaper::instance().attemptEnded();
     if (stopping) {
         if (info.si_code == CLD_EXITED)
             record->exitCode = info.si_status;
