@@ -1,5 +1,7 @@
 #include "jobfile.h"
 
+#include "common/joblisttesting.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -12,13 +14,7 @@ using namespace Qt::StringLiterals;
 
 namespace requeue {
 
-static QStringList errorStrings(const JobList &list)
-{
-    QStringList out;
-    for (const JobFileError &error : list.errors)
-        out.append(error.toString());
-    return out;
-}
+using requeue::test::errorStrings;
 
 class tst_JobFile : public QObject
 {

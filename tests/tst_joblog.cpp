@@ -1,5 +1,7 @@
 #include "joblog.h"
 
+#include "common/joblisttesting.h"
+
 #include <QFile>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -37,13 +39,7 @@ static QStringList describe(const Joblog &log)
     return out;
 }
 
-static QStringList toStrings(const QList<JobFileError> &errors)
-{
-    QStringList out;
-    for (const JobFileError &error : errors)
-        out.append(error.toString());
-    return out;
-}
+using requeue::test::errorStrings;
 
 static const QByteArray header
     = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n";
@@ -372,8 +368,8 @@ void tst_Joblog::parse()
     const Joblog log = parseJoblog(data, u"jobs.log"_s);
     QCOMPARE(log.path, u"jobs.log"_s);
     QCOMPARE(describe(log), jobs);
-    QCOMPARE(toStrings(log.errors), errors);
-    QCOMPARE(toStrings(log.warnings), warnings);
+    QCOMPARE(errorStrings(log.errors), errors);
+    QCOMPARE(errorStrings(log.warnings), warnings);
     QCOMPARE(log.ok(), errors.isEmpty());
 }
 
@@ -430,7 +426,7 @@ void tst_Joblog::readFileInChunks()
     QVERIFY(fromFile.ok());
     QCOMPARE(fromFile.jobs.size(), 5000);
     QCOMPARE(describe(fromFile), describe(fromMemory));
-    QCOMPARE(toStrings(fromFile.warnings), toStrings(fromMemory.warnings));
+    QCOMPARE(errorStrings(fromFile.warnings), errorStrings(fromMemory.warnings));
     QCOMPARE(fromFile.warnings.size(), 1);
 }
 
@@ -447,7 +443,7 @@ void tst_Joblog::readLongLines()
     file.close();
     const Joblog log = readJoblog(path);
     QCOMPARE(describe(log), QStringList {u"2:1:0:0:1:3:fine"_s});
-    QCOMPARE(toStrings(log.errors),
+    QCOMPARE(errorStrings(log.errors),
              QStringList {path + u":2:1: the line is too long (more than 4 MiB)"_s});
     QCOMPARE(log.warnings.size(), 1);
     QCOMPARE(log.warnings.front().line, 4);
@@ -456,8 +452,8 @@ void tst_Joblog::readLongLines()
     QVERIFY(file.open(QIODevice::ReadOnly));
     const Joblog fromMemory = parseJoblog(file.readAll(), path);
     QCOMPARE(describe(fromMemory), describe(log));
-    QCOMPARE(toStrings(fromMemory.errors), toStrings(log.errors));
-    QCOMPARE(toStrings(fromMemory.warnings), toStrings(log.warnings));
+    QCOMPARE(errorStrings(fromMemory.errors), errorStrings(log.errors));
+    QCOMPARE(errorStrings(fromMemory.warnings), errorStrings(log.warnings));
 }
 
 void tst_Joblog::readUnreadable_data()
@@ -474,7 +470,7 @@ void tst_Joblog::readUnreadable()
     QFETCH(QString, path);
     QFETCH(QString, message);
     const Joblog log = readJoblog(path);
-    QCOMPARE(toStrings(log.errors), QStringList {message});
+    QCOMPARE(errorStrings(log.errors), QStringList {message});
     QVERIFY(log.jobs.isEmpty());
 }
 
@@ -509,7 +505,7 @@ void tst_Joblog::compareCommands()
     QFETCH(QStringList, errors);
     const Joblog log = parseJoblog(data, u"run.log"_s);
     QVERIFY(log.ok());
-    QCOMPARE(toStrings(compareJoblogCommands(log, commands)), errors);
+    QCOMPARE(errorStrings(compareJoblogCommands(log, commands)), errors);
 }
 
 } // namespace requeue

@@ -1,5 +1,7 @@
 #include "jsonjoblistparser.h"
 
+#include "common/joblisttesting.h"
+
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTest>
@@ -58,13 +60,7 @@ static QStringList describeJobs(const JobList &list)
     return out;
 }
 
-static QStringList errorStrings(const JobList &list)
-{
-    QStringList out;
-    for (const JobFileError &error : list.errors)
-        out.append(error.toString());
-    return out;
-}
+using requeue::test::errorStrings;
 
 // `[{"command": "a", FIELD}]`: FIELD starts at column 19.
 static QByteArray withField(const QByteArray &field)

@@ -1,5 +1,7 @@
 #include "textjoblistparser.h"
 
+#include "common/joblisttesting.h"
+
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTest>
@@ -19,13 +21,7 @@ static QStringList describeJobs(const JobList &list)
     return out;
 }
 
-static QStringList errorStrings(const JobList &list)
-{
-    QStringList out;
-    for (const JobFileError &error : list.errors)
-        out.append(error.toString());
-    return out;
-}
+using requeue::test::errorStrings;
 
 class tst_TextJobListParser : public QObject
 {
