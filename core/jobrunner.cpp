@@ -68,6 +68,12 @@ public:
     void attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record) override;
     void retryDue(JobId id, quint64 generation);
 
+    // Applies `change(Events *)` under the lock and hands out what it made
+    // runnable; then, without the lock, tells observers and starts those
+    // attempts. Returns what `change` returns. Every mutation goes through it.
+    template<typename Change>
+    auto update(Change change);
+
     // Everything below runs with `mutex` held.
     JobEntry *find(JobId id) const;
     void setState(JobEntry *job, JobState state, Events *events);
@@ -207,6 +213,22 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
     return s;
 }
 
+template<typename Change>
+auto JobRunnerPrivate::update(Change change)
+{
+    Events events;
+    Tickets tickets;
+    QMutexLocker locker(&mutex);
+    auto result = change(&events);
+    dispatch(&tickets, &events);
+    if (inFlight == 0)
+        becameIdle.notify_all(); // waitForIdle(), shutdown()
+    locker.unlock();
+    emitAll(events);
+    execute(tickets);
+    return result;
+}
+
 // --- the hot path: workers report here and hand out the next attempt at once
 
 void JobRunnerPrivate::attemptStarted(const AttemptTicket &ticket, qint64 startedUs)
@@ -219,33 +241,26 @@ void JobRunnerPrivate::attemptStarted(const AttemptTicket &ticket, qint64 starte
 
 void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record)
 {
-    Events events;
-    Tickets tickets;
-    {
-        QMutexLocker locker(&mutex);
+    update([&](Events *events) {
         --inFlight;
         JobEntry *job = find(ticket.jobId);
-        if (job && job->control == ticket.control) {
-            job->control.reset();
-            if (job->firstStartedUs == 0)
-                job->firstStartedUs = record.startedUs;
-            job->history.append(record);
-            if (job->history.size() > historyLimit)
-                job->history.removeFirst();
-            events.append({Event::AttemptFinished, job->id, job->state, record});
-            if (record.succeeded())
-                setState(job, JobState::Succeeded, &events);
-            else if (job->cancelRequested)
-                setState(job, JobState::Cancelled, &events);
-            else
-                afterFailure(job, record, &events);
-        }
-        dispatch(&tickets, &events);
-        if (inFlight == 0)
-            becameIdle.notify_all();
-    }
-    emitAll(events);
-    execute(tickets);
+        if (!job || job->control != ticket.control)
+            return false;
+        job->control.reset();
+        if (job->firstStartedUs == 0)
+            job->firstStartedUs = record.startedUs;
+        job->history.append(record);
+        if (job->history.size() > historyLimit)
+            job->history.removeFirst();
+        events->append({Event::AttemptFinished, job->id, job->state, record});
+        if (record.succeeded())
+            setState(job, JobState::Succeeded, events);
+        else if (job->cancelRequested)
+            setState(job, JobState::Cancelled, events);
+        else
+            afterFailure(job, record, events);
+        return true;
+    });
 }
 
 void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, Events *events)
@@ -274,18 +289,13 @@ void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, 
 
 void JobRunnerPrivate::retryDue(JobId id, quint64 generation)
 {
-    Events events;
-    Tickets tickets;
-    {
-        QMutexLocker locker(&mutex);
+    update([&](Events *events) {
         JobEntry *job = find(id);
         if (!job || job->state != JobState::WaitingForRetry || job->generation != generation)
-            return;
-        enqueue(job, Place::Front, &events);
-        dispatch(&tickets, &events);
-    }
-    emitAll(events);
-    execute(tickets);
+            return false; // cancelled or retried by hand meanwhile
+        enqueue(job, Place::Front, events);
+        return true;
+    });
 }
 
 void JobRunnerPrivate::dispatch(Tickets *tickets, Events *events)
@@ -436,16 +446,11 @@ JobRunner::~JobRunner()
 
 void JobRunner::setMaxWorkers(int count)
 {
-    Tickets tickets;
-    Events events;
-    {
-        QMutexLocker locker(&d->mutex);
+    d->update([&](Events *) {
         d->maxWorkers = qMax(1, count);
         d->executor->setMaxConcurrency(d->maxWorkers);
-        d->dispatch(&tickets, &events);
-    }
-    d->emitAll(events);
-    d->execute(tickets);
+        return d->maxWorkers;
+    });
 }
 
 int JobRunner::maxWorkers() const
@@ -485,12 +490,9 @@ JobId JobRunner::addJob(JobSpec spec)
 
 QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
 {
-    QList<JobId> ids;
-    ids.reserve(specs.size());
-    Tickets tickets;
-    Events events;
-    {
-        QMutexLocker locker(&d->mutex);
+    return d->update([&](Events *) {
+        QList<JobId> ids;
+        ids.reserve(specs.size());
         d->jobs.reserve(d->jobs.size() + specs.size());
         for (const JobSpec &spec : specs) {
             auto job = std::make_shared<JobEntry>();
@@ -511,11 +513,8 @@ QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
             ids.append(job->id);
             d->jobs.push_back(std::move(job));
         }
-        d->dispatch(&tickets, &events);
-    }
-    d->emitAll(events);
-    d->execute(tickets);
-    return ids;
+        return ids;
+    });
 }
 
 int JobRunner::removeFinishedJobs(const QList<JobId> &ids)
@@ -611,17 +610,10 @@ QList<JobId> JobRunner::takeChangedJobs()
 
 void JobRunner::start()
 {
-    Tickets tickets;
-    Events events;
-    {
-        QMutexLocker locker(&d->mutex);
-        if (d->shuttingDown)
-            return;
-        d->paused = false;
-        d->dispatch(&tickets, &events);
-    }
-    d->emitAll(events);
-    d->execute(tickets);
+    d->update([&](Events *) {
+        d->paused = d->shuttingDown; // a runner being destroyed stays paused
+        return !d->paused;
+    });
 }
 
 void JobRunner::pause()
@@ -643,17 +635,14 @@ bool JobRunner::cancel(JobId id)
 
 int JobRunner::cancel(const QList<JobId> &ids)
 {
-    Events events;
-    int cancelled = 0;
-    {
-        QMutexLocker locker(&d->mutex);
+    return d->update([&](Events *events) {
+        int cancelled = 0;
         for (JobId id : ids) {
             if (JobEntry *job = d->find(id))
-                cancelled += d->cancelLocked(job, false, &events) ? 1 : 0;
+                cancelled += d->cancelLocked(job, false, events) ? 1 : 0;
         }
-    }
-    d->emitAll(events);
-    return cancelled;
+        return cancelled;
+    });
 }
 
 int JobRunner::cancelAll()
@@ -663,18 +652,15 @@ int JobRunner::cancelAll()
 
 int JobRunner::cancelAll(CancelMode mode)
 {
-    Events events;
-    int cancelled = 0;
-    {
-        QMutexLocker locker(&d->mutex);
+    return d->update([&](Events *events) {
+        int cancelled = 0;
         for (auto &job : d->jobs) {
             if (job)
-                cancelled += d->cancelLocked(job.get(), mode == CancelMode::Kill, &events) ? 1 : 0;
+                cancelled += d->cancelLocked(job.get(), mode == CancelMode::Kill, events) ? 1 : 0;
         }
         d->ready.clear();
-    }
-    d->emitAll(events);
-    return cancelled;
+        return cancelled;
+    });
 }
 
 bool JobRunner::retry(JobId id)
@@ -684,38 +670,26 @@ bool JobRunner::retry(JobId id)
 
 int JobRunner::retry(const QList<JobId> &ids)
 {
-    Tickets tickets;
-    Events events;
-    int retried = 0;
-    {
-        QMutexLocker locker(&d->mutex);
+    return d->update([&](Events *events) {
+        int retried = 0;
         for (JobId id : ids) {
             if (JobEntry *job = d->find(id))
-                retried += d->retryLocked(job, &events) ? 1 : 0;
+                retried += d->retryLocked(job, events) ? 1 : 0;
         }
-        d->dispatch(&tickets, &events);
-    }
-    d->emitAll(events);
-    d->execute(tickets);
-    return retried;
+        return retried;
+    });
 }
 
 int JobRunner::retryAllFailed()
 {
-    Tickets tickets;
-    Events events;
-    int retried = 0;
-    {
-        QMutexLocker locker(&d->mutex);
+    return d->update([&](Events *events) {
+        int retried = 0;
         for (auto &job : d->jobs) {
             if (job && job->state == JobState::Failed)
-                retried += d->retryLocked(job.get(), &events) ? 1 : 0;
+                retried += d->retryLocked(job.get(), events) ? 1 : 0;
         }
-        d->dispatch(&tickets, &events);
-    }
-    d->emitAll(events);
-    d->execute(tickets);
-    return retried;
+        return retried;
+    });
 }
 
 bool JobRunner::isIdle() const
