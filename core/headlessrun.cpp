@@ -4,10 +4,10 @@
 #include "jobfile.h"
 #include "joblog.h"
 #include "joblogwriter.h"
+#include "privatedirectory.h"
 #include "progressframe.h"
 #include "runsummary.h"
 
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -17,26 +17,11 @@
 #include <csignal>
 #include <cstdio>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace requeue {
 
 namespace {
-
-// Creates `dir` (and missing parents) if needed; the folder itself gets mode
-// 0700, as results may hold anything the jobs print. An existing folder keeps
-// its mode.
-bool makePrivateDir(const QString &dir)
-{
-    const QFileInfo info(dir);
-    if (info.isDir())
-        return true;
-    if (!QDir().mkpath(info.absolutePath()))
-        return false;
-    return ::mkdir(QFile::encodeName(info.absoluteFilePath()).constData(), 0700) == 0
-        || QFileInfo(dir).isDir();
-}
 
 constexpr int ProgressIntervalMs = 100; // at most 10 frames a second
 constexpr int KillFallbackMs = 3000;    // after a second signal, exit even if jobs linger
@@ -182,7 +167,7 @@ bool HeadlessRun::prepare(QList<JobSpec> *toRun)
 
     // Checked before the joblog is touched: a run that fails to start must
     // not have wiped the previous run's joblog.
-    if (!m_options.resultsDir.isEmpty() && !makePrivateDir(m_options.resultsDir)) {
+    if (!m_options.resultsDir.isEmpty() && !makePrivateDirectory(m_options.resultsDir)) {
         writeStderr(QStringLiteral("requeue: --results: cannot create the folder %1\n")
                         .arg(m_options.resultsDir));
         return false;

@@ -1,11 +1,11 @@
 #include "processattempt.h"
 
 #include "orphanreaper.h"
+#include "privatedirectory.h"
 #include "processguard.h"
 #include "requeuelogging.h"
 
 #include <QByteArray>
-#include <QDir>
 #include <QFileInfo>
 
 #include <cerrno>
@@ -78,17 +78,6 @@ int openForWriting(const QString &path)
 {
     return ::open(QFile::encodeName(path).constData(),
                   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
-}
-
-// mkdir -p with mode 0700 for every folder it creates.
-bool makePrivatePath(const QString &dir)
-{
-    QFileInfo info(dir);
-    if (info.isDir())
-        return true;
-    if (!makePrivatePath(info.absolutePath()))
-        return false;
-    return ::mkdir(QFile::encodeName(dir).constData(), 0700) == 0 || errno == EEXIST;
 }
 
 void closeFd(int &fd)
@@ -185,7 +174,7 @@ bool ProcessAttempt::openOutputs(AttemptRecord *record)
         return false;
     }
     const QString dir = QFileInfo(m_ticket.stdoutPath).absolutePath();
-    if (!makePrivatePath(dir)) {
+    if (!makePrivateDirectory(dir)) {
         record->outcome = AttemptOutcome::NotStarted;
         record->message
             = QStringLiteral("cannot create output folder %1: %2").arg(dir, errnoText(errno));
