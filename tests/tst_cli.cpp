@@ -1,5 +1,7 @@
 // End-to-end tests of `requeue run`: the built executable (REQUEUE_BINARY)
 // runs as a QProcess on job lists written to a fresh folder.
+#include "common/processes.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -17,6 +19,9 @@
 #include <memory>
 #include <sys/types.h>
 #include <unistd.h>
+
+using requeue::test::isRunning;
+using requeue::test::liveGroupMembers;
 
 namespace {
 
@@ -42,35 +47,6 @@ struct Finished
     QByteArray out;
     QByteArray err;
 };
-
-// "pid (comm) state ppid pgrp ..." from /proc/<pid>/stat; empty if gone.
-QList<QByteArray> procStat(const QString &pid)
-{
-    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray line = file.readAll();
-    return line.mid(line.lastIndexOf(')') + 2).split(' ');
-}
-
-// Zombies count as gone: an orphan's zombie waits for whoever reaps orphans here.
-bool processGone(pid_t pid)
-{
-    const QList<QByteArray> fields = procStat(QString::number(pid));
-    return fields.isEmpty() || fields[0] == "Z" || fields[0] == "X";
-}
-
-// True while some live process is in process group `group`.
-bool groupAlive(pid_t group)
-{
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
-    for (const QString &entry : entries) {
-        const QList<QByteArray> fields = procStat(entry);
-        if (fields.size() > 2 && fields[2].toInt() == group && fields[0] != "Z" && fields[0] != "X")
-            return true;
-    }
-    return false;
-}
 
 } // namespace
 
@@ -926,10 +902,10 @@ void TestCli::interrupt()
     ::kill(pid_t(process->processId()), signal);
     const Finished result = finish(process.get(), 10000);
     QCOMPARE(result.exitCode, 130);
-    QVERIFY(processGone(first));
-    QVERIFY(processGone(second));
-    QVERIFY(!groupAlive(first)); // nothing left in their groups either
-    QVERIFY(!groupAlive(second));
+    QVERIFY(!isRunning(first));
+    QVERIFY(!isRunning(second));
+    QVERIFY(liveGroupMembers(first).isEmpty()); // nothing left in their groups either
+    QVERIFY(liveGroupMembers(second).isEmpty());
     QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
     // The joblog has both cancelled attempts; the summary was written.
     const QList<JoblogLine> log = readJoblog(QStringLiteral("log"));
@@ -955,7 +931,7 @@ void TestCli::secondInterruptKills()
     ::kill(requeue, SIGINT);
     QByteArray err;
     QTRY_VERIFY_WITH_TIMEOUT((err += process->readAllStandardError()).contains("cancelling"), 5000);
-    QVERIFY(!processGone(job)); // it ignores TERM
+    QVERIFY(isRunning(job)); // it ignores TERM
     QElapsedTimer clock;
     clock.start();
     ::kill(requeue, SIGINT);
@@ -963,8 +939,8 @@ void TestCli::secondInterruptKills()
     QCOMPARE(result.exitCode, 130);
     // Well within the runner's two-second grace period.
     QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
-    QVERIFY(processGone(job));
-    QVERIFY(!groupAlive(job));
+    QVERIFY(!isRunning(job));
+    QVERIFY(liveGroupMembers(job).isEmpty());
     const QList<JoblogLine> log = readJoblog(QStringLiteral("log"));
     QCOMPARE(log.size(), 1);
     QCOMPARE(log[0].signal, SIGKILL);

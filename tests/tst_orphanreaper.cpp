@@ -3,28 +3,14 @@
 #include "jobrunner.h"
 #include "orphanreaper.h"
 
+#include "common/processes.h"
+
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace requeue;
-
-namespace {
-
-// "pid (comm) state ppid pgrp ..." of a live (not zombie) process, or empty.
-QList<QByteArray> liveStat(pid_t pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray line = stat.readAll();
-    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 3 || fields[0] == "Z")
-        return {};
-    return fields;
-}
-
-} // namespace
+using requeue::test::isRunning;
 
 class tst_OrphanReaper : public QObject
 {
@@ -63,7 +49,7 @@ void tst_OrphanReaper::escapedProcessDiesWithItsAttempt()
     QVERIFY(file.open(QIODevice::ReadOnly));
     const pid_t escaped = pid_t(file.readAll().trimmed().toInt());
     QVERIFY(escaped > 0);
-    QTRY_VERIFY_WITH_TIMEOUT(liveStat(escaped).isEmpty(), 1000);
+    QTRY_VERIFY_WITH_TIMEOUT(!isRunning(escaped), 1000);
 }
 
 void tst_OrphanReaper::runningJobsAreLeftAlone()

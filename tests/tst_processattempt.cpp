@@ -11,6 +11,8 @@
 #include "attemptrunnable.h"
 #include "jobrunner.h"
 
+#include "common/processes.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
@@ -42,6 +44,10 @@ Q_DECLARE_METATYPE(requeue::JobSpec)
 using namespace std::chrono_literals;
 
 namespace requeue {
+
+using test::isRunning;
+using test::liveGroupMembers;
+using test::procStat;
 
 namespace {
 
@@ -88,78 +94,6 @@ QByteArray readFile(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return QByteArrayLiteral("<cannot read ") + QFile::encodeName(path) + '>';
     return file.readAll();
-}
-
-struct ProcStat
-{
-    bool exists = false;
-    char state = 0;
-    int pgrp = 0;
-};
-
-// Reads /proc/<pid>/stat without Qt, so that polling it is cheap.
-ProcStat procStat(const char *statPath)
-{
-    ProcStat result;
-    const int fd = ::open(statPath, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return result;
-    char buffer[512];
-    const ssize_t size = ::read(fd, buffer, sizeof buffer - 1);
-    ::close(fd);
-    if (size <= 0)
-        return result;
-    buffer[size] = '\0';
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-    const char *close = std::strrchr(buffer, ')');
-    if (!close)
-        return result;
-    char state = 0;
-    int ppid = 0;
-    int pgrp = 0;
-    if (std::sscanf(close + 1, " %c %d %d", &state, &ppid, &pgrp) != 3)
-        return result;
-    result.exists = true;
-    result.state = state;
-    result.pgrp = pgrp;
-    return result;
-}
-
-ProcStat procStat(int pid)
-{
-    return procStat(QByteArray("/proc/" + QByteArray::number(pid) + "/stat").constData());
-}
-
-// A killed process may linger as a zombie until its parent (init, for orphans)
-// reaps it; it runs nothing any more, so it counts as gone.
-bool isLive(const ProcStat &stat)
-{
-    return stat.exists && stat.state != 'Z' && stat.state != 'X';
-}
-
-bool isRunning(int pid)
-{
-    return isLive(procStat(pid));
-}
-
-// Every live process whose process group is `pgid`.
-QList<int> liveGroupMembers(int pgid)
-{
-    QList<int> members;
-    DIR *proc = ::opendir("/proc");
-    if (!proc)
-        return members;
-    while (const dirent *entry = ::readdir(proc)) {
-        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
-            continue;
-        char path[sizeof "/proc//stat" + sizeof entry->d_name];
-        std::snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
-        const ProcStat stat = procStat(path);
-        if (isLive(stat) && stat.pgrp == pgid)
-            members.append(std::atoi(entry->d_name));
-    }
-    ::closedir(proc);
-    return members;
 }
 
 // The descriptors this process has open (the listing's own excluded).

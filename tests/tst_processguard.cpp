@@ -3,6 +3,8 @@
 #include "jobrunner.h"
 #include "processguard.h"
 
+#include "common/processes.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QProcess>
@@ -13,19 +15,9 @@
 #include <sys/types.h>
 
 using namespace requeue;
+using requeue::test::isRunning;
 
 namespace {
-
-bool alive(pid_t pid)
-{
-    // A zombie still answers kill(); /proc says whether it is really running.
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray line = stat.readAll();
-    const int close = line.lastIndexOf(')');
-    return close > 0 && line.mid(close + 2, 1) != "Z";
-}
 
 QList<pid_t> readPids(const QString &path)
 {
@@ -77,12 +69,12 @@ void tst_ProcessGuard::jobsDieWithAKilledRunner()
     QTRY_COMPARE_WITH_TIMEOUT(readPids(pidFile).size(), 4, 10'000);
     const QList<pid_t> jobs = readPids(pidFile);
     for (pid_t pid : jobs)
-        QVERIFY(alive(pid));
+        QVERIFY(isRunning(pid));
 
     ::kill(pid_t(child.processId()), SIGKILL);
     QVERIFY(child.waitForFinished(5000));
     for (pid_t pid : jobs)
-        QTRY_VERIFY2_WITH_TIMEOUT(!alive(pid), qPrintable(QString::number(pid)), 2000);
+        QTRY_VERIFY2_WITH_TIMEOUT(!isRunning(pid), qPrintable(QString::number(pid)), 2000);
 }
 
 void tst_ProcessGuard::guardIgnoresInterrupts()
@@ -96,12 +88,12 @@ void tst_ProcessGuard::guardIgnoresInterrupts()
     QVERIFY(runner.waitForIdle(QDeadlineTimer(10'000)));
     const pid_t guard = ProcessGuard::instance().guardPid();
     QVERIFY(guard > 0);
-    QVERIFY(alive(guard));
+    QVERIFY(isRunning(guard));
     ::kill(guard, SIGINT);
     ::kill(guard, SIGTERM);
     // Still there after both: a signal is delivered before kill() returns to
     // a process that does not block it, so a short bounded watch suffices.
-    QVERIFY(!QTest::qWaitFor([&] { return !alive(guard); }, 200));
+    QVERIFY(!QTest::qWaitFor([&] { return !isRunning(guard); }, 200));
 }
 
 int main(int argc, char *argv[])
