@@ -1,6 +1,6 @@
 #include "joblog.h"
 
-#include "jobfile_p.h"
+#include "parsehelpers_p.h"
 
 #include <QFile>
 #include <QFileInfo>

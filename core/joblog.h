@@ -1,7 +1,7 @@
 #pragma once
 
 #include "attemptrecord.h"
-#include "jobfile.h"
+#include "joblist.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,6 +1,6 @@
 #include "jsonjoblistparser.h"
 
-#include "jobfile_p.h"
+#include "parsehelpers_p.h"
 #include "specparsers.h"
 
 #include <QMap>

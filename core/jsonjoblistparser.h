@@ -1,6 +1,6 @@
 #pragma once
 
-#include "jobfile.h"
+#include "joblist.h"
 
 namespace requeue {
 

@@ -1,6 +1,6 @@
 #include "specparsers.h"
 
-#include "jobfile_p.h"
+#include "parsehelpers_p.h"
 
 #include <algorithm>
 

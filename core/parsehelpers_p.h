@@ -3,7 +3,7 @@
 // Helpers shared by the job-file and joblog parsers. Internal to core/: not
 // part of its API, may change at any time.
 
-#include "jobfile.h"
+#include "joblist.h"
 
 #include <QByteArray>
 #include <QString>
