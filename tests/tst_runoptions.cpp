@@ -41,6 +41,9 @@ void TestRunOptions::actions_data()
                         << QStringLiteral("run [options] FILE");
     QTest::newRow("version") << QStringLiteral("--version") << Action::Version
                              << QStringLiteral("requeue ");
+    QTest::newRow("version names Qt's")
+        << QStringLiteral("--version") << Action::Version
+        << QStringLiteral("\nQt %1\n").arg(QString::fromLatin1(qVersion()));
     QTest::newRow("run help") << QStringLiteral("run --help") << Action::Help
                               << QStringLiteral("Usage: requeue run [options] FILE");
     QTest::newRow("run help lists options")

@@ -473,9 +473,10 @@ void MainWindow::showHeaderMenu(const QPoint &pos)
 void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About Requeue"),
-                       tr("<b>Requeue</b> %1<p>Runs shell jobs on a pool of workers and retries "
-                          "every failed attempt at once.</p>")
-                           .arg(QCoreApplication::applicationVersion().toHtmlEscaped()));
+                       tr("<b>Requeue</b> %1<br>Qt %2<p>Runs shell jobs on a pool of workers "
+                          "and retries every failed attempt at once.</p>")
+                           .arg(QCoreApplication::applicationVersion().toHtmlEscaped(),
+                                QString::fromLatin1(qVersion())));
 }
 
 void MainWindow::copySelectedCommands()

@@ -11,11 +11,14 @@ namespace {
 
 const QString Prefix = QStringLiteral("requeue: ");
 
+// Qt's version as loaded at run time: a distribution upgrade changes it
+// under the same binary.
 QString versionText()
 {
     const QString version = QCoreApplication::applicationVersion();
-    return QStringLiteral("requeue %1\n")
-        .arg(version.isEmpty() ? QStringLiteral("(unknown)") : version);
+    return QStringLiteral("requeue %1\nQt %2\n")
+        .arg(version.isEmpty() ? QStringLiteral("(unknown)") : version,
+             QString::fromLatin1(qVersion()));
 }
 
 // QCommandLineParser's usage line names the executable by its full path;
