@@ -1,0 +1,124 @@
+# bash completion for requeue(1). Installed as
+# /usr/share/bash-completion/completions/requeue; works without the
+# bash-completion package too (source it). tst_completion checks it against
+# `requeue --help` and `requeue COMMAND --help`.
+
+_requeue_commands="run"
+_requeue_global_options="-h -? --help -v --version"
+_requeue_run_options="-h -? --help -j --jobs --max-attempts --retries --backoff --jitter
+    --timeout --deadline --no-retry-exit --joblog --resume --resume-failed --results
+    --summary-json -q --quiet"
+# Options whose value is the next word.
+_requeue_value_options="-j --jobs --max-attempts --retries --backoff --timeout --deadline
+    --no-retry-exit --joblog --results --summary-json"
+
+# Puts into COMPREPLY what may follow OPTION; returns 1 if OPTION takes no value.
+_requeue_option_value()
+{
+    local option=$1 cur=$2 words=""
+    case $option in
+    -j | --jobs) words="1 2 4 8 16 $(nproc 2>/dev/null)" ;;
+    --max-attempts | --retries) words="0 1 2 3 5 10" ;;
+    --backoff) words="none fixed:1s fixed:10s exp:100ms:30s exp:1s:5m exp:1s:5m:3" ;;
+    --timeout | --deadline) words="250ms 10s 30s 1m 5m 30m 1h 12h" ;;
+    --no-retry-exit) words="1 2 2,64-78 126,127" ;;
+    --joblog | --summary-json)
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        return 0
+        ;;
+    --results)
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+        return 0
+        ;;
+    *) return 1 ;;
+    esac
+    mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+    return 0
+}
+
+# Job lists: any file (plain text), .json ones included, and folders to
+# descend into.
+_requeue_job_lists()
+{
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -f -- "$1")
+}
+
+# Readline splits words at '=' and ':' (COMP_WORDBREAKS): joins them back
+# so that "--jobs=4" and "exp:100ms:30s" are one word each.
+_requeue_join_words()
+{
+    local i word
+    _requeue_words=()
+    for ((i = 0; i <= COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        if ((i > 1)) && [[ $word == [=:] || ${COMP_WORDS[i - 1]} == [=:] ]]; then
+            _requeue_words[-1]+=$word
+        else
+            _requeue_words+=("$word")
+        fi
+    done
+}
+
+# Fills COMPREPLY with whole words for CUR (the joined word).
+_requeue_complete()
+{
+    local cur=$1 prev=$2 command=$3
+    if [[ -z $command ]]; then
+        if [[ $cur == -* ]]; then
+            mapfile -t COMPREPLY < <(compgen -W "$_requeue_global_options" -- "$cur")
+        elif ((${#_requeue_words[@]} == 2)); then
+            mapfile -t COMPREPLY < <(compgen -W "$_requeue_commands" -- "$cur")
+            local files
+            mapfile -t files < <(compgen -f -- "$cur")
+            ((${#files[@]})) && compopt -o filenames 2>/dev/null
+            COMPREPLY+=("${files[@]}")
+        else
+            _requeue_job_lists "$cur"
+        fi
+        return
+    fi
+    local options_var="_requeue_${command//-/_}_options"
+    if [[ $cur == --*=* ]]; then
+        _requeue_option_value "${cur%%=*}" "${cur#*=}"
+        COMPREPLY=("${COMPREPLY[@]/#/${cur%%=*}=}")
+    elif [[ " $(echo $_requeue_value_options) " == *" $prev "* ]]; then
+        _requeue_option_value "$prev" "$cur"
+    elif [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "${!options_var}" -- "$cur")
+    else
+        _requeue_job_lists "$cur"
+    fi
+}
+
+_requeue()
+{
+    local _requeue_words command="" i word
+    _requeue_join_words
+    local count=${#_requeue_words[@]}
+    local cur=${_requeue_words[count - 1]} prev=""
+    ((count > 1)) && prev=${_requeue_words[count - 2]}
+    COMPREPLY=()
+
+    # The command is the first word that is not an option.
+    for ((i = 1; i < count - 1; i++)); do
+        word=${_requeue_words[i]}
+        if [[ " $_requeue_commands " == *" $word "* ]]; then
+            command=$word
+            break
+        fi
+        [[ $word != -* ]] && break
+    done
+    _requeue_complete "$cur" "$prev" "$command"
+
+    # Readline replaces only what follows the last '=' or ':' of the word.
+    if [[ $cur == *[=:]* ]]; then
+        local prefix=${cur%"${cur##*[=:]}"}
+        COMPREPLY=("${COMPREPLY[@]#"$prefix"}")
+    fi
+    return 0
+}
+
+complete -F _requeue requeue

@@ -1,0 +1,28 @@
+# fish completion for requeue(1). Installed as
+# /usr/share/fish/vendor_completions.d/requeue.fish; tst_completion checks it
+# against `requeue --help` and `requeue COMMAND --help`.
+
+set -l commands run
+
+# No command yet: global options, the commands, or a job list for the window.
+complete -c requeue -n "not __fish_seen_subcommand_from $commands" -s h -s '?' -l help -d 'Print help and exit'
+complete -c requeue -n "not __fish_seen_subcommand_from $commands" -s v -l version -d 'Print the version and exit'
+complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a run -d 'Run the jobs of a file without a window'
+
+# requeue run [options] FILE (FILE: any file, fish's default)
+set -l run '__fish_seen_subcommand_from run'
+complete -c requeue -n $run -s h -s '?' -l help -d 'Print the options of requeue run'
+complete -c requeue -n $run -s j -l jobs -x -a '1 2 4 8 16' -d 'Run up to N jobs at once'
+complete -c requeue -n $run -l max-attempts -x -a '0 1 2 3 5 10' -d 'Attempts per job, 0 = unlimited'
+complete -c requeue -n $run -l retries -x -a '0 1 2 3 5 10' -d 'Same as --max-attempts'
+complete -c requeue -n $run -l backoff -x -a 'none fixed:1s fixed:10s exp:100ms:30s exp:1s:5m' -d 'Delay between attempts'
+complete -c requeue -n $run -l jitter -d 'Draw each backoff delay at random'
+complete -c requeue -n $run -l timeout -x -a '250ms 10s 30s 1m 5m 30m 1h' -d 'Stop an attempt after DUR'
+complete -c requeue -n $run -l deadline -x -a '1m 5m 30m 1h 12h' -d 'Cancel what is left after DUR'
+complete -c requeue -n $run -l no-retry-exit -x -a '1 2 2,64-78 126,127' -d 'Exit codes that end a job at once'
+complete -c requeue -n $run -l joblog -r -F -d 'GNU parallel joblog file'
+complete -c requeue -n $run -l resume -d 'Skip jobs the joblog shows succeeded or given up'
+complete -c requeue -n $run -l resume-failed -d 'Skip jobs the joblog shows succeeded'
+complete -c requeue -n $run -l results -x -a '(__fish_complete_directories)' -d 'Keep each attempt\'s output in DIR'
+complete -c requeue -n $run -l summary-json -r -F -d 'Write a JSON summary to FILE'
+complete -c requeue -n $run -s q -l quiet -d 'No progress bar'
