@@ -7,11 +7,15 @@
 #                             errors, again under ASan+UBSan, the core suites
 #                             under TSan, and a short run of each fuzzer)
 #   ./requeue.sh bench        build optimised and run the benchmarks
+#   ./requeue.sh package      build requeue_<version>_<arch>.deb here (CPack);
+#                             install it with: sudo apt install ./requeue_*.deb
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libgl-dev
-          libxkbcommon-dev xvfb xauth clang libclang-rt-14-dev procps)
+          libxkbcommon-dev xvfb xauth clang libclang-rt-14-dev procps
+          dpkg-dev file lintian appstream desktop-file-utils man-db groff-base
+          dbus-daemon zsh fish)
 
 install_missing() {
     local missing=()
@@ -45,6 +49,7 @@ run_tests() {
     echo "== build with warnings as errors, run every suite" >&2
     build ci
     ctest --preset ci -j 2
+    check_package build/ci
     echo "== AddressSanitizer + UndefinedBehaviorSanitizer" >&2
     build asan
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -55,6 +60,45 @@ run_tests() {
     echo "== ThreadSanitizer: the core suites" >&2
     build tsan
     ctest --preset tsan -j 2
+}
+
+# The package of an already built tree, checked the way Debian would: its
+# metadata and file list (packaging/contents.txt), lintian errors, the
+# AppStream metadata, the desktop entry and the manual page.
+check_package() { # build dir
+    echo "== the Debian package: metadata, files, lintian, AppStream, man" >&2
+    local out="$1/package-check"
+    rm -rf "$out"
+    cpack --config "$1/CPackConfig.cmake" -B "$out" >/dev/null
+    local deb
+    deb=$(echo "$out"/requeue_*.deb)
+    dpkg-deb -I "$deb" >/dev/null
+    [ "$(dpkg-deb -f "$deb" Package)" = requeue ]
+    [ "$(dpkg-deb -f "$deb" Section)" = utils ]
+    dpkg-deb -f "$deb" Depends | grep -q 'libqt6widgets6.*qt6-qpa-plugins\|qt6-qpa-plugins.*libqt6widgets6'
+    dpkg-deb -f "$deb" Description | grep -q '^ Requeue runs a list of jobs'
+    dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' | LC_ALL=C sort \
+        | diff -u packaging/contents.txt - >&2
+    lintian --fail-on error "$deb" >&2
+    appstreamcli validate --no-net resources/io.github.requeue.Requeue.metainfo.xml >/dev/null
+    desktop-file-validate resources/requeue.desktop
+    local warnings
+    warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l resources/requeue.1 2>&1 >/dev/null)
+    [ -z "$warnings" ] || { echo "$warnings" >&2; return 1; }
+    rm -rf "$out"
+}
+
+run_package() {
+    build release
+    rm -f requeue_*.deb
+    local out=build/release/package
+    rm -rf "$out"
+    cpack --config build/release/CPackConfig.cmake -B "$out" >/dev/null
+    mv "$out"/requeue_*.deb .
+    rm -rf "$out"
+    local deb
+    deb=$(echo requeue_*.deb)
+    echo "requeue.sh: built $deb; install it with: sudo apt install ./$deb" >&2
 }
 
 run_bench() {
@@ -69,5 +113,6 @@ case "${1:-run}" in
     run) shift || true; run_main "$@" ;;
     test) run_tests ;;
     bench) run_bench ;;
-    *) echo "usage: $0 run [FILE] | test | bench" >&2; exit 2 ;;
+    package) run_package ;;
+    *) echo "usage: $0 run [FILE] | test | bench | package" >&2; exit 2 ;;
 esac
