@@ -21,15 +21,22 @@ void TestProgressFrame::render_data()
     QTest::addColumn<int>("total");
     QTest::addColumn<int>("done");
     QTest::addColumn<double>("elapsed");
+    QTest::addColumn<double>("eta"); // < 0: none
     QTest::addColumn<QString>("expected");
 
-    QTest::newRow("nothing done: no rate")
-        << 40 << 0 << 1.0 << QStringLiteral("[..........]   0/40  2 running  1 failed  3 retries");
+    QTest::newRow("nothing done: no rate, no ETA")
+        << 40 << 0 << 1.0 << -1.0
+        << QStringLiteral("[..........]   0/40  2 running  1 failed  3 retries");
     QTest::newRow("a quarter")
-        << 40 << 10 << 5.0
+        << 40 << 10 << 5.0 << 15.0
         << QStringLiteral("[##........]  10/40  2 running  1 failed  3 retries  2.0/s  ETA 15s");
+    // The ETA is the estimator's, not the rate's: a long job still running
+    // keeps it up.
+    QTest::newRow("ETA from the estimator")
+        << 12 << 11 << 3.0 << 5.0
+        << QStringLiteral("[#########.]  11/12  2 running  1 failed  3 retries  3.7/s  ETA 5s");
     QTest::newRow("all done: no ETA")
-        << 40 << 40 << 4.0
+        << 40 << 40 << 4.0 << 0.0
         << QStringLiteral("[##########]  40/40  2 running  1 failed  3 retries  10/s");
 }
 
@@ -38,8 +45,11 @@ void TestProgressFrame::render()
     QFETCH(int, total);
     QFETCH(int, done);
     QFETCH(double, elapsed);
+    QFETCH(double, eta);
     QFETCH(QString, expected);
     ProgressFrame frame;
+    if (eta >= 0)
+        frame.etaSeconds = eta;
     frame.total = total;
     frame.done = done;
     frame.running = 2;

@@ -124,6 +124,8 @@ int HeadlessRun::exec()
                 m_retries.fetch_add(1, std::memory_order_relaxed);
         },
         Qt::DirectConnection);
+    connect(m_runner.get(), &JobRunner::attemptStarted, this,
+            [this](JobId id) { m_started.insert(id); });
     connect(m_runner.get(), &JobRunner::jobFinished, this, &HeadlessRun::onJobFinished);
     connect(m_runner.get(), &JobRunner::idle, &m_loop, &QEventLoop::quit);
 
@@ -246,8 +248,25 @@ void HeadlessRun::onAttemptFinished(JobId id, const AttemptRecord &record)
 
 void HeadlessRun::onJobFinished(JobId id, JobState state)
 {
+    m_started.remove(id);
     if (state == JobState::Failed)
         reportGaveUp(id);
+    // A cancelled job was cut short: it says nothing about how long jobs take.
+    const JobSnapshot job = m_runner->snapshot(id);
+    if (state != JobState::Cancelled && job.firstStartedUs > 0)
+        m_eta.addFinished(double(job.finishedUs - job.firstStartedUs) / 1e6);
+}
+
+std::optional<double> HeadlessRun::estimateRemaining(int queued) const
+{
+    const qint64 now = nowUs();
+    QList<double> elapsed;
+    for (const JobSnapshot &job : m_runner->snapshots(m_started.values())) {
+        // A job waiting for its retry has used its time too.
+        if (job.state == JobState::Running || job.state == JobState::WaitingForRetry)
+            elapsed.append(double(now - job.firstStartedUs) / 1e6);
+    }
+    return m_eta.remainingSeconds(elapsed, queued, m_runner->maxWorkers());
 }
 
 void HeadlessRun::reportGaveUp(JobId id)
@@ -306,6 +325,7 @@ void HeadlessRun::drawProgress()
     frame.failed = counts[int(JobState::Failed)];
     frame.retries = m_retries.load(std::memory_order_relaxed);
     frame.elapsedSeconds = double(m_clock.elapsed()) / 1000.0;
+    frame.etaSeconds = estimateRemaining(counts[int(JobState::Queued)]);
     // One column spare: writing the last one makes some terminals wrap.
     writeStderr(QLatin1Char('\r') + frame.render(terminalWidth() - 1) + QLatin1String("\x1b[K"));
     m_progressDrawn = true;

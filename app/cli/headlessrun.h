@@ -1,5 +1,6 @@
 #pragma once
 
+#include "etaestimator.h"
 #include "jobrunner.h"
 #include "runoptions.h"
 
@@ -49,6 +50,7 @@ private:
     bool selectForResume(QList<JobSpec> *specs);
     void onAttemptFinished(JobId id, const AttemptRecord &record); // on a worker
     void onJobFinished(JobId id, JobState state);
+    std::optional<double> estimateRemaining(int queued) const;
     void onInterrupted(int signal, int count);
     void onDeadline();
     void reportGaveUp(JobId id);
@@ -64,6 +66,8 @@ private:
     QHash<JobId, JobInfo> m_jobs;                   // filled before start(), read-only after
     QList<JobId> m_ids;                             // in file order
     QSet<JobId> m_reported;                         // jobs whose giving up was reported
+    QSet<JobId> m_started;                          // started and not finished yet
+    EtaEstimator m_eta;
     QEventLoop m_loop;
     QTimer m_progressTimer;
     QTimer m_deadlineTimer;

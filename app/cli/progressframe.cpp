@@ -23,13 +23,13 @@ QString ProgressFrame::render(int width) const
                        .arg(running)
                        .arg(failed)
                        .arg(retries);
-    // Rate and ETA mean nothing until a job has finished.
+    // The rate means nothing until a job has finished.
     if (done > 0 && elapsedSeconds > 0) {
         const double rate = done / elapsedSeconds;
         tail += QStringLiteral("  %1/s").arg(rate, 0, 'f', rate < 10 ? 1 : 0);
-        if (done < total)
-            tail += QLatin1String("  ETA ") + formatEta((total - done) / rate);
     }
+    if (etaSeconds && done < total)
+        tail += QLatin1String("  ETA ") + formatEta(*etaSeconds);
     // A fixed width while it fits, so that the bar does not jitter as the tail changes.
     const int barWidth = qMin(20, width - int(tail.size()) - 2);
     if (barWidth < 5)
