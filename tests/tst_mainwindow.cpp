@@ -108,6 +108,7 @@ private Q_SLOTS:
     void dropLoadsFiles();
     void settingsAreRemembered();
     void rendersAfterADemoRun();
+    void notificationsCanBeTurnedOff();
 
 private:
     QString writeList(const QByteArray &text);
@@ -475,6 +476,21 @@ void tst_MainWindow::rendersAfterADemoRun()
     if (!out.isEmpty())
         QVERIFY(image.save(out));
     m_runner->cancelAll();
+}
+
+// The View menu's switch, remembered for the next window (RunAlerts has the
+// notifications themselves, tst_runalerts their D-Bus calls).
+void tst_MainWindow::notificationsCanBeTurnedOff()
+{
+    {
+        auto window = makeWindow();
+        QAction *notifications = action(*window, "actionNotifications");
+        QVERIFY(notifications->isCheckable());
+        QVERIFY(notifications->isChecked());
+        notifications->trigger();
+    }
+    auto window = makeWindow();
+    QVERIFY(!action(*window, "actionNotifications")->isChecked());
 }
 
 QTEST_MAIN(tst_MainWindow)

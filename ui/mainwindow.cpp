@@ -1,11 +1,13 @@
 #include "mainwindow.h"
 
+#include "desktopnotifier.h"
 #include "detailspane.h"
 #include "filterbar.h"
 #include "jobfile.h"
 #include "jobfilterproxy.h"
 #include "jobtablemodel.h"
 #include "recentfiles.h"
+#include "runalerts.h"
 #include "runsettingswidget.h"
 #include "runstatuswidget.h"
 #include "stateicons.h"
@@ -59,6 +61,7 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
     , m_ownedRunner(runner ? nullptr : std::make_unique<JobRunner>())
     , m_runner(runner ? runner : m_ownedRunner.get())
     , m_recent(new RecentFiles(this))
+    , m_alerts(new RunAlerts(this, new DesktopNotifier, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(appIcon());
@@ -339,6 +342,11 @@ void MainWindow::createMenus()
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addAction(findChild<QDockWidget *>()->toggleViewAction());
+    QAction *notifications = m_viewMenu->addAction(tr("Desktop &Notifications"));
+    notifications->setObjectName(QStringLiteral("actionNotifications"));
+    notifications->setCheckable(true);
+    notifications->setChecked(m_alerts->notificationsEnabled());
+    connect(notifications, &QAction::toggled, m_alerts, &RunAlerts::setNotificationsEnabled);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Requeue"), this, &MainWindow::showAbout);
@@ -503,6 +511,7 @@ void MainWindow::onStatsTick()
     const StateCounts counts = m_runner->stateCounts();
     m_filterBar->setCounts(counts);
     m_status->update(counts, m_runner->totalAttempts());
+    m_alerts->updateCounts(counts);
     if (m_selectionDirty)
         updateActions();
     // Action enablement for the global actions follows the counts.
@@ -531,6 +540,7 @@ void MainWindow::onRunIdle()
                        .arg(counts[int(JobState::Cancelled)]);
     updateTitle();
     onStatsTick();
+    m_alerts->runFinished(counts);
     if (!isActiveWindow())
         QApplication::alert(this);
     qCDebug(lcUi) << "run finished:" << m_resultText;

@@ -21,6 +21,7 @@ class FilterBar;
 class JobFilterProxy;
 class JobTableModel;
 class RecentFiles;
+class RunAlerts;
 class RunSettingsWidget;
 class RunStatusWidget;
 
@@ -120,6 +121,7 @@ private:
     RunSettingsWidget *m_settingsWidget = nullptr;
     RunStatusWidget *m_status = nullptr;
     RecentFiles *m_recent = nullptr;
+    RunAlerts *m_alerts = nullptr; // desktop notifications, taskbar progress
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     QAction *m_openAction = nullptr;
