@@ -1,7 +1,6 @@
 #include "processattempt.h"
 
 #include "orphanreaper.h"
-#include "privatedirectory.h"
 #include "processguard.h"
 #include "requeuelogging.h"
 
@@ -74,12 +73,6 @@ std::vector<char *> pointersTo(QList<QByteArray> &strings)
     return pointers;
 }
 
-int openForWriting(const QString &path)
-{
-    return ::open(QFile::encodeName(path).constData(),
-                  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
-}
-
 void closeFd(int &fd)
 {
     if (fd >= 0)
@@ -109,6 +102,8 @@ int millisecondsUntil(const QDeadlineTimer &deadline)
 
 ProcessAttempt::ProcessAttempt(const AttemptTicket &ticket)
     : m_ticket(ticket)
+    , m_stdout(ticket.stdoutPath)
+    , m_stderr(ticket.stderrPath)
 { }
 
 ProcessAttempt::~ProcessAttempt()
@@ -117,14 +112,12 @@ ProcessAttempt::~ProcessAttempt()
         m_ticket.control->detachWakeFd();
     closeFd(m_wakeFd);
     closeFd(m_pidFd);
-    closeFd(m_stdoutFd);
-    closeFd(m_stderrFd);
 }
 
 AttemptRecord ProcessAttempt::run()
 {
     AttemptRecord record;
-    if (!checkWorkingDirectory(&record) || !openOutputs(&record))
+    if (!checkWorkingDirectory(&record) || !checkOutputFolder(&record) || !openOutputs(&record))
         return record;
     m_wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (m_wakeFd < 0) {
@@ -141,7 +134,20 @@ AttemptRecord ProcessAttempt::run()
     if (!spawn(&record))
         return record;
     waitForExit(&record);
+    // Output that could not be stored fails the attempt as an unwritable
+    // output folder does, whatever the job did; a cancel or timeout says more.
+    const QString outputError = outputErrorText();
+    if (!outputError.isEmpty() && record.outcome != AttemptOutcome::Cancelled
+        && record.outcome != AttemptOutcome::TimedOut) {
+        record.outcome = AttemptOutcome::NotStarted;
+        record.message = outputError;
+    }
     return record;
+}
+
+QString ProcessAttempt::outputErrorText() const
+{
+    return m_stdout.error().isEmpty() ? m_stderr.error() : m_stdout.error();
 }
 
 bool ProcessAttempt::checkWorkingDirectory(AttemptRecord *record) const
@@ -165,31 +171,58 @@ bool ProcessAttempt::checkWorkingDirectory(AttemptRecord *record) const
     return false;
 }
 
-bool ProcessAttempt::openOutputs(AttemptRecord *record)
+bool ProcessAttempt::checkOutputFolder(AttemptRecord *record) const
 {
+    record->outcome = AttemptOutcome::NotStarted;
     if (m_ticket.stdoutPath.isEmpty() || m_ticket.stderrPath.isEmpty()) {
-        record->outcome = AttemptOutcome::NotStarted;
         record->message
             = QStringLiteral("no output directory: the run directory could not be created");
         return false;
     }
-    const QString dir = QFileInfo(m_ticket.stdoutPath).absolutePath();
-    if (!makePrivateDirectory(dir)) {
-        record->outcome = AttemptOutcome::NotStarted;
-        record->message
-            = QStringLiteral("cannot create output folder %1: %2").arg(dir, errnoText(errno));
-        return false;
+    // The folders are made when output comes (AttemptOutput). A folder that
+    // could never be made fails the attempt now, before the job runs: the
+    // nearest existing one must be a folder we may write in.
+    const QString folder = QFileInfo(m_ticket.stdoutPath).absolutePath();
+    int error = 0;
+    for (QString dir = folder;; dir = QFileInfo(dir).absolutePath()) {
+        struct stat st;
+        if (::stat(QFile::encodeName(dir).constData(), &st) == 0) {
+            if (!S_ISDIR(st.st_mode))
+                error = ENOTDIR;
+            else if (::access(QFile::encodeName(dir).constData(), W_OK | X_OK) != 0)
+                error = errno;
+            else if (dir == folder)
+                removeStaleOutputs();
+            break;
+        }
+        if (errno != ENOENT || dir == QLatin1String("/")) {
+            error = errno;
+            break;
+        }
     }
-    m_stdoutFd = openForWriting(m_ticket.stdoutPath);
-    if (m_stdoutFd >= 0)
-        m_stderrFd = openForWriting(m_ticket.stderrPath);
-    if (m_stdoutFd >= 0 && m_stderrFd >= 0)
+    if (error == 0) {
+        record->outcome = AttemptOutcome::Succeeded;
         return true;
-    const int error = errno;
-    record->outcome = AttemptOutcome::NotStarted;
+    }
     record->message
-        = QStringLiteral("cannot write output %1: %2")
-              .arg(m_stdoutFd < 0 ? m_ticket.stdoutPath : m_ticket.stderrPath, errnoText(error));
+        = QStringLiteral("cannot create output folder %1: %2").arg(folder, errnoText(error));
+    return false;
+}
+
+void ProcessAttempt::removeStaleOutputs() const
+{
+    // An earlier run into the same folder: its files must not pass for this
+    // attempt's output when this one prints nothing.
+    ::unlink(QFile::encodeName(m_ticket.stdoutPath).constData());
+    ::unlink(QFile::encodeName(m_ticket.stderrPath).constData());
+}
+
+bool ProcessAttempt::openOutputs(AttemptRecord *record)
+{
+    if (m_stdout.open() && m_stderr.open())
+        return true;
+    record->outcome = AttemptOutcome::NotStarted;
+    record->message = QStringLiteral("cannot create a pipe: %1").arg(errnoText(errno));
     return false;
 }
 
@@ -212,8 +245,8 @@ bool ProcessAttempt::spawn(AttemptRecord *record)
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, m_stdoutFd, STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, m_stderrFd, STDERR_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, m_stdout.writeFd(), STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, m_stderr.writeFd(), STDERR_FILENO);
     if (!cwd.isEmpty())
         posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());
     // Belt and braces: nothing of ours reaches the job, CLOEXEC or not.
@@ -248,10 +281,9 @@ bool ProcessAttempt::spawn(AttemptRecord *record)
         return false;
     }
     m_pid = pid;
-    // The child has its own copies; ours would only hold descriptors (two
-    // per running job) for nothing.
-    closeFd(m_stdoutFd);
-    closeFd(m_stderrFd);
+    // The child has its own copies; ours would keep its streams from ending.
+    m_stdout.closeWriteEnd();
+    m_stderr.closeWriteEnd();
     ProcessGuard::instance().watch(pid);
     m_pidFd = openPidFd(pid); // -1 on old kernels: then we poll
     return true;
@@ -273,15 +305,23 @@ bool ProcessAttempt::leaderExited(siginfo_t *info) const
         && info->si_pid == m_pid;
 }
 
-void ProcessAttempt::waitForEvent(const QDeadlineTimer &until) const
+void ProcessAttempt::waitForEvent(const QDeadlineTimer &until)
 {
-    pollfd fds[2] = {{m_wakeFd, POLLIN, 0}, {m_pidFd, POLLIN, 0}};
+    // poll() skips negative descriptors: a stream that ended, no pidfd.
+    pollfd fds[4] = {{m_wakeFd, POLLIN, 0},
+                     {m_pidFd, POLLIN, 0},
+                     {m_stdout.readFd(), POLLIN, 0},
+                     {m_stderr.readFd(), POLLIN, 0}};
     int wait = millisecondsUntil(until);
     if (m_pidFd < 0)
         wait = wait < 0 ? 5 : qMin(wait, 5);
-    const int ready = ::poll(fds, m_pidFd >= 0 ? 2 : 1, wait);
+    const int ready = ::poll(fds, 4, wait);
     if (ready < 0 && errno != EINTR)
         qCWarning(lcCore, "poll failed: %s", strerror(errno));
+    if (fds[2].revents)
+        m_stdout.transfer();
+    if (fds[3].revents)
+        m_stderr.transfer();
     if (fds[0].revents & POLLIN) {
         // Drained, so that a later request (kill after cancel) wakes us again.
         std::uint64_t count;
@@ -300,9 +340,13 @@ void ProcessAttempt::waitForExit(AttemptRecord *record)
     siginfo_t info;
     while (!leaderExited(&info)) {
         waitForEvent(stopping ? killAt : timeout);
-        if (!stopping && (control.isCancelRequested() || timeout.hasExpired())) {
+        // A job whose output is lost is stopped like one that timed out.
+        if (!stopping
+            && (control.isCancelRequested() || timeout.hasExpired()
+                || !outputErrorText().isEmpty())) {
             record->outcome = control.isCancelRequested() ? AttemptOutcome::Cancelled
-                                                          : AttemptOutcome::TimedOut;
+                : timeout.hasExpired()                    ? AttemptOutcome::TimedOut
+                                                          : AttemptOutcome::NotStarted;
             signalGroup(SIGTERM);
             stopping = true;
             killAt = QDeadlineTimer(m_ticket.killGrace);
@@ -316,6 +360,8 @@ void ProcessAttempt::waitForExit(AttemptRecord *record)
     signalGroup(SIGKILL);
     ProcessGuard::instance().unwatch(m_pid);
     ::waitpid(m_pid, nullptr, 0);
+    m_stdout.finish();
+    m_stderr.finish();
     OrphanReaper::instance().leaderReaped(m_pid);
     // And, soon, whatever left the group (setsid) and was re-parented to us.
     OrphanReaper::instance().attemptEnded();

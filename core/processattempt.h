@@ -1,5 +1,6 @@
 #pragma once
 
+#include "attemptoutput.h"
 #include "attemptrecord.h"
 #include "executor.h"
 
@@ -11,9 +12,10 @@ namespace requeue {
 
 // Runs one attempt of a process job to its end on the calling (worker)
 // thread: spawns it in a process group of its own with stdin on /dev/null and
-// stdout/stderr streamed to the ticket's files, enforces the timeout, honours
-// cancel (SIGTERM to the group, SIGKILL after the grace period) and kills
-// whatever the job left behind in its group when the attempt ends.
+// stdout/stderr streamed to the ticket's files (made only for output that
+// comes: see AttemptOutput), enforces the timeout, honours cancel (SIGTERM
+// to the group, SIGKILL after the grace period) and kills whatever the job
+// left behind in its group when the attempt ends.
 class ProcessAttempt
 {
 public:
@@ -25,17 +27,20 @@ public:
     AttemptRecord run();
 
 private:
+    bool checkOutputFolder(AttemptRecord *record) const;
+    void removeStaleOutputs() const;
+    QString outputErrorText() const;
     bool openOutputs(AttemptRecord *record);
     bool checkWorkingDirectory(AttemptRecord *record) const;
     bool spawn(AttemptRecord *record);
     bool leaderExited(siginfo_t *info) const;
-    void waitForEvent(const QDeadlineTimer &until) const;
+    void waitForEvent(const QDeadlineTimer &until);
     void waitForExit(AttemptRecord *record);
     void signalGroup(int signal) const;
 
     const AttemptTicket &m_ticket;
-    int m_stdoutFd = -1;
-    int m_stderrFd = -1;
+    AttemptOutput m_stdout;
+    AttemptOutput m_stderr;
     int m_wakeFd = -1;
     int m_pidFd = -1;
     int m_pid = -1;

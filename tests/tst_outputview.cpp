@@ -16,7 +16,7 @@ private Q_SLOTS:
     void capsWhatItShows();
     void restartsWhenTheFileShrinks();
     void emptyPathShowsTheGivenText();
-    void missingFileSaysNoOutputYet();
+    void missingFileIsEmpty();
 };
 
 namespace {
@@ -96,12 +96,22 @@ void tst_OutputView::emptyPathShowsTheGivenText()
     QVERIFY(view.text().isEmpty());
 }
 
-void tst_OutputView::missingFileSaysNoOutputYet()
+void tst_OutputView::missingFileIsEmpty()
 {
+    // The runner makes no file for a stream that printed nothing.
     QTemporaryDir dir;
     OutputView view;
-    view.setFile(dir.filePath(QStringLiteral("not-yet")));
-    QCOMPARE(view.infoText(), QStringLiteral("No output yet."));
+    const QString path = dir.filePath(QStringLiteral("not-yet"));
+    view.setFile(path);
+    QCOMPARE(view.infoText(), QStringLiteral("Empty."));
+    QVERIFY(view.text().isEmpty());
+    // Followed once it appears.
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("late\n");
+    file.close();
+    view.poll();
+    QCOMPARE(view.text(), QStringLiteral("late\n"));
 }
 
 QTEST_MAIN(tst_OutputView)

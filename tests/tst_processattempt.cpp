@@ -15,6 +15,7 @@
 
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -94,6 +95,13 @@ QByteArray readFile(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return QByteArrayLiteral("<cannot read ") + QFile::encodeName(path) + '>';
     return file.readAll();
+}
+
+// An attempt's output as readers see it: a missing file is one that
+// printed nothing on that stream.
+QByteArray readOutput(const QString &path)
+{
+    return QFileInfo::exists(path) ? readFile(path) : QByteArray();
 }
 
 // The descriptors this process has open (the listing's own excluded).
@@ -196,6 +204,9 @@ private Q_SLOTS:
     void sameSeqInOneRunnerKeepsOutputsApart();
     void jobClosingItsOutputEarly();
     void fullDiskFailsOnlyTheJobsItHits();
+    void silentAttemptsLeaveNothing();
+    void earlierRunsOutputIsNotTakenForThisOne();
+    void lostOutputStopsTheAttempt();
 
     void cancelKillsProcessGroup_data();
     void cancelKillsProcessGroup();
@@ -439,16 +450,24 @@ void tst_ProcessAttempt::executeDirectly()
     QCOMPARE(attemptOutcomeName(record.outcome), attemptOutcomeName(outcome));
     QCOMPARE(record.exitCode, exitCode);
     QCOMPARE(signalName(record.signal), signalName(signal));
-    QCOMPARE(readFile(ticket.stdoutPath), stdoutText);
-    QCOMPARE(readFile(ticket.stderrPath), stderrText);
+    QCOMPARE(readOutput(ticket.stdoutPath), stdoutText);
+    QCOMPARE(readOutput(ticket.stderrPath), stderrText);
+    // Only what was printed is on disk.
+    QCOMPARE(QFileInfo::exists(ticket.stdoutPath), !stdoutText.isEmpty());
+    QCOMPARE(QFileInfo::exists(ticket.stderrPath), !stderrText.isEmpty());
     if (outcome == AttemptOutcome::NotStarted)
         QVERIFY2(record.message.contains(QLatin1String("/nonexistent/requeue-x")),
                  qPrintable(record.message));
     else
         QVERIFY(record.message.isEmpty());
-    // The output files are private to the user.
-    QCOMPARE(QFileInfo(ticket.stdoutPath).permissions() & (QFile::ReadOther | QFile::ReadGroup),
-             QFile::Permissions());
+    // The output files and their folder are private to the user.
+    if (!stdoutText.isEmpty()) {
+        QCOMPARE(QFileInfo(ticket.stdoutPath).permissions() & (QFile::ReadOther | QFile::ReadGroup),
+                 QFile::Permissions());
+        QCOMPARE(QFileInfo(QFileInfo(ticket.stdoutPath).path()).permissions()
+                     & (QFile::ReadOther | QFile::ReadGroup | QFile::ExeOther | QFile::ExeGroup),
+                 QFile::Permissions());
+    }
 }
 
 void tst_ProcessAttempt::executeDirectlyCancelledBeforeStart()
@@ -603,7 +622,7 @@ void tst_ProcessAttempt::stdinIsDevNull()
     QCOMPARE(attemptOutcomeName(job.lastAttempt.outcome),
              attemptOutcomeName(AttemptOutcome::Succeeded));
     QVERIFY2(job.lastAttempt.durationUs() < 4000000, "the job waited on stdin");
-    QCOMPARE(readFile(runner->outputPath(id, 1, OutputStream::Stdout)), stdoutText);
+    QCOMPARE(readOutput(runner->outputPath(id, 1, OutputStream::Stdout)), stdoutText);
 }
 
 void tst_ProcessAttempt::outputFilesPerAttempt()
@@ -710,10 +729,11 @@ void tst_ProcessAttempt::childSeesOnlyStdFds()
         }
         QVERIFY2(fds.size() >= 3, qPrintable(listing));
         QCOMPARE(fds.value(0), QStringLiteral("/dev/null"));
-        QCOMPARE(fds.value(1),
-                 QFileInfo(runner->outputPath(id, 1, OutputStream::Stdout)).canonicalFilePath());
-        QCOMPARE(fds.value(2),
-                 QFileInfo(runner->outputPath(id, 1, OutputStream::Stderr)).canonicalFilePath());
+        // stdout and stderr are pipes of their own, which the runner empties
+        // into the output files (this listing came through the first one).
+        QVERIFY2(fds.value(1).startsWith(QStringLiteral("pipe:")), qPrintable(fds.value(1)));
+        QVERIFY2(fds.value(2).startsWith(QStringLiteral("pipe:")), qPrintable(fds.value(2)));
+        QVERIFY(fds.value(1) != fds.value(2));
         static const QRegularExpression procFdDir(QStringLiteral("^/proc/\\d+/fd$"));
         for (auto it = fds.cbegin(); it != fds.cend(); ++it) {
             // ls's own handle on the folder it lists is the only extra allowed.
@@ -967,8 +987,10 @@ void tst_ProcessAttempt::jobClosingItsOutputEarly()
 
 void tst_ProcessAttempt::fullDiskFailsOnlyTheJobsItHits()
 {
-    // A file system with room for eight inodes: the first job's folders and
-    // files fit, the next ones run out. Needs root (mount); skipped otherwise.
+    // A file system with room for eight inodes: its root and the folders and
+    // file of the first two jobs (three each) fit, the third job's output
+    // does not. A job that prints nothing needs no room at all. Needs root
+    // (mount); skipped otherwise.
     const QString mountPoint = path(QStringLiteral("full-disk"));
     QVERIFY(QDir().mkpath(mountPoint));
     const QByteArray target = QFile::encodeName(mountPoint);
@@ -979,30 +1001,116 @@ void tst_ProcessAttempt::fullDiskFailsOnlyTheJobsItHits()
 
     auto runner = makeRunner(1);
     runner->setOutputDirectory(mountPoint);
-    JobSpec first = shellJob(QStringLiteral("echo first"));
-    first.seq = 1;
-    JobSpec second = shellJob(QStringLiteral("echo second"), 3);
-    second.seq = 2;
-    JobSpec third = shellJob(QStringLiteral("echo third"), 3);
-    third.seq = 3;
-    const QList<JobId> ids = runner->addJobs({first, second, third});
+    QList<JobSpec> specs {
+        shellJob(QStringLiteral("echo first")), shellJob(QStringLiteral("echo second"), 3),
+        // Stopped once its output is lost, not left to sleep.
+        shellJob(QStringLiteral("echo third; sleep 100"), 3), shellJob(QStringLiteral("true"))};
+    for (int i = 0; i < specs.size(); ++i) {
+        specs[i].seq = i + 1;
+        specs[i].timeout = 60s;
+    }
+    const QList<JobId> ids = runner->addJobs(specs);
     const JobId callable = runner->addJob(callableJob(0));
     runner->start();
     QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
 
     QCOMPARE(runner->snapshot(ids[0]).state, JobState::Succeeded);
+    QCOMPARE(runner->snapshot(ids[1]).state, JobState::Succeeded);
     QCOMPARE(readFile(mountPoint + QStringLiteral("/1/1/stdout")), QByteArray("first\n"));
+    QCOMPARE(readFile(mountPoint + QStringLiteral("/2/1/stdout")), QByteArray("second\n"));
+    const JobSnapshot third = runner->snapshot(ids[2]);
+    QCOMPARE(third.state, JobState::Failed);
+    QCOMPARE(third.attempts, 1); // as an unwritable output folder: not retried
+    QCOMPARE(third.lastAttempt.outcome, AttemptOutcome::NotStarted);
     const QString noSpace = QString::fromLocal8Bit(strerror(ENOSPC));
-    for (JobId id : {ids[1], ids[2]}) {
-        const JobSnapshot s = runner->snapshot(id);
-        QCOMPARE(s.state, JobState::Failed);
-        QCOMPARE(s.attempts, 1);
-        QCOMPARE(s.lastAttempt.outcome, AttemptOutcome::NotStarted);
-        QVERIFY2(s.lastAttempt.message.startsWith(QStringLiteral("cannot "))
-                     && s.lastAttempt.message.endsWith(noSpace),
-                 qPrintable(s.lastAttempt.message));
-    }
+    QCOMPARE(third.lastAttempt.message,
+             QStringLiteral("cannot write output %1/3/1/stdout: %2").arg(mountPoint, noSpace));
+    QCOMPARE(runner->snapshot(ids[3]).state, JobState::Succeeded);
     QCOMPARE(runner->snapshot(callable).state, JobState::Succeeded); // the runner carries on
+}
+
+// Everything below `dir`, relative to it, sorted.
+static QStringList filesBelow(const QString &dir)
+{
+    QStringList entries;
+    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext())
+        entries.append(QDir(dir).relativeFilePath(it.next()));
+    entries.sort();
+    return entries;
+}
+
+void tst_ProcessAttempt::silentAttemptsLeaveNothing()
+{
+    // However an attempt ends, if it printed nothing it leaves no file or
+    // folder behind; one that printed keeps exactly what it printed.
+    auto runner = makeRunner();
+    JobSpec timesOut = shellJob(QStringLiteral("sleep 100"));
+    timesOut.timeout = 100ms;
+    JobSpec printsOnStderr = shellJob(QStringLiteral("echo kept >&2"));
+    printsOnStderr.seq = 7;
+    const QList<JobSpec> specs {
+        shellJob(QStringLiteral("true")),
+        shellJob(QStringLiteral("exit 3"), 3),
+        shellJob(QStringLiteral("test \"$REQUEUE_ATTEMPT\" -ge 2"), 3),
+        shellJob(QStringLiteral("kill -TERM $$")),
+        argvJob(QStringLiteral("/nonexistent/requeue-x"), {}),
+        timesOut,
+        printsOnStderr,
+    };
+    runner->addJobs(specs);
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
+    QCOMPARE(runner->totalAttempts(), 10);
+    QCOMPARE(
+        filesBelow(runner->outputDirectory()),
+        QStringList({QStringLiteral("7"), QStringLiteral("7/1"), QStringLiteral("7/1/stderr")}));
+    QCOMPARE(readFile(runner->outputDirectory() + QStringLiteral("/7/1/stderr")),
+             QByteArray("kept\n"));
+}
+
+void tst_ProcessAttempt::earlierRunsOutputIsNotTakenForThisOne()
+{
+    // A second run into the same folder: attempt 1 of job 1 printed before,
+    // prints nothing now, and must not show the old text.
+    const QString dir = path(QStringLiteral("rerun-%1").arg(++m_serial));
+    for (const QString &command :
+         {QStringLiteral("echo old; echo old >&2"), QStringLiteral("true")}) {
+        auto runner = makeRunner();
+        runner->setOutputDirectory(dir);
+        JobSpec spec = shellJob(command);
+        spec.seq = 1;
+        runner->addJob(spec);
+        runner->start();
+        QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
+    }
+    QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/1/1/stdout")));
+    QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/1/1/stderr")));
+}
+
+void tst_ProcessAttempt::lostOutputStopsTheAttempt()
+{
+    // The job takes its own output folder's place with a file: its output
+    // cannot be stored, so the attempt is stopped and fails at once, as it
+    // would with an unwritable folder. Works as root too.
+    auto runner = makeRunner();
+    const QString jobFolder = runner->outputDirectory() + QStringLiteral("/id-1");
+    JobSpec spec
+        = shellJob(QStringLiteral("touch %1; echo lost; sleep 100").arg(shellQuoted(jobFolder)), 3);
+    spec.timeout = 60s;
+    QVERIFY(QDir().mkpath(runner->outputDirectory()));
+    const JobId id = runner->addJob(spec);
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
+    const JobSnapshot job = runner->snapshot(id);
+    QCOMPARE(job.state, JobState::Failed);
+    QCOMPARE(job.attempts, 1);
+    QCOMPARE(job.lastAttempt.outcome, AttemptOutcome::NotStarted);
+    QCOMPARE(job.lastAttempt.message,
+             QStringLiteral("cannot write output %1/1/stdout: %2")
+                 .arg(jobFolder, QString::fromLocal8Bit(strerror(ENOTDIR))));
+    QVERIFY(job.lastAttempt.durationUs() < JobWaitMs * 1000LL);
 }
 
 void tst_ProcessAttempt::killCancelSkipsTheGracePeriod()
@@ -1160,7 +1268,7 @@ void tst_ProcessAttempt::cancelQueuedJobNeverStarts()
     else
         QVERIFY(runner->cancel(busy));
     // A job behind it proves the worker got past where the cancelled one was.
-    const JobId after = runner->addJob(shellJob(QStringLiteral("exit 0")));
+    const JobId after = runner->addJob(shellJob(QStringLiteral("echo after")));
     QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
     QCOMPARE(jobStateName(runner->snapshot(after).state), jobStateName(JobState::Succeeded));
 

@@ -47,7 +47,9 @@ void OutputView::poll()
         return;
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly)) {
-        m_info->setText(tr("No output yet."));
+        // The runner makes an output file only when the first byte comes.
+        if (m_readTo == 0)
+            updateInfo(0);
         return;
     }
     const qint64 size = file.size();

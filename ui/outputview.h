@@ -22,7 +22,8 @@ public:
 
     explicit OutputView(QWidget *parent = nullptr);
 
-    // Shows `path` from its tail; an empty path shows `emptyText` instead.
+    // Shows `path` from its tail; an empty path shows `emptyText` instead. A
+    // missing file is an attempt that printed nothing (so far).
     void setFile(const QString &path, const QString &emptyText = {});
     // Reads what was appended since the last call. Cheap when nothing was.
     void poll();
