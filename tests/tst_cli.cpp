@@ -746,7 +746,7 @@ void TestCli::summaryJson()
 
 void TestCli::gaveUpReport()
 {
-    write(QStringLiteral("jobs.txt"), "true\necho oops >&2; exit 9\n");
+    write(QStringLiteral("jobs.txt"), "true\necho oops >&2; exit 9\nexit 5\n");
     const Finished result = run({QStringLiteral("run"), QStringLiteral("--results"),
                                  QStringLiteral("out"), QStringLiteral("jobs.txt")});
     QCOMPARE(result.exitCode, 1);
@@ -760,10 +760,13 @@ void TestCli::gaveUpReport()
     QFile file(stderrPath);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), QByteArray("oops\n"));
+    // A job that printed nothing has no stderr file to point at.
+    QVERIFY2(err.contains(QStringLiteral("gave up after 3 attempts: exit 5; no stderr\n")),
+             qPrintable(err));
     // The one-line summary comes last.
     QVERIFY2(err.trimmed()
                  .section(QLatin1Char('\n'), -1)
-                 .startsWith(QStringLiteral("requeue: 2 jobs: 1 succeeded, 1 failed")),
+                 .startsWith(QStringLiteral("requeue: 3 jobs: 1 succeeded, 2 failed")),
              qPrintable(err));
 }
 

@@ -282,9 +282,11 @@ void HeadlessRun::reportGaveUp(JobId id)
               .arg(job.attempts)
               .arg(job.attempts == 1 ? QStringLiteral("attempt") : QStringLiteral("attempts"))
               .arg(job.hasLastAttempt ? job.lastAttempt.summary() : QStringLiteral("no attempt"));
+    // No file: the attempt printed nothing on stderr.
     const QString stderrPath = m_runner->outputPath(id, job.attempts, OutputStream::Stderr);
     if (!stderrPath.isEmpty())
-        line += QLatin1String("; stderr: ") + stderrPath;
+        line += QFileInfo::exists(stderrPath) ? QLatin1String("; stderr: ") + stderrPath
+                                              : QStringLiteral("; no stderr");
     say(line);
 }
 

@@ -5,6 +5,9 @@
 //   stall_*_ms        lateness of a 5 ms timer in the GUI thread while 100,000
 //                     tiny callable jobs run at full speed (table sorted by #,
 //                     then by State, the worst case for the proxy)
+//   disk_bytes_per_job what 2,000 process jobs leave in the run directory
+//                     (blocks allocated, folders included), divided by the
+//                     jobs: all silent, and one in ten printing a line
 #include "jobfile.h"
 #include "jobrunner.h"
 #include "jobtablemodel.h"
@@ -12,6 +15,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -22,6 +26,7 @@
 #include <QTimer>
 
 #include <malloc.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -212,6 +217,53 @@ QJsonObject bulkActions()
     return result;
 }
 
+// Bytes allocated on disk for `dir` and everything below it.
+qint64 diskBytes(const QString &dir)
+{
+    qint64 bytes = 0;
+    const auto add = [&bytes](const QString &path) {
+        struct stat st;
+        if (::lstat(QFile::encodeName(path).constData(), &st) == 0)
+            bytes += qint64(st.st_blocks) * 512;
+    };
+    add(dir);
+    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext())
+        add(it.next());
+    return bytes;
+}
+
+// What a run of 2,000 process jobs (every tenth fails once; one in
+// `printEvery` prints a line) leaves on disk, per job.
+double diskBytesPerJob(const QTemporaryDir &dir, int printEvery)
+{
+    constexpr int DiskJobs = 2000;
+    const QString runDir = dir.filePath(QStringLiteral("disk-%1").arg(printEvery));
+    QDir().mkpath(runDir);
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    runner.setOutputDirectory(runDir);
+    QList<JobSpec> specs;
+    for (int i = 1; i <= DiskJobs; ++i) {
+        JobSpec spec;
+        spec.retry.maxAttempts = 3;
+        spec.seq = i;
+        QString command = i % 10 == 0 ? QStringLiteral("test \"$REQUEUE_ATTEMPT\" -ge 2")
+                                      : QStringLiteral("true");
+        if (printEvery > 0 && i % printEvery == 0)
+            command = QStringLiteral("echo \"job %1\"; ").arg(i) + command;
+        spec.process.shellCommand = command;
+        specs.append(spec);
+    }
+    runner.addJobs(specs);
+    runner.start();
+    runner.waitForIdle();
+    const double perJob = double(diskBytes(runDir)) / DiskJobs;
+    QDir(runDir).removeRecursively();
+    return perJob;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -239,6 +291,8 @@ int main(int argc, char *argv[])
     result.insert(QStringLiteral("sorted_by_state_stall_p99_ms"), byState.p99);
     result.insert(QStringLiteral("sorted_by_state_stall_max_ms"), byState.max);
     result.insert(QStringLiteral("sorted_by_state_run_ms"), byState.runMs);
+    result.insert(QStringLiteral("disk_bytes_per_job_silent"), diskBytesPerJob(dir, 0));
+    result.insert(QStringLiteral("disk_bytes_per_job_one_in_ten_prints"), diskBytesPerJob(dir, 10));
     const QJsonObject bulk = bulkActions();
     for (auto it = bulk.begin(); it != bulk.end(); ++it)
         result.insert(it.key(), it.value());
