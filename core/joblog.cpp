@@ -19,8 +19,8 @@ namespace {
 constexpr char header[]
     = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand";
 constexpr int fieldCount = 9;
-// An escaped command of MaxJobLineLength characters can take up to 2 bytes
-// per byte; this leaves room for that and the other fields.
+// A command of MaxJobLineLength bytes, as older versions wrote it (up to 2
+// bytes per byte), and the other fields.
 constexpr qsizetype maxLineLength = 4 * MaxJobLineLength;
 
 bool isDigit(char c)
@@ -112,6 +112,7 @@ private:
     QString m_fileName;
     int m_lineNumber = 0;
     bool m_sawHeader = false;
+    bool m_crlf = false; // the header line ended in "\r\n"
     bool m_notJoblog = false;
     std::optional<JobFileError> m_held;
 };
@@ -119,12 +120,16 @@ private:
 void JoblogParser::addLine(const char *line, qsizetype size, bool terminated)
 {
     ++m_lineNumber;
-    if (size > 0 && line[size - 1] == '\r')
+    // A carriage return ends a command as GNU parallel writes it; only a file
+    // whose header ends in one has CRLF line breaks.
+    const bool crlf = size > 0 && line[size - 1] == '\r';
+    if (crlf && (!m_sawHeader || m_crlf))
         --size;
     if (!m_sawHeader) {
         const QByteArrayView text(line, size);
         if (text == QByteArrayView(header)) {
             m_sawHeader = true;
+            m_crlf = crlf;
             return;
         }
         if (!terminated && QByteArrayView(header).startsWith(text)) {
@@ -231,6 +236,27 @@ void JoblogParser::finish()
     }
 }
 
+// Requeue 0.x wrote a line break, tab or carriage return as \n, \t or \r,
+// and doubled a backslash before one of n, t, r or a backslash.
+QString unescapeLegacyCommand(QStringView field)
+{
+    QString out;
+    out.reserve(field.size());
+    for (qsizetype i = 0; i < field.size(); ++i) {
+        const QChar c = field[i];
+        if (c == u'\\' && i + 1 < field.size()) {
+            const QChar next = field[i + 1];
+            if (next == u'n' || next == u't' || next == u'r' || next == u'\\') {
+                out += next == u'n' ? u'\n' : next == u't' ? u'\t' : next == u'r' ? u'\r' : u'\\';
+                ++i;
+                continue;
+            }
+        }
+        out += c;
+    }
+    return out;
+}
+
 } // namespace
 
 QByteArray joblogHeader()
@@ -259,7 +285,26 @@ JoblogStatus joblogStatus(const AttemptRecord &record)
     return {};
 }
 
-QByteArray formatJoblogLine(int seq, const AttemptRecord &record, const QString &command)
+AttemptRecord joblogAttempt(int exitValue, int signal)
+{
+    AttemptRecord record;
+    record.exitCode = exitValue;
+    record.signal = signal;
+    if (exitValue == 0 && signal == 0)
+        record.outcome = AttemptOutcome::Succeeded;
+    else if (exitValue == -1)
+        record.outcome = AttemptOutcome::TimedOut;
+    else if (signal != 0)
+        record.outcome = AttemptOutcome::Signalled;
+    else if (exitValue == 127)
+        record.outcome = AttemptOutcome::NotStarted;
+    else
+        record.outcome = AttemptOutcome::ExitCode;
+    return record;
+}
+
+QByteArray formatJoblogLine(int seq, const AttemptRecord &record, const QString &command,
+                            qint64 stdoutBytes)
 {
     const JoblogStatus status = joblogStatus(record);
     // Rounded to milliseconds in integers: no float formatting surprises.
@@ -268,9 +313,10 @@ QByteArray formatJoblogLine(int seq, const AttemptRecord &record, const QString 
     const QByteArray start = formatMillis(startMs);
     const QByteArray runtime = formatMillis(runMs);
     char prefix[128];
-    const int length
-        = std::snprintf(prefix, sizeof prefix, "%d\t:\t%s\t%10s\t0\t0\t%d\t%d\t", seq,
-                        start.constData(), runtime.constData(), status.exitValue, status.signal);
+    const int length = std::snprintf(prefix, sizeof prefix, "%d\t:\t%s\t%10s\t0\t%lld\t%d\t%d\t",
+                                     seq, start.constData(), runtime.constData(),
+                                     static_cast<long long>(qMax<qint64>(stdoutBytes, 0)),
+                                     status.exitValue, status.signal);
     QByteArray line(prefix, qMin(length, int(sizeof prefix) - 1));
     line += escapeJoblogCommand(command).toUtf8();
     line += '\n';
@@ -279,51 +325,15 @@ QByteArray formatJoblogLine(int seq, const AttemptRecord &record, const QString 
 
 QString escapeJoblogCommand(QStringView command)
 {
-    const auto startsEscape = [](QChar c) {
-        return c == u'n' || c == u't' || c == u'r' || c == u'\\' || c == u'\n' || c == u'\t'
-            || c == u'\r';
-    };
-    QString out;
-    out.reserve(command.size());
-    for (qsizetype i = 0; i < command.size(); ++i) {
-        const QChar c = command[i];
-        switch (c.unicode()) {
-        case u'\n':
-            out += u"\\n"_s;
-            break;
-        case u'\t':
-            out += u"\\t"_s;
-            break;
-        case u'\r':
-            out += u"\\r"_s;
-            break;
-        case u'\\':
-            // Doubled only where a reader could take it for an escape.
-            out += (i + 1 < command.size() && startsEscape(command[i + 1])) ? u"\\\\"_s : u"\\"_s;
-            break;
-        default:
-            out += c;
-        }
-    }
+    QString out = command.toString();
+    out.replace(u'\n', QChar(0));
     return out;
 }
 
 QString unescapeJoblogCommand(QStringView field)
 {
-    QString out;
-    out.reserve(field.size());
-    for (qsizetype i = 0; i < field.size(); ++i) {
-        const QChar c = field[i];
-        if (c == u'\\' && i + 1 < field.size()) {
-            const QChar next = field[i + 1];
-            if (next == u'n' || next == u't' || next == u'r' || next == u'\\') {
-                out += next == u'n' ? u'\n' : next == u't' ? u'\t' : next == u'r' ? u'\r' : u'\\';
-                ++i;
-                continue;
-            }
-        }
-        out += c.isNull() ? QChar(u'\n') : c;
-    }
+    QString out = field.toString();
+    out.replace(QChar(0), u'\n');
     return out;
 }
 
@@ -418,7 +428,8 @@ QList<JobFileError> compareJoblogCommands(const Joblog &log, const QStringList &
                                  u"job %1 is not in the job list, which has %2 jobs: the joblog "
                                  "was written for another job list"_s.arg(job.seq)
                                      .arg(commands.size()));
-        } else if (job.command != commands.at(job.seq - 1)) {
+        } else if (job.command != commands.at(job.seq - 1)
+                   && unescapeLegacyCommand(job.command) != commands.at(job.seq - 1)) {
             more = collector.add(job.line, 0,
                                  u"job "_s + QString::number(job.seq) + u" ran "_s
                                      + detail::quoted(job.command) + u" but is "_s

@@ -21,7 +21,8 @@ namespace requeue {
 //
 // Seq is the job's 1-based position in its job list; Host is ":" (this
 // machine); Starttime is epoch seconds ("%.3f"); JobRuntime is seconds
-// ("%10.3f"); Send and Receive are 0. Exitval and Signal follow GNU parallel:
+// ("%10.3f"); Send is 0; Receive is the bytes the attempt wrote to stdout, as
+// GNU parallel counts them. Exitval and Signal follow GNU parallel:
 //
 //   outcome      Exitval            Signal
 //   Succeeded    0                  0
@@ -33,12 +34,10 @@ namespace requeue {
 //   Exception    255                0
 //
 // so "Exitval 0 and Signal 0" means success, as GNU parallel's --resume-failed
-// reads it. Command is the display command, escaped so that it stays on one
-// line: a newline, tab or carriage return is written as \n, \t or \r, and a
-// backslash is doubled only where it comes before one of n, t, r or a
-// backslash in the written text. Commands without control characters or such
-// backslash pairs are written byte for byte as GNU parallel writes them, and
-// unescapeJoblogCommand(escapeJoblogCommand(s)) == s for every s.
+// reads it. Command is written as GNU parallel 20221122 writes it: byte for
+// byte, backslashes, tabs and quotes included, with each line break turned
+// into a NUL byte so that the command stays on one line. GNU parallel reads a
+// joblog the same way: everything after the eighth tab is the command.
 
 // The header line, without its line break.
 QByteArray joblogHeader();
@@ -52,13 +51,19 @@ struct JoblogStatus
 // The Exitval and Signal columns for `record` (see the table above).
 JoblogStatus joblogStatus(const AttemptRecord &record);
 
-// One joblog line for an attempt of job `seq`, with its trailing '\n'.
-QByteArray formatJoblogLine(int seq, const AttemptRecord &record, const QString &command);
+// What a joblog line with these Exitval and Signal columns stands for: the
+// inverse of joblogStatus() where the columns tell the outcomes apart. -1
+// reads as TimedOut (a cancel cannot be told from it), 127 as NotStarted.
+AttemptRecord joblogAttempt(int exitValue, int signal);
 
+// One joblog line for an attempt of job `seq` that wrote `stdoutBytes` bytes
+// to stdout, with its trailing '\n'.
+QByteArray formatJoblogLine(int seq, const AttemptRecord &record, const QString &command,
+                            qint64 stdoutBytes = 0);
+
+// The Command column for `command`: line breaks become NUL characters.
 QString escapeJoblogCommand(QStringView command);
-// Also turns NUL characters back into line breaks, as GNU parallel writes them.
-// A joblog written by GNU parallel reads the same, except that backslash pairs
-// in its commands (`printf "a\tb"`) are taken as escapes.
+// The command a Command column stands for: NUL characters become line breaks.
 QString unescapeJoblogCommand(QStringView field);
 
 // What a joblog says about one job. A value type.
@@ -71,6 +76,9 @@ struct JoblogJob
     bool succeeded = false; // any attempt had Exitval 0 and Signal 0
     QString command;        // of the last line, unescaped
     int line = 0;           // the last line's number, for messages
+
+    // The last attempt as far as the joblog tells it (see joblogAttempt()).
+    AttemptRecord lastAttempt() const { return joblogAttempt(lastExitValue, lastSignal); }
 };
 
 // A joblog as read back. A value type.
@@ -98,9 +106,10 @@ Joblog readJoblog(const QString &path);
 Joblog parseJoblog(const QByteArray &data, const QString &fileName);
 
 // Checks that `log` was written for this job list: `commands[i]` is the
-// display command of the job with seq i + 1. Returns one error (with the
-// joblog's file:line) per seq whose command differs or that the list does not
-// have; empty when they agree.
+// display command of the job with seq i + 1. Joblogs of Requeue 0.x, which
+// wrote tabs, line breaks and some backslashes as escapes, are understood too. Returns one error
+// (with the joblog's file:line) per seq whose command differs or that the list does not have; empty
+// when they agree.
 QList<JobFileError> compareJoblogCommands(const Joblog &log, const QStringList &commands);
 
 } // namespace requeue

@@ -161,9 +161,10 @@ QString JoblogWriter::errorString() const
     return m_errorString;
 }
 
-bool JoblogWriter::writeAttempt(int seq, const AttemptRecord &record, const QString &command)
+bool JoblogWriter::writeAttempt(int seq, const AttemptRecord &record, const QString &command,
+                                qint64 stdoutBytes)
 {
-    const QByteArray line = formatJoblogLine(seq, record, command); // outside the lock
+    const QByteArray line = formatJoblogLine(seq, record, command, stdoutBytes); // outside the lock
     QMutexLocker locker(&m_mutex);
     if (m_fd < 0) {
         m_errorString

@@ -34,10 +34,12 @@ public:
     bool isOpen() const;
     QString path() const;
 
-    // Appends the line for attempt `record` of job `seq`. Returns false and
-    // sets errorString() if the line could not be written in full (disk full,
-    // file too large, not open); later calls still try.
-    bool writeAttempt(int seq, const AttemptRecord &record, const QString &command);
+    // Appends the line for attempt `record` of job `seq`, which wrote
+    // `stdoutBytes` to stdout. Returns false and sets errorString() if the
+    // line could not be written in full (disk full, file too large, not
+    // open); later calls still try.
+    bool writeAttempt(int seq, const AttemptRecord &record, const QString &command,
+                      qint64 stdoutBytes = 0);
 
     // The last failure for a person, "joblog.txt: No space left on device";
     // empty while nothing failed.

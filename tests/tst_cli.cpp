@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <memory>
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void resume_data();
     void resume();
     void resumeMismatch();
+    void gnuParallelJoblogRoundTrip();
     void joblogEdgeCases();
     void interrupt_data();
     void interrupt();
@@ -618,12 +620,15 @@ void TestCli::joblogFormat()
         bySeq[line.seq].append(line);
         QCOMPARE(line.host, QStringLiteral(":"));
         QCOMPARE(line.send, QStringLiteral("0"));
-        QCOMPARE(line.receive, QStringLiteral("0"));
     }
     QCOMPARE(bySeq.keys(), (QList<int> {1, 2, 3, 4}));
     QCOMPARE(bySeq[1].size(), 1);
     QCOMPARE(bySeq[1][0].exitval, 0);
     QCOMPARE(bySeq[1][0].command, QStringLiteral("echo one"));
+    // Receive is the attempt's stdout in bytes, as GNU parallel counts it.
+    QCOMPARE(bySeq[1][0].receive, QStringLiteral("4"));
+    QCOMPARE(bySeq[2][0].receive, QStringLiteral("0"));
+    QCOMPARE(bySeq[2][1].receive, QStringLiteral("4"));
     QCOMPARE(bySeq[2].size(), 2);
     QCOMPARE(bySeq[2][0].exitval, 1);
     QCOMPARE(bySeq[2][1].exitval, 0);
@@ -853,6 +858,94 @@ void TestCli::resumeMismatch()
     QVERIFY2(result.err.contains("echo changed >> marker"), result.err.constData());
     QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
     QCOMPARE(readJoblog(QStringLiteral("log")).size(), 2);
+}
+
+// Both directions against the real GNU parallel (20221122 on Debian 12):
+// its joblog resumes in Requeue, and Requeue's resumes in `parallel --resume`.
+// The commands have backslashes, a tab, quotes and UTF-8.
+void TestCli::gnuParallelJoblogRoundTrip()
+{
+    const QString parallel = QStandardPaths::findExecutable(QStringLiteral("parallel"));
+    if (parallel.isEmpty()) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL("GNU parallel is missing: requeue.sh installs it");
+        QSKIP("needs GNU parallel (requeue.sh installs it)");
+    }
+    const QByteArray firstFour = "printf '%s\\n' 'a\\tb\\\\c' \\\\\n"
+                                 "printf 'x\ty\\n'\n"
+                                 "echo \"double \\\"quoted\\\"\" 'single'\n"
+                                 "echo caf\xc3\xa9 \xe2\x9c\x93 \xe6\x9d\xb1\xe4\xba\xac\n";
+    write(QStringLiteral("first.txt"), firstFour);
+    write(QStringLiteral("jobs.txt"), firstFour + "exit 3\necho six\n");
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), m_dir->path()); // parallel's ~/.parallel goes away too
+    const auto runParallel = [&](const QStringList &arguments, const QString &input) {
+        QProcess process;
+        process.setProcessEnvironment(env);
+        process.setWorkingDirectory(m_dir->path());
+        process.setStandardInputFile(path(input));
+        process.start(parallel,
+                      QStringList {QStringLiteral("--will-cite"), QStringLiteral("-j1")}
+                          + arguments);
+        Finished result;
+        if (!process.waitForFinished(RunTimeoutMs))
+            process.kill();
+        process.waitForFinished();
+        result.exitCode = process.exitCode();
+        result.out = process.readAllStandardOutput();
+        result.err = process.readAllStandardError();
+        return result;
+    };
+
+    // GNU parallel -> Requeue.
+    const Finished gnu = runParallel({QStringLiteral("--joblog"), QStringLiteral("gnu.log")},
+                                     QStringLiteral("first.txt"));
+    QVERIFY2(gnu.exitCode == 0, gnu.err.constData());
+    const QList<JoblogLine> gnuLines = readJoblog(QStringLiteral("gnu.log"));
+    QCOMPARE(gnuLines.size(), 4);
+    const QStringList resume {QStringLiteral("run"),       QStringLiteral("-j1"),
+                              QStringLiteral("--retries"), QStringLiteral("1"),
+                              QStringLiteral("--joblog"),  QStringLiteral("gnu.log"),
+                              QStringLiteral("--resume"),  QStringLiteral("jobs.txt")};
+    const Finished resumed = run(resume, env);
+    QVERIFY2(resumed.exitCode == 1, resumed.err.constData()); // job 5 exits 3
+    QVERIFY2(resumed.err.contains("4 skipped"), resumed.err.constData());
+    QList<JoblogLine> both = readJoblog(QStringLiteral("gnu.log"));
+    QCOMPARE(both.size(), 6);
+    QCOMPARE(both[4].seq, 5);
+    QCOMPARE(both[4].exitval, 3);
+    QCOMPARE(both[5].seq, 6);
+    QCOMPARE(both[5].receive, QStringLiteral("4"));
+
+    // Requeue -> GNU parallel: same lines as GNU parallel's own, field for
+    // field but the times.
+    QCOMPARE(run({QStringLiteral("run"), QStringLiteral("-j1"), QStringLiteral("--joblog"),
+                  QStringLiteral("requeue.log"), QStringLiteral("first.txt")},
+                 env)
+                 .exitCode,
+             0);
+    QList<JoblogLine> ours = readJoblog(QStringLiteral("requeue.log"));
+    QCOMPARE(ours.size(), 4);
+    std::sort(ours.begin(), ours.end(),
+              [](const JoblogLine &a, const JoblogLine &b) { return a.seq < b.seq; });
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(ours[i].seq, gnuLines[i].seq);
+        QCOMPARE(ours[i].host, gnuLines[i].host);
+        QCOMPARE(ours[i].send, gnuLines[i].send);
+        QCOMPARE(ours[i].receive, gnuLines[i].receive);
+        QCOMPARE(ours[i].exitval, gnuLines[i].exitval);
+        QCOMPARE(ours[i].signal, gnuLines[i].signal);
+        QCOMPARE(ours[i].command, gnuLines[i].command);
+    }
+    const Finished gnuResumed = runParallel(
+        {QStringLiteral("--resume"), QStringLiteral("--joblog"), QStringLiteral("requeue.log")},
+        QStringLiteral("jobs.txt"));
+    QCOMPARE(gnuResumed.exitCode, 1); // one job failed
+    QCOMPARE(gnuResumed.out, QByteArray("six\n"));
+    QVERIFY2(gnuResumed.err.isEmpty(), gnuResumed.err.constData());
+    const QList<JoblogLine> appended = readJoblog(QStringLiteral("requeue.log"));
+    QCOMPARE(appended.size(), 6);
+    QCOMPARE(appended[4].seq + appended[5].seq, 11);
 }
 
 void TestCli::joblogEdgeCases()

@@ -88,9 +88,10 @@ void tst_JoblogWriter::writesEachLineAtOnce()
     JoblogWriter writer;
     QVERIFY(writer.open(path(u"run.log"_s)));
     QVERIFY(writer.writeAttempt(3, record(AttemptOutcome::ExitCode, 2), u"make\tall"_s));
-    // Not buffered: the line is in the file before close().
+    // Not buffered: the line is in the file before close(). The tab stays a
+    // tab, as GNU parallel writes it.
     QCOMPARE(contents(path(u"run.log"_s)),
-             header + "3\t:\t1712345678.000\t     0.250\t0\t0\t2\t0\tmake\\tall\n");
+             header + "3\t:\t1712345678.000\t     0.250\t0\t0\t2\t0\tmake\tall\n");
     QVERIFY(writer.writeAttempt(3, record(AttemptOutcome::Succeeded), u"make\tall"_s));
     QCOMPARE(contents(path(u"run.log"_s)).count('\n'), 3);
 }

@@ -242,7 +242,12 @@ void HeadlessRun::onAttemptFinished(JobId id, const AttemptRecord &record)
     if (!m_joblog)
         return;
     const JobInfo info = m_jobs.value(id);
-    if (!m_joblog->writeAttempt(info.seq, record, info.command))
+    // Receive, as GNU parallel fills it: what the attempt wrote to stdout.
+    // An attempt that printed nothing may have left no file at all.
+    const QString stdoutPath = m_runner->outputPath(id, record.number, OutputStream::Stdout);
+    const qint64 received
+        = stdoutPath.isEmpty() ? 0 : qMax<qint64>(0, QFileInfo(stdoutPath).size());
+    if (!m_joblog->writeAttempt(info.seq, record, info.command, received))
         m_joblogErrors.fetch_add(1, std::memory_order_relaxed);
 }
 
