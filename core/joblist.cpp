@@ -25,6 +25,27 @@ bool JobFileError::operator==(const JobFileError &other) const
         && message == other.message;
 }
 
+JobSpec JobListEntry::withDefaults(const JobDefaults &defaults) const
+{
+    JobSpec result = spec;
+    RetryPolicy &retry = result.retry;
+    if (defaults.maxAttempts && !setsMaxAttempts)
+        retry.maxAttempts = *defaults.maxAttempts;
+    if (defaults.timeout && !setsTimeout)
+        result.timeout = *defaults.timeout;
+    if (defaults.backoff && !setsBackoff) {
+        retry.backoff = defaults.backoff->backoff;
+        retry.initialDelay = defaults.backoff->initialDelay;
+        retry.maxDelay = defaults.backoff->maxDelay;
+        retry.factor = defaults.backoff->factor;
+    }
+    if (defaults.jitter && !setsJitter)
+        retry.jitter = *defaults.jitter;
+    if (defaults.permanentExitCodes && !setsNoRetryExit)
+        retry.permanentExitCodes = *defaults.permanentExitCodes;
+    return result;
+}
+
 QString JobList::errorText() const
 {
     QStringList lines;

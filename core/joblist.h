@@ -6,6 +6,9 @@
 #include <QList>
 #include <QString>
 
+#include <chrono>
+#include <optional>
+
 namespace requeue {
 
 // Limits that keep a hostile or mistaken job file from hanging or exhausting
@@ -28,6 +31,18 @@ struct JobFileError
     bool operator==(const JobFileError &other) const;
 };
 
+// Settings for the jobs of a list where their file says nothing: the options
+// of `requeue run` or the window's run settings. A value type. What is unset
+// keeps JobSpec's and RetryPolicy's defaults.
+struct JobDefaults
+{
+    std::optional<int> maxAttempts; // 0: unlimited
+    std::optional<std::chrono::milliseconds> timeout;
+    std::optional<RetryPolicy> backoff; // only backoff, initialDelay, maxDelay, factor
+    std::optional<bool> jitter;
+    std::optional<QList<int>> permanentExitCodes;
+};
+
 // One job read from a job file. A value type.
 struct JobListEntry
 {
@@ -41,6 +56,10 @@ struct JobListEntry
     bool setsBackoff = false; // backoff, initialDelay, maxDelay and factor
     bool setsJitter = false;
     bool setsNoRetryExit = false;
+
+    // The one place that fills in what the file left out: `spec` with
+    // `defaults` wherever the file set nothing. Both front ends use it.
+    JobSpec withDefaults(const JobDefaults &defaults) const;
 };
 
 // The result of reading a job file. A value type.

@@ -265,26 +265,23 @@ void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const Attemp
 
 void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, Events *events)
 {
-    const RetryPolicy &policy = job->spec.retry;
-    const int used = job->attempts - job->budgetStart;
-    const bool permanent = record.outcome == AttemptOutcome::NotStarted
-        || (record.outcome == AttemptOutcome::ExitCode && policy.isPermanent(record.exitCode));
-    if (permanent || !policy.allowsAnotherAttempt(used)) {
+    const RetryDecision decision = job->spec.retry.decide(record, job->attempts - job->budgetStart);
+    switch (decision.action) {
+    case RetryDecision::Action::GiveUp:
         setState(job, JobState::Failed, events);
         return;
-    }
-    // Capped at a century so that the clocks below cannot overflow.
-    const auto delay = std::min<std::chrono::milliseconds>(policy.delayBeforeRetry(used),
-                                                           std::chrono::hours(24 * 365 * 100));
-    if (delay.count() <= 0) {
+    case RetryDecision::Action::RetryNow:
         // A retry goes first in line, as GNU parallel does: the next free
         // worker takes it, whatever else is queued.
         enqueue(job, Place::Front, events);
         return;
+    case RetryDecision::Action::RetryLater:
+        job->retryAtUs = nowUs() + decision.delay.count() * 1000;
+        setState(job, JobState::WaitingForRetry, events);
+        timer.schedule(RetryTimer::Clock::now() + decision.delay, job->id, job->generation);
+        return;
     }
-    job->retryAtUs = nowUs() + delay.count() * 1000;
-    setState(job, JobState::WaitingForRetry, events);
-    timer.schedule(RetryTimer::Clock::now() + delay, job->id, job->generation);
+    Q_UNREACHABLE();
 }
 
 void JobRunnerPrivate::retryDue(JobId id, quint64 generation)

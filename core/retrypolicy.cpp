@@ -2,9 +2,37 @@
 
 #include <QRandomGenerator>
 
+#include <algorithm>
 #include <cmath>
 
 namespace requeue {
+
+RetryDecision RetryPolicy::decide(const AttemptRecord &record, int attemptsUsed) const
+{
+    RetryDecision decision;
+    switch (record.outcome) {
+    case AttemptOutcome::Succeeded:
+    case AttemptOutcome::Cancelled:
+    case AttemptOutcome::NotStarted:
+        return decision;
+    case AttemptOutcome::ExitCode:
+        if (isPermanent(record.exitCode))
+            return decision;
+        break;
+    case AttemptOutcome::Signalled:
+    case AttemptOutcome::TimedOut:
+    case AttemptOutcome::Exception:
+        break;
+    }
+    if (!allowsAnotherAttempt(attemptsUsed))
+        return decision;
+    // Capped at a century so that the caller's clocks cannot overflow.
+    decision.delay = std::min<std::chrono::milliseconds>(delayBeforeRetry(attemptsUsed),
+                                                         std::chrono::hours(24 * 365 * 100));
+    decision.action = decision.delay.count() > 0 ? RetryDecision::Action::RetryLater
+                                                 : RetryDecision::Action::RetryNow;
+    return decision;
+}
 
 bool RetryPolicy::allowsAnotherAttempt(int attemptsUsed) const
 {

@@ -1,10 +1,26 @@
 #pragma once
 
+#include "attemptrecord.h"
+
 #include <QList>
 
 #include <chrono>
 
 namespace requeue {
+
+// What follows a failed attempt. A value type.
+struct RetryDecision
+{
+    enum class Action {
+        GiveUp,     // the job fails: budget used, permanent exit code, could not start
+        RetryNow,   // the next attempt goes first in line
+        RetryLater, // after `delay` (backoff)
+    };
+    Action action = Action::GiveUp;
+    std::chrono::milliseconds delay {0}; // RetryLater only
+
+    bool givesUp() const { return action == Action::GiveUp; }
+};
 
 // How a job is retried. A value type: copy it freely between threads.
 struct RetryPolicy
@@ -24,6 +40,14 @@ struct RetryPolicy
     // Exit codes that mean "permanent, do not retry".
     QList<int> permanentExitCodes;
 
+    // THE retry decision, made live by the runner and again by --resume from
+    // a joblog: after the failed attempt `record`, with `attemptsUsed`
+    // attempts of the current budget made (`record`'s included). A job that
+    // could not start, or exited with a permanent code, gives up at once. A
+    // succeeded or cancelled attempt is never retried (a cancelled job is not
+    // retried behind the user's back). Thread-safe (jitter draws from
+    // QRandomGenerator::global()).
+    RetryDecision decide(const AttemptRecord &record, int attemptsUsed) const;
     // True if a budget that has used `attemptsUsed` attempts may make another.
     bool allowsAnotherAttempt(int attemptsUsed) const;
     // True if `exitCode` ends the job at once.

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void gaveUpReport();
     void resume_data();
     void resume();
+    void resumeSkipsWhatCouldNotStart();
     void resumeMismatch();
     void gnuParallelJoblogRoundTrip();
     void joblogEdgeCases();
@@ -780,10 +781,11 @@ void TestCli::resume_data()
     QTest::addColumn<QString>("option");
     QTest::addColumn<QStringList>("rerun");
     QTest::addColumn<int>("exitCode");
-    // Job 3 gave up before the kill: --resume leaves it, --resume-failed reruns it.
+    // Job 3 gave up before the kill: --resume leaves it, --resume-failed reruns
+    // it. Either way the exit status describes the whole list: job 3 failed.
     QTest::newRow("--resume") << QStringLiteral(
         "--resume") << QStringList {QStringLiteral("4"), QStringLiteral("5"), QStringLiteral("6")}
-                              << 0;
+                              << 1;
     QTest::newRow("--resume-failed") << QStringLiteral("--resume-failed")
                                      << QStringList {QStringLiteral("3"), QStringLiteral("4"),
                                                      QStringLiteral("5"), QStringLiteral("6")}
@@ -836,12 +838,33 @@ void TestCli::resume()
     QVERIFY2(result.err.contains(QByteArray(QByteArray::number(6 - rerun.size()) + " skipped")),
              result.err.constData());
 
-    // Everything done: a second resume runs nothing.
+    // Everything done: a second resume runs nothing, and still says job 3
+    // failed.
     QFile::remove(path(QStringLiteral("marker")));
     if (option == QLatin1String("--resume")) {
-        QCOMPARE(run(arguments + QStringList {option}).exitCode, 0);
+        const Finished again = run(arguments + QStringList {option});
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY2(again.err.contains("6 skipped (1 of them failed before)"), again.err.constData());
         QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
     }
+}
+
+// A job that could not start fails at once, live; --resume agrees (one retry
+// decision) instead of running it again.
+void TestCli::resumeSkipsWhatCouldNotStart()
+{
+    write(QStringLiteral("jobs.json"),
+          R"([{"argv": ["/no/such/program"]}, {"command": "echo ran >> marker"}])");
+    const QStringList arguments {QStringLiteral("run"), QStringLiteral("--joblog"),
+                                 QStringLiteral("log"), QStringLiteral("jobs.json")};
+    QCOMPARE(run(arguments).exitCode, 1);
+    const QList<JoblogLine> log = readJoblog(QStringLiteral("log"));
+    QCOMPARE(log.size(), 2); // not retried
+    QFile::remove(path(QStringLiteral("marker")));
+    const Finished resumed = run(arguments + QStringList {QStringLiteral("--resume")});
+    QCOMPARE(resumed.exitCode, 1);
+    QCOMPARE(readJoblog(QStringLiteral("log")).size(), 2);
+    QVERIFY2(resumed.err.contains("2 skipped (1 of them failed before)"), resumed.err.constData());
 }
 
 void TestCli::resumeMismatch()

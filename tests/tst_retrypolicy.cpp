@@ -12,6 +12,7 @@
 #include <limits>
 
 Q_DECLARE_METATYPE(requeue::RetryPolicy::Backoff)
+Q_DECLARE_METATYPE(requeue::RetryDecision::Action)
 
 namespace requeue {
 
@@ -35,6 +36,8 @@ private Q_SLOTS:
     void jitterOfZeroDelayIsZero();
     void isPermanent_data();
     void isPermanent();
+    void decide_data();
+    void decide();
 };
 
 void tst_RetryPolicy::defaults()
@@ -290,6 +293,67 @@ void tst_RetryPolicy::isPermanent()
     // Being permanent is independent of the attempt budget.
     policy.maxAttempts = 0;
     QCOMPARE(policy.isPermanent(exitCode), permanent);
+}
+
+void tst_RetryPolicy::decide_data()
+{
+    using Action = RetryDecision::Action;
+    QTest::addColumn<AttemptOutcome>("outcome");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<int>("maxAttempts");
+    QTest::addColumn<int>("used");
+    QTest::addColumn<qint64>("delayMs"); // fixed backoff; 0: none
+    QTest::addColumn<Action>("action");
+
+    const AttemptOutcome exit = AttemptOutcome::ExitCode;
+    QTest::newRow("exit code, budget left") << exit << 1 << 3 << 1 << qint64(0) << Action::RetryNow;
+    QTest::newRow("exit code, budget used") << exit << 1 << 3 << 3 << qint64(0) << Action::GiveUp;
+    QTest::newRow("exit code, unlimited")
+        << exit << 1 << 0 << 1000 << qint64(0) << Action::RetryNow;
+    QTest::newRow("permanent exit code") << exit << 64 << 3 << 1 << qint64(0) << Action::GiveUp;
+    QTest::newRow("permanent, unlimited") << exit << 64 << 0 << 1 << qint64(0) << Action::GiveUp;
+    QTest::newRow("with backoff") << exit << 1 << 3 << 1 << qint64(250) << Action::RetryLater;
+    QTest::newRow("backoff, budget used") << exit << 1 << 3 << 3 << qint64(250) << Action::GiveUp;
+    // The rule --resume got wrong: live, a job that cannot start fails at once.
+    QTest::newRow("could not start")
+        << AttemptOutcome::NotStarted << 127 << 0 << 1 << qint64(0) << Action::GiveUp;
+    QTest::newRow("signal") << AttemptOutcome::Signalled << -1 << 3 << 1 << qint64(0)
+                            << Action::RetryNow;
+    QTest::newRow("timeout") << AttemptOutcome::TimedOut << -1 << 3 << 2 << qint64(0)
+                             << Action::RetryNow;
+    QTest::newRow("timeout, budget used")
+        << AttemptOutcome::TimedOut << -1 << 3 << 3 << qint64(0) << Action::GiveUp;
+    QTest::newRow("exception") << AttemptOutcome::Exception << -1 << 2 << 1 << qint64(0)
+                               << Action::RetryNow;
+    QTest::newRow("cancelled: never retried")
+        << AttemptOutcome::Cancelled << -1 << 0 << 1 << qint64(0) << Action::GiveUp;
+    QTest::newRow("succeeded: nothing to retry")
+        << AttemptOutcome::Succeeded << 0 << 0 << 1 << qint64(0) << Action::GiveUp;
+}
+
+void tst_RetryPolicy::decide()
+{
+    QFETCH(AttemptOutcome, outcome);
+    QFETCH(int, exitCode);
+    QFETCH(int, maxAttempts);
+    QFETCH(int, used);
+    QFETCH(qint64, delayMs);
+    QFETCH(RetryDecision::Action, action);
+    RetryPolicy policy;
+    policy.maxAttempts = maxAttempts;
+    policy.permanentExitCodes = {64};
+    if (delayMs > 0) {
+        policy.backoff = Backoff::Fixed;
+        policy.initialDelay = milliseconds(delayMs);
+    }
+    AttemptRecord record;
+    record.number = used;
+    record.outcome = outcome;
+    record.exitCode = exitCode;
+    const RetryDecision decision = policy.decide(record, used);
+    QCOMPARE(decision.action, action);
+    QCOMPARE(decision.givesUp(), action == RetryDecision::Action::GiveUp);
+    QCOMPARE(decision.delay.count(), action == RetryDecision::Action::RetryLater ? delayMs : 0);
 }
 
 } // namespace requeue

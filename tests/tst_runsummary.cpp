@@ -106,12 +106,17 @@ void TestRunSummary::json()
 void TestRunSummary::line_data()
 {
     QTest::addColumn<bool>("withJobs");
+    QTest::addColumn<int>("skippedFailed");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("mixed") << true
+    QTest::newRow("mixed") << true << 0
                            << QStringLiteral(
                                   "5 jobs: 1 succeeded, 2 failed, 2 cancelled; 6 attempts "
                                   "in 2.5 s; output in /tmp/out");
-    QTest::newRow("empty") << false
+    QTest::newRow("resumed after failures")
+        << true << 2
+        << QStringLiteral("5 jobs: 1 succeeded, 2 failed, 2 cancelled, 3 skipped (2 of them failed "
+                          "before); 6 attempts in 2.5 s; output in /tmp/out");
+    QTest::newRow("empty") << false << 0
                            << QStringLiteral("0 jobs: 0 succeeded, 0 failed; 6 attempts "
                                              "in 2.5 s; output in /tmp/out");
 }
@@ -119,11 +124,18 @@ void TestRunSummary::line_data()
 void TestRunSummary::line()
 {
     QFETCH(bool, withJobs);
+    QFETCH(int, skippedFailed);
     QFETCH(QString, expected);
     RunSummary summary = sample();
     if (!withJobs)
         summary.jobs.clear();
+    if (skippedFailed > 0) {
+        summary.skipped = 3;
+        summary.skippedFailed = skippedFailed;
+    }
     QCOMPARE(summary.line(), expected);
+    // A failure skipped on resume fails the whole list (the exit status).
+    QVERIFY(!summary.succeeded() || (!withJobs && skippedFailed == 0));
 }
 
 QTEST_GUILESS_MAIN(TestRunSummary)

@@ -33,18 +33,22 @@ void RunSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("run/timeoutMs"), qlonglong(timeout.count()));
 }
 
+JobDefaults RunSettings::jobDefaults() const
+{
+    JobDefaults defaults;
+    defaults.maxAttempts = maxAttempts;
+    defaults.timeout = timeout;
+    RetryPolicy policy;
+    policy.backoff = backoff;
+    policy.initialDelay
+        = backoff == RetryPolicy::Backoff::None ? std::chrono::milliseconds(0) : delay;
+    defaults.backoff = policy;
+    return defaults;
+}
+
 void RunSettings::applyTo(JobListEntry &entry) const
 {
-    RetryPolicy &retry = entry.spec.retry;
-    if (!entry.setsMaxAttempts)
-        retry.maxAttempts = maxAttempts;
-    if (!entry.setsTimeout)
-        entry.spec.timeout = timeout;
-    if (!entry.setsBackoff) {
-        retry.backoff = backoff;
-        retry.initialDelay
-            = backoff == RetryPolicy::Backoff::None ? std::chrono::milliseconds(0) : delay;
-    }
+    entry.spec = entry.withDefaults(jobDefaults());
 }
 
 bool RunSettings::operator==(const RunSettings &other) const

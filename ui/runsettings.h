@@ -8,6 +8,7 @@ class QSettings;
 
 namespace requeue {
 
+struct JobDefaults;
 struct JobListEntry;
 
 // What the run settings panel holds: the worker count (applied to the runner
@@ -25,6 +26,8 @@ struct RunSettings
     // one per CPU).
     static RunSettings load(const QSettings &settings);
     void save(QSettings &settings) const;
+    // The defaults for what a job file leaves out.
+    JobDefaults jobDefaults() const;
     // Fills in what `entry`'s job file did not set.
     void applyTo(JobListEntry &entry) const;
 

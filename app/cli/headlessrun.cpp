@@ -59,27 +59,6 @@ bool truncateJoblog(const QString &path)
     return true;
 }
 
-// Command-line settings fill in what the file left out.
-JobSpec withOptions(const JobListEntry &entry, const RunOptions &options)
-{
-    JobSpec spec = entry.spec;
-    if (options.maxAttempts && !entry.setsMaxAttempts)
-        spec.retry.maxAttempts = *options.maxAttempts;
-    if (options.timeout && !entry.setsTimeout)
-        spec.timeout = *options.timeout;
-    if (options.backoff && !entry.setsBackoff) {
-        spec.retry.backoff = options.backoff->backoff;
-        spec.retry.initialDelay = options.backoff->initialDelay;
-        spec.retry.maxDelay = options.backoff->maxDelay;
-        spec.retry.factor = options.backoff->factor;
-    }
-    if (options.jitter && !entry.setsJitter)
-        spec.retry.jitter = true;
-    if (options.noRetryExit && !entry.setsNoRetryExit)
-        spec.retry.permanentExitCodes = *options.noRetryExit;
-    return spec;
-}
-
 } // namespace
 
 HeadlessRun::HeadlessRun(RunOptions options, QObject *parent)
@@ -162,8 +141,9 @@ bool HeadlessRun::prepare(QList<JobSpec> *toRun)
         return false;
     }
     toRun->reserve(list.jobs.size());
+    const JobDefaults defaults = m_options.jobDefaults();
     for (const JobListEntry &entry : list.jobs)
-        toRun->append(withOptions(entry, m_options));
+        toRun->append(entry.withDefaults(defaults));
     if (m_options.resume != RunOptions::Resume::No && !selectForResume(toRun))
         return false;
 
@@ -222,12 +202,12 @@ bool HeadlessRun::selectForResume(QList<JobSpec> *specs)
             return true;
         if (m_options.resume == RunOptions::Resume::SkipSucceeded)
             return false;
-        // Gave up: the budget was used, or the last exit code was permanent.
-        // A job cut short by the kill that ended the last run has neither.
-        const RetryPolicy &policy = spec.retry;
-        return (policy.maxAttempts > 0 && it->attempts >= policy.maxAttempts)
-            || (it->lastSignal == 0 && it->lastExitValue > 0
-                && policy.isPermanent(it->lastExitValue));
+        // Gave up, by the same decision the runner makes live. A job cut
+        // short by the kill that ended the last run had budget left.
+        const bool gaveUp = spec.retry.decide(it->lastAttempt(), it->attempts).givesUp();
+        if (gaveUp)
+            ++m_skippedFailed;
+        return gaveUp;
     };
     const qsizetype before = specs->size();
     specs->removeIf(done);
@@ -362,6 +342,7 @@ int HeadlessRun::finish()
     summary.resultsDir = m_runner->outputDirectory();
     summary.attempts = m_runner->totalAttempts();
     summary.skipped = m_skipped;
+    summary.skippedFailed = m_skippedFailed;
     summary.jobs = m_runner->snapshots(m_ids);
     // jobFinished is queued from the workers and may trail `idle`.
     for (const JobSnapshot &job : std::as_const(summary.jobs)) {
@@ -384,7 +365,9 @@ int HeadlessRun::finish()
 
     if (m_interrupted)
         return 130;
-    return summary.count(JobState::Succeeded) == summary.jobs.size() ? 0 : 1;
+    // The whole list: a job that failed in an earlier run and was skipped
+    // still failed.
+    return summary.succeeded() ? 0 : 1;
 }
 
 } // namespace requeue

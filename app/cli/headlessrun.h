@@ -74,6 +74,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_startedUs = 0;
     int m_skipped = 0;
+    int m_skippedFailed = 0; // skipped because they gave up in an earlier run
     std::atomic<int> m_retries {0};
     std::atomic<int> m_joblogErrors {0};
     bool m_progress = false;      // stderr is a terminal and --quiet is off

@@ -243,6 +243,18 @@ CommandLine parseRun(const QStringList &arguments)
 
 } // namespace
 
+JobDefaults RunOptions::jobDefaults() const
+{
+    JobDefaults defaults;
+    defaults.maxAttempts = maxAttempts;
+    defaults.timeout = timeout;
+    defaults.backoff = backoff;
+    if (jitter) // the option can only turn it on
+        defaults.jitter = true;
+    defaults.permanentExitCodes = noRetryExit;
+    return defaults;
+}
+
 CommandLine parseCommandLine(const QStringList &arguments)
 {
     QCommandLineParser parser;

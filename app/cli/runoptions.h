@@ -1,5 +1,6 @@
 #pragma once
 
+#include "joblist.h"
 #include "retrypolicy.h"
 
 #include <QList>
@@ -36,6 +37,9 @@ struct RunOptions
     QString resultsDir;
     QString summaryJson;
     bool quiet = false;
+
+    // The options that fill in what a job file left out.
+    JobDefaults jobDefaults() const;
 };
 
 // The parsed command line of the `requeue` executable. A value type.

@@ -69,12 +69,18 @@ QJsonObject RunSummary::toJson() const
     root.insert(QStringLiteral("failed"), count(JobState::Failed));
     root.insert(QStringLiteral("cancelled"), count(JobState::Cancelled));
     root.insert(QStringLiteral("skipped"), skipped);
+    root.insert(QStringLiteral("skipped_failed"), skippedFailed);
     root.insert(QStringLiteral("attempts"), attempts);
     root.insert(QStringLiteral("wall_seconds"), wallSeconds());
     root.insert(QStringLiteral("results_dir"),
                 resultsDir.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(resultsDir));
     root.insert(QStringLiteral("per_job"), perJob);
     return root;
+}
+
+bool RunSummary::succeeded() const
+{
+    return skippedFailed == 0 && count(JobState::Succeeded) == jobs.size();
 }
 
 QString RunSummary::line() const
@@ -87,7 +93,11 @@ QString RunSummary::line() const
     if (const int unfinished = int(jobs.size()) - count(JobState::Succeeded)
             - count(JobState::Failed) - count(JobState::Cancelled))
         parts.append(QStringLiteral("%1 unfinished").arg(unfinished));
-    if (skipped > 0)
+    if (skippedFailed > 0)
+        parts.append(QStringLiteral("%1 skipped (%2 of them failed before)")
+                         .arg(skipped)
+                         .arg(skippedFailed));
+    else if (skipped > 0)
         parts.append(QStringLiteral("%1 skipped").arg(skipped));
     QString text = QStringLiteral("%1 %2: %3; %4 %5 in %6 s")
                        .arg(jobs.size())

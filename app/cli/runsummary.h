@@ -17,9 +17,12 @@ struct RunSummary
     QString resultsDir;      // empty if no process ever ran
     int attempts = 0;        // attempts started in this run
     int skipped = 0;         // jobs a resumed run left out
+    int skippedFailed = 0;   // of those, jobs that had given up (failed)
     QList<JobSnapshot> jobs; // the jobs this run was given, in file order
 
     int count(JobState state) const;
+    // Every job of the list succeeded, those a resumed run skipped included.
+    bool succeeded() const;
     double wallSeconds() const;
     // The --summary-json document; times are seconds since `startedUs`.
     QJsonObject toJson() const;
