@@ -92,6 +92,7 @@ private Q_SLOTS:
     void secondInterruptKills();
     void noDisplayRunsHeadless();
     void progressOnTerminal();
+    void progressSurvivesManyFailures();
 
 private:
     QString path(const QString &name) const { return m_dir->filePath(name); }
@@ -1003,26 +1004,37 @@ void TestCli::joblogEdgeCases()
 void TestCli::interrupt_data()
 {
     QTest::addColumn<int>("signal");
-    QTest::newRow("SIGINT") << int(SIGINT);
-    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::addColumn<int>("status");
+    QTest::newRow("SIGINT") << int(SIGINT) << 130;
+    QTest::newRow("SIGTERM") << int(SIGTERM) << 130;
+    // The terminal closed (tmux kill-session): graceful too, not a silent death.
+    QTest::newRow("SIGHUP") << int(SIGHUP) << 129;
 }
 
 void TestCli::interrupt()
 {
     QFETCH(int, signal);
+    QFETCH(int, status);
+    // The second job leaves a grandchild in a session of its own (setsid),
+    // out of reach of its process group.
     write(QStringLiteral("jobs.txt"),
-          "echo $$ > pid1; sleep 100\necho $$ > pid2; sleep 100\necho never >> marker\n");
+          "echo $$ > pid1; sleep 100\n"
+          "setsid sh -c 'echo $$ > gpid; exec sleep 100' & echo $$ > pid2; wait\n"
+          "echo never >> marker\n");
     auto process = start({QStringLiteral("run"), QStringLiteral("-j2"), QStringLiteral("--joblog"),
                           QStringLiteral("log"), QStringLiteral("--summary-json"),
                           QStringLiteral("s.json"), QStringLiteral("jobs.txt")});
     const pid_t first = waitForPid(QStringLiteral("pid1"));
     const pid_t second = waitForPid(QStringLiteral("pid2"));
-    QVERIFY(first > 0 && second > 0);
+    const pid_t grandchild = waitForPid(QStringLiteral("gpid"));
+    QVERIFY(first > 0 && second > 0 && grandchild > 0);
     ::kill(pid_t(process->processId()), signal);
     const Finished result = finish(process.get(), 10000);
-    QCOMPARE(result.exitCode, 130);
+    QCOMPARE(result.exitCode, status);
+    QVERIFY2(result.err.contains("requeue: 3 jobs:"), result.err.constData());
     QVERIFY(!isRunning(first));
     QVERIFY(!isRunning(second));
+    QVERIFY(!isRunning(grandchild));
     QVERIFY(liveGroupMembers(first).isEmpty()); // nothing left in their groups either
     QVERIFY(liveGroupMembers(second).isEmpty());
     QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
@@ -1114,6 +1126,56 @@ void TestCli::progressOnTerminal()
     QVERIFY(process.waitForFinished(RunTimeoutMs));
     const QByteArray quiet = process.readAllStandardOutput();
     QVERIFY2(!quiet.contains("\r[") && quiet.contains("requeue: 2 jobs"), quiet.constData());
+}
+
+// Hundreds of jobs give up at once: a handful of lines a second, then one line
+// for the rest; the bar is redrawn right after every line.
+void TestCli::progressSurvivesManyFailures()
+{
+    const QString script = QStandardPaths::findExecutable(QStringLiteral("script"));
+    if (script.isEmpty())
+        QSKIP("needs script(1) for a pseudo-terminal");
+    constexpr int jobs = 200;
+    QByteArray list;
+    for (int i = 0; i < jobs; ++i)
+        list += "echo broken >&2; exit 1\n";
+    write(QStringLiteral("jobs.txt"), list);
+    const QString command
+        = m_binary + QStringLiteral(" run -j4 --retries 1 --joblog log jobs.txt 2>&1");
+    QProcess process;
+    process.setWorkingDirectory(m_dir->path());
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TMPDIR"), path(QStringLiteral("tmp")));
+    process.setProcessEnvironment(env);
+    process.start(script, {QStringLiteral("-qec"), command, QStringLiteral("/dev/null")});
+    QVERIFY(process.waitForFinished(RunTimeoutMs * 2));
+    QCOMPARE(process.exitCode(), 1);
+    const QByteArray output = process.readAllStandardOutput();
+    QCOMPARE(readJoblog(QStringLiteral("log")).size(), jobs);
+
+    const int ownLines = int(output.count("gave up after 1 attempt: exit 1"));
+    int summarized = 0;
+    static const QRegularExpression more(
+        QStringLiteral("requeue: and (\\d+) more gave up; see the joblog log"));
+    for (auto it = more.globalMatch(QString::fromUtf8(output)); it.hasNext();)
+        summarized += it.next().captured(1).toInt();
+    QVERIFY2(summarized > 0, output.constData());
+    QCOMPARE(ownLines + summarized, jobs);
+    QVERIFY2(ownLines < jobs / 2, qPrintable(QString::number(ownLines)));
+
+    // While the bar is up (until the final clear before the summary), a line
+    // is followed by the bar at once, never by another line. The terminal
+    // turns "\n" into "\r\n".
+    const qsizetype end = output.lastIndexOf("\r\x1b[K");
+    QVERIFY(end > 0);
+    const QByteArray running = output.left(end);
+    for (qsizetype at = running.indexOf("\r\n"); at >= 0; at = running.indexOf("\r\n", at + 1)) {
+        const QByteArray next = running.mid(at + 2, 2);
+        if (next.startsWith("  ")) // the stderr lines of a gave-up line
+            continue;
+        QVERIFY2(next == "\r[" || at + 2 == running.size(),
+                 qPrintable(QString::fromUtf8(running.mid(qMax<qsizetype>(0, at - 80), 160))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

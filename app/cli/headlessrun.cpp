@@ -4,6 +4,7 @@
 #include "jobfile.h"
 #include "joblog.h"
 #include "joblogwriter.h"
+#include "orphanreaper.h"
 #include "privatedirectory.h"
 #include "progressframe.h"
 #include "runsummary.h"
@@ -18,6 +19,7 @@
 #include <cstdio>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <utility>
 
 namespace requeue {
 
@@ -25,6 +27,33 @@ namespace {
 
 constexpr int ProgressIntervalMs = 100; // at most 10 frames a second
 constexpr int KillFallbackMs = 3000;    // after a second signal, exit even if jobs linger
+constexpr int MaxGaveUpLinesPerSecond = 5;
+constexpr int GaveUpStderrLines = 3;
+constexpr qint64 StderrTailBytes = 4096;
+
+// The last `count` lines of a file (of its last few KiB), for a person to read.
+QStringList lastLines(const QString &path, int count)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {}; // a stream that printed nothing has no file
+    const qint64 size = file.size();
+    if (size > StderrTailBytes)
+        file.seek(size - StderrTailBytes);
+    QByteArray tail = file.readAll();
+    if (size > StderrTailBytes) // the first line is cut
+        tail = tail.mid(tail.indexOf('\n') + 1);
+    QStringList lines = QString::fromUtf8(tail).split(QLatin1Char('\n'));
+    while (!lines.isEmpty() && lines.constLast().trimmed().isEmpty())
+        lines.removeLast();
+    lines = lines.mid(qMax<qsizetype>(0, lines.size() - count));
+    for (QString &line : lines) {
+        line.remove(QLatin1Char('\r'));
+        if (line.size() > 200)
+            line = line.left(199) + QChar(0x2026);
+    }
+    return lines;
+}
 
 void writeStderr(const QString &text)
 {
@@ -70,6 +99,9 @@ HeadlessRun::HeadlessRun(RunOptions options, QObject *parent)
     connect(&m_progressTimer, &QTimer::timeout, this, &HeadlessRun::drawProgress);
     m_deadlineTimer.setSingleShot(true);
     connect(&m_deadlineTimer, &QTimer::timeout, this, &HeadlessRun::onDeadline);
+    m_gaveUpTimer.setSingleShot(true);
+    m_gaveUpTimer.setInterval(1000);
+    connect(&m_gaveUpTimer, &QTimer::timeout, this, &HeadlessRun::sayUnreportedGaveUp);
 }
 
 HeadlessRun::~HeadlessRun()
@@ -259,25 +291,63 @@ void HeadlessRun::reportGaveUp(JobId id)
     if (m_reported.contains(id))
         return;
     m_reported.insert(id);
+    // A handful a second, then one line for the rest: thousands of failures
+    // must not scroll the progress bar and everything else away.
+    const qint64 now = m_clock.elapsed();
+    if (now - m_gaveUpWindowStartMs >= 1000) {
+        m_gaveUpWindowStartMs = now;
+        m_gaveUpInWindow = 0;
+    }
+    if (m_gaveUpInWindow >= MaxGaveUpLinesPerSecond) {
+        if (m_gaveUpUnreported++ == 0)
+            m_gaveUpTimer.start();
+        return;
+    }
+    ++m_gaveUpInWindow;
+    say(gaveUpText(id));
+}
+
+QString HeadlessRun::gaveUpText(JobId id) const
+{
     const JobSnapshot job = m_runner->snapshot(id);
-    QString line
+    QString text
         = QStringLiteral("requeue: job %1 (%2) gave up after %3 %4: %5")
               .arg(job.seq)
               .arg(job.name)
               .arg(job.attempts)
               .arg(job.attempts == 1 ? QStringLiteral("attempt") : QStringLiteral("attempts"))
               .arg(job.hasLastAttempt ? job.lastAttempt.summary() : QStringLiteral("no attempt"));
-    // No file: the attempt printed nothing on stderr.
     const QString stderrPath = m_runner->outputPath(id, job.attempts, OutputStream::Stderr);
-    if (!stderrPath.isEmpty())
-        line += QFileInfo::exists(stderrPath) ? QLatin1String("; stderr: ") + stderrPath
-                                              : QStringLiteral("; no stderr");
-    say(line);
+    if (stderrPath.isEmpty())
+        return text;
+    const QStringList tail = lastLines(stderrPath, GaveUpStderrLines);
+    if (tail.isEmpty())
+        return text + QLatin1String("; no stderr");
+    text += QLatin1String("; stderr: ") + stderrPath;
+    for (const QString &line : tail)
+        text += QLatin1String("\n    ") + line;
+    return text;
+}
+
+void HeadlessRun::sayUnreportedGaveUp()
+{
+    m_gaveUpTimer.stop();
+    if (m_gaveUpUnreported == 0)
+        return;
+    const int count = std::exchange(m_gaveUpUnreported, 0);
+    m_gaveUpWindowStartMs = m_clock.elapsed();
+    m_gaveUpInWindow = 0;
+    say(QStringLiteral("requeue: and %1 more gave up; %2")
+            .arg(count)
+            .arg(m_options.joblog.isEmpty()
+                     ? QStringLiteral("--joblog FILE lists every attempt")
+                     : QStringLiteral("see the joblog %1").arg(m_options.joblog)));
 }
 
 void HeadlessRun::onInterrupted(int signal, int count)
 {
-    m_interrupted = true;
+    if (!m_interruptedBy)
+        m_interruptedBy = signal;
     m_deadlineTimer.stop();
     if (count == 1) {
         say(QStringLiteral("requeue: %1: cancelling the jobs (again to kill them at once)")
@@ -288,10 +358,17 @@ void HeadlessRun::onInterrupted(int signal, int count)
     m_runner->cancelAll(JobRunner::CancelMode::Kill);
     if (count == 2) {
         say(QStringLiteral("requeue: %1 again: killed the jobs").arg(signalName(signal)));
-        QTimer::singleShot(KillFallbackMs, this, [] { ::_exit(130); });
+        QTimer::singleShot(KillFallbackMs, this, [this] { ::_exit(interruptedStatus()); });
         return;
     }
-    ::_exit(130);
+    ::_exit(interruptedStatus());
+}
+
+int HeadlessRun::interruptedStatus() const
+{
+    // 128 + the signal, as a shell reports it: 129 for SIGHUP. SIGTERM says
+    // 130 like SIGINT, as it always has.
+    return m_interruptedBy == SIGHUP ? 128 + SIGHUP : 130;
 }
 
 void HeadlessRun::onDeadline()
@@ -330,10 +407,19 @@ void HeadlessRun::say(const QString &line)
 {
     clearProgress();
     writeStderr(line + QLatin1Char('\n'));
+    // Right away, not at the next tick: a stream of lines would otherwise
+    // keep the bar off the screen.
+    if (m_progressTimer.isActive())
+        drawProgress();
 }
 
 int HeadlessRun::finish()
 {
+    // What the last attempts left outside their process groups (setsid) is
+    // swept on the reaper's thread a little later: too late for a process
+    // that is about to exit.
+    if (OrphanReaper::instance().isEnabled())
+        OrphanReaper::instance().sweep();
     m_progressTimer.stop();
     m_deadlineTimer.stop();
     RunSummary summary;
@@ -349,6 +435,7 @@ int HeadlessRun::finish()
         if (job.state == JobState::Failed)
             reportGaveUp(job.id);
     }
+    sayUnreportedGaveUp();
     if (!m_options.summaryJson.isEmpty()) {
         QSaveFile file(m_options.summaryJson);
         if (!file.open(QIODevice::WriteOnly)
@@ -363,8 +450,8 @@ int HeadlessRun::finish()
                 .arg(m_joblog->errorString()));
     say(QLatin1String("requeue: ") + summary.line());
 
-    if (m_interrupted)
-        return 130;
+    if (m_interruptedBy)
+        return interruptedStatus();
     // The whole list: a job that failed in an earlier run and was skipped
     // still failed.
     return summary.succeeded() ? 0 : 1;

@@ -21,7 +21,7 @@ class JoblogWriter;
 
 // Runs one job list to its end without a window: what `requeue run` does.
 // Reports on stderr (progress bar on a terminal, jobs that gave up, a final
-// line), writes the joblog and the JSON summary, and turns SIGINT/SIGTERM into
+// line), writes the joblog and the JSON summary, and turns SIGINT/SIGTERM/SIGHUP into
 // a graceful cancel (a second one kills the jobs at once).
 //
 // Thread affinity: lives in the main thread, which needs a QCoreApplication;
@@ -35,7 +35,7 @@ public:
 
     // Runs the list once. Returns the exit status: 0 every job succeeded, 1 some
     // failed or were cancelled, 2 bad usage or input (nothing ran), 130 after
-    // SIGINT or SIGTERM.
+    // SIGINT or SIGTERM, 129 after SIGHUP.
     int exec();
 
 private:
@@ -53,7 +53,10 @@ private:
     std::optional<double> estimateRemaining(int queued) const;
     void onInterrupted(int signal, int count);
     void onDeadline();
+    int interruptedStatus() const;
     void reportGaveUp(JobId id);
+    QString gaveUpText(JobId id) const; // with the last lines of its stderr
+    void sayUnreportedGaveUp();         // "and 212 more gave up; see the joblog"
     void drawProgress();
     void clearProgress();
     void say(const QString &line); // one line on stderr, below the progress bar
@@ -71,6 +74,10 @@ private:
     QEventLoop m_loop;
     QTimer m_progressTimer;
     QTimer m_deadlineTimer;
+    QTimer m_gaveUpTimer; // says how many gave up without a line of their own
+    qint64 m_gaveUpWindowStartMs = 0;
+    int m_gaveUpInWindow = 0;   // lines of their own in the current second
+    int m_gaveUpUnreported = 0; // jobs that gave up without one
     QElapsedTimer m_clock;
     qint64 m_startedUs = 0;
     int m_skipped = 0;
@@ -79,7 +86,7 @@ private:
     std::atomic<int> m_joblogErrors {0};
     bool m_progress = false;      // stderr is a terminal and --quiet is off
     bool m_progressDrawn = false; // a bar is on the current line
-    bool m_interrupted = false;
+    int m_interruptedBy = 0;      // the first SIGINT, SIGTERM or SIGHUP
 };
 
 } // namespace requeue

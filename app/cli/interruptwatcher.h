@@ -6,7 +6,8 @@ class QSocketNotifier;
 
 namespace requeue {
 
-// Turns SIGINT and SIGTERM into a Qt signal. The handler only writes the
+// Turns SIGINT, SIGTERM and SIGHUP (the terminal closed, tmux kill-session)
+// into a Qt signal. The handler only writes the
 // signal number to a self-pipe (async-signal-safe); a QSocketNotifier reads it
 // in the event loop.
 //
