@@ -6,15 +6,21 @@
 #include "retrytimer.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QMetaMethod>
 #include <QMutex>
 #include <QSet>
 #include <QThread>
+#include <QTimer>
 #include <QVarLengthArray>
 
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <stdlib.h>
+#include <thread>
 #include <vector>
 
 namespace requeue {
@@ -89,15 +95,36 @@ public:
     JobSnapshot snapshotLocked(const JobEntry &job, bool withHistory) const;
 
     // Runs without the lock.
-    void emitAll(const Events &events);
+    template<typename Range>
+    void emitAll(const Range &events);
     void execute(Tickets &tickets);
+    // Hands `events` to the emitter thread; returns whether it must be woken.
+    bool queueForEmitterLocked(Events &events);
+    void emitterLoop();
+    void stopEmitter();
+
+    // The change feed. requestFeed() from any thread; the rest in q's thread.
+    void requestFeed();
+    void scheduleFeed();
+    void flushFeed();
+    void collectChangedLocked(QList<JobId> *ids);
+    bool isEventSignal(const QMetaMethod &signal) const;
 
     JobRunner *const q; // Not owning.
     mutable QMutex mutex;
     std::condition_variable_any becameIdle;      // not QWaitCondition: see waitForIdle()
     std::vector<std::shared_ptr<JobEntry>> jobs; // index: id - 1; null once removed
     std::deque<std::pair<JobId, quint64>> ready; // (id, generation), FIFO
-    std::vector<JobId> changed;
+    std::vector<JobId> changed;                  // for the feed; each id once (JobEntry::dirty)
+    bool feedDirty = false;                      // the feed's observers have not seen everything
+    bool feedScheduled = false;                  // a flush is on its way
+    // Events for observers, in the order of the changes that made them; the
+    // emitter thread emits them, so a slow observer never holds a worker.
+    std::vector<Event> emitQueue;
+    bool emitterAsleep = false;
+    bool emitterStopping = false;
+    std::condition_variable_any emitterWake;
+    std::thread emitter;       // started with the first observed event
     QSet<int> seqsWithFolders; // seqs whose folder name is taken (see addJobs)
     StateCounts counts {};
     int activeJobs = 0; // not in a terminal state
@@ -109,6 +136,23 @@ public:
     bool shuttingDown = false;
     std::chrono::milliseconds killGrace {2000};
     QString outputDir;
+
+    // Set without `mutex` by attempts as they begin; the next flush reads
+    // their start from the control block.
+    std::atomic_bool startPending {false};
+    // Whether anyone ever connected to the event signals; if not, they are
+    // emitted in place (to nobody) and no emitter thread is started.
+    std::atomic_bool eventsObserved {false};
+
+    // The feed's own state, touched only in q's thread.
+    std::vector<JobId> awaitingStart; // running at the last flush, attempt not begun yet
+    StateCounts feedCounts;
+    int feedAttempts = 0;
+    bool feedPaused = true;
+    QElapsedTimer feedClock;
+    qint64 lastFeedMs = -JobRunner::FeedIntervalMs;
+    QTimer *feedTimer; // Owned by q, so that it follows q's thread.
+
     std::unique_ptr<Executor> executor; // Owning.
     RetryTimer timer;                   // last: it is stopped before anything it calls into dies
 };
@@ -116,11 +160,15 @@ public:
 JobRunnerPrivate::JobRunnerPrivate(JobRunner *q, std::unique_ptr<Executor> executor)
     : q(q)
     , maxWorkers(qMax(1, QThread::idealThreadCount()))
+    , feedTimer(new QTimer(q))
     , executor(std::move(executor))
     , timer([this](JobId id, quint64 generation) { retryDue(id, generation); })
 {
     this->executor->setSink(this);
     this->executor->setMaxConcurrency(maxWorkers);
+    feedClock.start();
+    feedTimer->setSingleShot(true);
+    QObject::connect(feedTimer, &QTimer::timeout, q, [this] { flushFeed(); });
 }
 
 void JobRunnerPrivate::shutdown()
@@ -140,6 +188,7 @@ void JobRunnerPrivate::shutdown()
         becameIdle.wait(mutex, [this] { return inFlight == 0; });
     }
     executor->waitForDone(QDeadlineTimer(QDeadlineTimer::Forever));
+    stopEmitter(); // after the last attempt reported: observers hear everything
 }
 
 JobEntry *JobRunnerPrivate::find(JobId id) const
@@ -151,6 +200,7 @@ JobEntry *JobRunnerPrivate::find(JobId id) const
 
 void JobRunnerPrivate::markDirty(JobEntry *job)
 {
+    feedDirty = true;
     if (job->dirty)
         return;
     job->dirty = true;
@@ -223,9 +273,18 @@ auto JobRunnerPrivate::update(Change change)
     dispatch(&tickets, &events);
     if (inFlight == 0)
         becameIdle.notify_all(); // waitForIdle(), shutdown()
+    const bool postFeed = feedDirty && !feedScheduled;
+    feedScheduled = feedScheduled || feedDirty;
+    const bool wakeEmitter = !events.isEmpty() && queueForEmitterLocked(events);
     locker.unlock();
-    emitAll(events);
+    if (postFeed)
+        requestFeed();
+    // Execute first, emit after: an observer never stands between a failed
+    // attempt and its retry.
     execute(tickets);
+    if (wakeEmitter)
+        emitterWake.notify_one();
+    emitAll(events); // what the emitter did not take: nobody observes it
     return result;
 }
 
@@ -234,8 +293,11 @@ auto JobRunnerPrivate::update(Change change)
 void JobRunnerPrivate::attemptStarted(const AttemptTicket &ticket, qint64 startedUs)
 {
     // No lock here: the start time travels in the ticket's control block,
-    // which keeps the hot path to one lock per attempt.
+    // which keeps the hot path to one lock per attempt. The feed's next flush
+    // reads it from there.
     ticket.control->setStartedUs(startedUs);
+    if (!startPending.exchange(true, std::memory_order_acq_rel))
+        requestFeed();
     Q_EMIT q->attemptStarted(ticket.jobId, ticket.attempt);
 }
 
@@ -355,7 +417,51 @@ void JobRunnerPrivate::execute(Tickets &tickets)
         executor->execute(std::move(ticket));
 }
 
-void JobRunnerPrivate::emitAll(const Events &events)
+bool JobRunnerPrivate::queueForEmitterLocked(Events &events)
+{
+    if (!eventsObserved.load(std::memory_order_relaxed) || emitterStopping)
+        return false;
+    for (Event &event : events)
+        emitQueue.push_back(std::move(event));
+    events.clear();
+    if (!emitter.joinable())
+        emitter = std::thread([this] { emitterLoop(); });
+    return emitterAsleep;
+}
+
+void JobRunnerPrivate::emitterLoop()
+{
+    std::vector<Event> batch;
+    QMutexLocker locker(&mutex);
+    for (;;) {
+        while (emitQueue.empty() && !emitterStopping) {
+            emitterAsleep = true;
+            emitterWake.wait(mutex);
+            emitterAsleep = false;
+        }
+        if (emitQueue.empty())
+            return; // stopping, and everything was told
+        batch.swap(emitQueue);
+        locker.unlock();
+        emitAll(batch);
+        batch.clear(); // keeps its capacity for the next swap
+        locker.relock();
+    }
+}
+
+void JobRunnerPrivate::stopEmitter()
+{
+    {
+        QMutexLocker locker(&mutex);
+        emitterStopping = true;
+    }
+    emitterWake.notify_all();
+    if (emitter.joinable())
+        emitter.join();
+}
+
+template<typename Range>
+void JobRunnerPrivate::emitAll(const Range &events)
 {
     for (const Event &event : events) {
         switch (event.kind) {
@@ -373,6 +479,96 @@ void JobRunnerPrivate::emitAll(const Events &events)
             break;
         }
     }
+}
+
+// --- the change feed
+
+void JobRunnerPrivate::requestFeed()
+{
+    // From a worker this queues one call per flush at most (feedScheduled,
+    // startPending); in q's thread it runs at once.
+    QMetaObject::invokeMethod(
+        q, [this] { scheduleFeed(); }, Qt::AutoConnection);
+}
+
+void JobRunnerPrivate::scheduleFeed()
+{
+    if (feedTimer->isActive())
+        return;
+    // The first change after a quiet spell goes out at once; a busy run
+    // gives observers one batch per interval.
+    const qint64 wait = lastFeedMs + JobRunner::FeedIntervalMs - feedClock.elapsed();
+    feedTimer->start(int(std::clamp<qint64>(wait, 0, JobRunner::FeedIntervalMs)));
+}
+
+void JobRunnerPrivate::flushFeed()
+{
+    feedTimer->stop();
+    lastFeedMs = feedClock.elapsed();
+    // Cleared before reading: an attempt that begins meanwhile asks again.
+    startPending.exchange(false, std::memory_order_acq_rel);
+    QList<JobId> ids;
+    StateCounts nowCounts;
+    int nowAttempts = 0;
+    bool nowPaused = true;
+    {
+        QMutexLocker locker(&mutex);
+        feedDirty = false;
+        feedScheduled = false;
+        collectChangedLocked(&ids);
+        nowCounts = counts;
+        nowAttempts = totalAttempts;
+        nowPaused = paused;
+    }
+    if (!ids.isEmpty())
+        Q_EMIT q->jobsChanged(ids);
+    if (nowCounts != feedCounts || nowAttempts != feedAttempts) {
+        feedCounts = nowCounts;
+        feedAttempts = nowAttempts;
+        Q_EMIT q->countsChanged(nowCounts, nowAttempts);
+    }
+    if (nowPaused != feedPaused) {
+        feedPaused = nowPaused;
+        Q_EMIT q->pausedChanged(nowPaused);
+    }
+}
+
+void JobRunnerPrivate::collectChangedLocked(QList<JobId> *ids)
+{
+    // A job handed to a worker whose attempt has not begun is watched until
+    // it has: its start time (Started, Duration) is a change too.
+    const auto notBegun = [](const JobEntry &job) {
+        return job.state == JobState::Running && job.control && job.control->startedUs() == 0;
+    };
+    std::vector<JobId> stillWaiting;
+    ids->reserve(qsizetype(changed.size() + awaitingStart.size()));
+    for (JobId id : awaitingStart) {
+        const JobEntry *job = find(id);
+        if (job && notBegun(*job))
+            stillWaiting.push_back(id);
+        else if (job)
+            ids->append(id);
+    }
+    for (JobId id : changed) {
+        if (JobEntry *job = find(id)) {
+            job->dirty = false;
+            if (notBegun(*job))
+                stillWaiting.push_back(id);
+        }
+        ids->append(id); // a removed job too: its snapshot is invalid now
+    }
+    changed.clear();
+    awaitingStart.swap(stillWaiting);
+    std::sort(ids->begin(), ids->end());
+    ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+}
+
+bool JobRunnerPrivate::isEventSignal(const QMetaMethod &signal) const
+{
+    return signal == QMetaMethod::fromSignal(&JobRunner::jobStateChanged)
+        || signal == QMetaMethod::fromSignal(&JobRunner::attemptFinished)
+        || signal == QMetaMethod::fromSignal(&JobRunner::jobFinished)
+        || signal == QMetaMethod::fromSignal(&JobRunner::idle);
 }
 
 // --- control
@@ -429,6 +625,16 @@ JobRunner::JobRunner(std::unique_ptr<Executor> executor, QObject *parent)
     qRegisterMetaType<requeue::JobId>("requeue::JobId");
     qRegisterMetaType<requeue::JobState>("requeue::JobState");
     qRegisterMetaType<requeue::AttemptRecord>("requeue::AttemptRecord");
+    qRegisterMetaType<requeue::StateCounts>("requeue::StateCounts");
+    qRegisterMetaType<QList<requeue::JobId>>("QList<requeue::JobId>");
+}
+
+void JobRunner::connectNotify(const QMetaMethod &signal)
+{
+    // Sticky: disconnectNotify() cannot tell which connections went, and an
+    // emitter thread without observers only costs a little.
+    if (d && d->isEventSignal(signal))
+        d->eventsObserved.store(true, std::memory_order_relaxed);
 }
 
 bool JobRunner::adoptOrphanedProcesses()
@@ -516,17 +722,19 @@ QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
 
 int JobRunner::removeFinishedJobs(const QList<JobId> &ids)
 {
-    QMutexLocker locker(&d->mutex);
-    int removed = 0;
-    for (JobId id : ids) {
-        JobEntry *job = d->find(id);
-        if (!job || !isTerminal(job->state))
-            continue;
-        --d->counts[int(job->state)];
-        d->jobs[id - 1].reset();
-        ++removed;
-    }
-    return removed;
+    return d->update([&](Events *) {
+        int removed = 0;
+        for (JobId id : ids) {
+            JobEntry *job = d->find(id);
+            if (!job || !isTerminal(job->state))
+                continue;
+            --d->counts[job->state];
+            d->markDirty(job); // the feed reports it, with an invalid snapshot
+            d->jobs[id - 1].reset();
+            ++removed;
+        }
+        return removed;
+    });
 }
 
 QList<JobId> JobRunner::jobIds() const
@@ -544,10 +752,7 @@ QList<JobId> JobRunner::jobIds() const
 int JobRunner::jobCount() const
 {
     QMutexLocker locker(&d->mutex);
-    int count = 0;
-    for (int n : d->counts)
-        count += n;
-    return count;
+    return d->counts.total();
 }
 
 JobSnapshot JobRunner::snapshot(JobId id, bool withHistory) const
@@ -590,33 +795,28 @@ QString JobRunner::outputPath(JobId id, int attempt, OutputStream stream) const
     return d->outputPathLocked(*job, attempt, stream);
 }
 
-QList<JobId> JobRunner::takeChangedJobs()
+void JobRunner::flushChanges()
 {
-    QMutexLocker locker(&d->mutex);
-    QList<JobId> ids;
-    ids.reserve(int(d->changed.size()));
-    for (JobId id : d->changed) {
-        if (JobEntry *job = d->find(id)) {
-            job->dirty = false;
-            ids.append(id);
-        }
-    }
-    d->changed.clear();
-    return ids;
+    Q_ASSERT(QThread::currentThread() == thread());
+    d->flushFeed();
 }
 
 void JobRunner::start()
 {
     d->update([&](Events *) {
         d->paused = d->shuttingDown; // a runner being destroyed stays paused
+        d->feedDirty = true;
         return !d->paused;
     });
 }
 
 void JobRunner::pause()
 {
-    QMutexLocker locker(&d->mutex);
-    d->paused = true;
+    d->update([&](Events *) {
+        d->paused = true;
+        d->feedDirty = true;
+        return true;
+    });
 }
 
 bool JobRunner::isPaused() const

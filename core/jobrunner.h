@@ -4,12 +4,12 @@
 #include "executor.h"
 #include "jobsnapshot.h"
 #include "jobspec.h"
+#include "statecounts.h"
 
 #include <QDeadlineTimer>
 #include <QList>
 #include <QObject>
 
-#include <array>
 #include <chrono>
 #include <memory>
 
@@ -19,16 +19,19 @@ class JobRunnerPrivate;
 
 enum class OutputStream { Stdout, Stderr };
 
-using StateCounts = std::array<int, JobStateCount>; // indexed by int(JobState)
-
 // Runs jobs on an executor (a thread pool by default) and retries every failed
 // attempt the moment it fails, from the worker's side, without going through
 // any event loop. Policy lives here; executors only run attempts.
 //
-// Thread affinity: the object lives in the thread that created it (its signals
-// are emitted from worker threads too, so connect with Qt::AutoConnection or
-// Qt::QueuedConnection). Every public method is thread-safe and non-blocking,
-// except the destructor and waitForIdle().
+// Two ways to follow it. Views follow the change feed (jobsChanged,
+// countsChanged, pausedChanged): coalesced, at most about 30 times a second,
+// always in the runner's thread, and any number of observers get the same
+// changes. Tools that need every event (the joblog) connect to the event
+// signals (jobStateChanged ... idle), which come from an emitter thread.
+//
+// Thread affinity: the object lives in the thread that created it; its feed
+// needs that thread's event loop. Every public method is thread-safe and
+// non-blocking, except the destructor, waitForIdle() and flushChanges().
 class JobRunner : public QObject
 {
     Q_OBJECT
@@ -74,9 +77,9 @@ public:
     StateCounts stateCounts() const;
     int totalAttempts() const; // every attempt started, all jobs
     QString outputPath(JobId id, int attempt, OutputStream stream) const;
-    // Ids whose snapshot changed since the last call (each once), for views
-    // that poll. Clears the set.
-    QList<JobId> takeChangedJobs();
+    // Emits what the change feed holds now instead of at its next tick.
+    // Runner's thread only; every observer gets it.
+    void flushChanges();
 
     // --- control
     // A new runner is paused: start() begins dispatching; pause() stops
@@ -105,6 +108,21 @@ public:
     bool waitForIdle(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
 
 Q_SIGNALS:
+    // --- the change feed: in the runner's thread, at most every FeedIntervalMs
+    // Jobs whose snapshot changed (added, removed, state, attempt started or
+    // finished), ascending, each once. A removed job's snapshot is invalid.
+    void jobsChanged(const QList<requeue::JobId> &ids);
+    // The counts or the number of attempts changed.
+    void countsChanged(const requeue::StateCounts &counts, int totalAttempts);
+    void pausedChanged(bool paused);
+
+    // --- every event, in the order of the changes that made them, from the
+    // runner's own emitter thread (started when the first observer
+    // connects; connect before start()). A direct-connected observer runs
+    // there, one event at a time, never on a worker: a slow one falls behind
+    // but never delays an attempt or a retry. attemptStarted is the
+    // exception: the attempt's own thread emits it as it begins, possibly
+    // before the jobStateChanged(Running) that handed it out.
     void jobStateChanged(requeue::JobId id, requeue::JobState state);
     void attemptStarted(requeue::JobId id, int attempt);
     void attemptFinished(requeue::JobId id, const requeue::AttemptRecord &record);
@@ -112,6 +130,12 @@ Q_SIGNALS:
     void jobFinished(requeue::JobId id, requeue::JobState state);
     // The last active job reached a terminal state.
     void idle();
+
+public:
+    static constexpr int FeedIntervalMs = 33;
+
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
 
 private:
     friend class JobRunnerPrivate;

@@ -1,10 +1,13 @@
 // Behaviour of JobRunner with in-process callables: immediate retries, retry
 // policy, cancel in every state, manual retry, pause, worker changes.
+#include "common/fakeexecutor.h"
 #include "common/runnerevents.h"
 #include "jobrunner.h"
 
 #include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QSemaphore>
+#include <QSignalSpy>
 #include <QTest>
 #include <QThread>
 
@@ -14,6 +17,7 @@
 Q_DECLARE_METATYPE(requeue::JobCallable)
 
 using namespace requeue;
+using requeue::test::FakeExecutor;
 using requeue::test::RunnerEvents;
 using namespace std::chrono_literals;
 
@@ -92,7 +96,10 @@ private Q_SLOTS:
     void deadlineReachesTheCallable();
     void terminalSignalsFireOnce();
     void historyIsBounded();
-    void changedJobsAreCoalesced();
+    void feedCoalescesChangesForEveryObserver();
+    void feedCoversAddsRemovalsAndPause();
+    void feedReportsTheStartOfAnAttempt();
+    void observersNeverDelayARetry();
     void removeFinishedJobsKeepsActiveOnes();
     void resumedJobContinuesItsNumbering();
 };
@@ -505,18 +512,127 @@ void tst_JobRunner::historyIsBounded()
     QCOMPARE(runner.totalAttempts(), 120);
 }
 
-void tst_JobRunner::changedJobsAreCoalesced()
+void tst_JobRunner::feedCoalescesChangesForEveryObserver()
 {
     JobRunner runner;
-    const QList<JobId> ids = runner.addJobs({callableJob(QStringLiteral("a"), flaky(3), 3),
-                                             callableJob(QStringLiteral("b"), flaky(1), 3)});
-    QCOMPARE(runner.takeChangedJobs(), ids);
-    QVERIFY(runner.takeChangedJobs().isEmpty());
+    QList<QList<JobId>> first, second;
+    QList<qint64> at;
+    QElapsedTimer clock;
+    clock.start();
+    connect(&runner, &JobRunner::jobsChanged, this, [&](const QList<JobId> &ids) {
+        first.append(ids);
+        at.append(clock.elapsed());
+    });
+    connect(&runner, &JobRunner::jobsChanged, this,
+            [&](const QList<JobId> &ids) { second.append(ids); });
+    QList<JobSpec> specs;
+    for (int i = 0; i < 200; ++i)
+        specs.append(callableJob(QString::number(i), flaky(3), 3));
+    const QList<JobId> ids = runner.addJobs(specs);
     runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(10'000)));
+    QTRY_COMPARE(runner.stateCounts()[JobState::Succeeded], 200);
+    QTRY_VERIFY(!first.isEmpty() && first.constLast().contains(ids.constLast()));
+    // Two observers, the same changes: neither takes them from the other.
+    QCOMPARE(second, first);
+    QSet<JobId> seen;
+    for (const QList<JobId> &batch : std::as_const(first)) {
+        QVERIFY(std::is_sorted(batch.cbegin(), batch.cend()));
+        QCOMPARE(QSet<JobId>(batch.cbegin(), batch.cend()).size(), batch.size()); // each once
+        seen.unite(QSet<JobId>(batch.cbegin(), batch.cend()));
+    }
+    QCOMPARE(seen.size(), ids.size());
+    // 1,200 state changes, a few batches: at most one every FeedIntervalMs
+    // (a coarse timer may fire 5% early).
+    for (int i = 1; i < at.size(); ++i)
+        QVERIFY2(at[i] - at[i - 1] >= JobRunner::FeedIntervalMs * 9 / 10,
+                 qPrintable(QStringLiteral("%1 ms apart").arg(at[i] - at[i - 1])));
+}
+
+void tst_JobRunner::feedCoversAddsRemovalsAndPause()
+{
+    JobRunner runner;
+    QSignalSpy jobs(&runner, &JobRunner::jobsChanged);
+    QSignalSpy counts(&runner, &JobRunner::countsChanged);
+    QSignalSpy paused(&runner, &JobRunner::pausedChanged);
+    const QList<JobId> ids = runner.addJobs(
+        {callableJob(QStringLiteral("a"), flaky(1)), callableJob(QStringLiteral("b"), flaky(1))});
+    QVERIFY(jobs.wait(5000));
+    QCOMPARE(jobs.takeFirst().at(0).value<QList<JobId>>(), ids);
+    QTRY_COMPARE(counts.size(), 1);
+    QCOMPARE(counts.takeFirst().at(0).value<StateCounts>()[JobState::Queued], 2);
+
+    runner.start();
+    QVERIFY(paused.wait(5000));
+    QCOMPARE(paused.takeFirst().at(0).toBool(), false);
     QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
-    QList<JobId> changed = runner.takeChangedJobs();
-    std::sort(changed.begin(), changed.end());
-    QCOMPARE(changed, ids); // each once, however many times it changed
+    QTRY_VERIFY(!counts.isEmpty()
+                && counts.constLast().at(0).value<StateCounts>()[JobState::Succeeded] == 2);
+    QCOMPARE(counts.constLast().at(1).toInt(), 2); // attempts
+
+    runner.pause();
+    QVERIFY(paused.wait(5000));
+    QCOMPARE(paused.takeFirst().at(0).toBool(), true);
+
+    jobs.clear();
+    QCOMPARE(runner.removeFinishedJobs({ids[0]}), 1);
+    QVERIFY(jobs.wait(5000));
+    QCOMPARE(jobs.takeFirst().at(0).value<QList<JobId>>(), QList<JobId> {ids[0]});
+    QVERIFY(!runner.snapshot(ids[0]).isValid());
+    QTRY_COMPARE(counts.constLast().at(0).value<StateCounts>().total(), 1);
+}
+
+void tst_JobRunner::feedReportsTheStartOfAnAttempt()
+{
+    auto owned = std::make_unique<FakeExecutor>();
+    FakeExecutor *executor = owned.get();
+    JobRunner runner(std::move(owned));
+    // A failed check must not leave the runner waiting for its attempt.
+    const auto finishLeftovers = qScopeGuard([&] { executor->cancelAll(); });
+    const JobId id = runner.addJob(callableJob(QStringLiteral("slow to start"), flaky(1)));
+    runner.start();
+    QVERIFY(executor->isInFlight(id));
+    QSignalSpy jobs(&runner, &JobRunner::jobsChanged);
+    runner.flushChanges(); // Running, handed over, not begun
+    QCOMPARE(jobs.size(), 1);
+    QCOMPARE(runner.snapshot(id).runningSinceUs, 0);
+
+    // The worker begins it without the runner's lock; the feed must say so,
+    // or Started and Duration stay blank in every view.
+    const qint64 startedUs = nowUs();
+    executor->begin(id, startedUs);
+    QVERIFY(jobs.wait(5000));
+    QCOMPARE(jobs.constLast().at(0).value<QList<JobId>>(), QList<JobId> {id});
+    QCOMPARE(runner.snapshot(id).runningSinceUs, startedUs);
+    QCOMPARE(runner.snapshot(id).firstStartedUs, startedUs);
+    executor->finish(id, AttemptOutcome::Succeeded);
+}
+
+void tst_JobRunner::observersNeverDelayARetry()
+{
+    auto owned = std::make_unique<FakeExecutor>();
+    FakeExecutor *executor = owned.get();
+    JobRunner runner(std::move(owned));
+    const auto finishLeftovers = qScopeGuard([&] { executor->cancelAll(); });
+    QSemaphore entered, release;
+    connect(
+        &runner, &JobRunner::attemptFinished, this,
+        [&](JobId, const AttemptRecord &) {
+            entered.release();
+            release.tryAcquire(1, 10'000); // a joblog on a disk that hangs
+        },
+        Qt::DirectConnection);
+    const JobId id = runner.addJob(callableJob(QStringLiteral("flaky"), flaky(2), 3));
+    runner.start();
+    executor->finish(id, AttemptOutcome::ExitCode, 1); // returns while the observer hangs
+    QVERIFY(entered.tryAcquire(1, 5000));
+    // The retry was handed over and can end while the observer still hangs.
+    QVERIFY(executor->isInFlight(id));
+    executor->finish(id, AttemptOutcome::Succeeded);
+    QCOMPARE(runner.snapshot(id).state, JobState::Succeeded);
+    QCOMPARE(runner.snapshot(id).attempts, 2);
+    release.release(2);
+    QVERIFY(entered.tryAcquire(1, 5000)); // the second attempt's event, in order, later
 }
 
 void tst_JobRunner::removeFinishedJobsKeepsActiveOnes()
