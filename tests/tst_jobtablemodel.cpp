@@ -1,8 +1,10 @@
+#include "common/fakeexecutor.h"
 #include "jobfilterproxy.h"
 #include "jobrunner.h"
 #include "jobtablemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -64,6 +66,7 @@ private Q_SLOTS:
     void removeFinishedManyRangesResets();
     void bigBatchesAreSpreadOverTicks();
     void durationTicksWhileRunning();
+    void runningJobShowsItsStart();
     void compactRows();
 
 private:
@@ -101,7 +104,7 @@ void tst_JobTableModel::showsJobsAddedToTheRunnerDirectly()
     QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
     const QList<JobId> ids = m_runner->addJobs(
         {callableJob(QStringLiteral("a"), 0), callableJob(QStringLiteral("b"), 0)});
-    // The idle heartbeat picks them up without any call from the test.
+    // The runner's change feed brings them without any call from the test.
     QTRY_COMPARE(m_model->rowCount(), 2);
     QCOMPARE(inserted.count(), 1); // one batch, one signal
     QCOMPARE(m_model->jobId(0), ids[0]);
@@ -139,7 +142,6 @@ void tst_JobTableModel::finalRow()
     QFETCH(QString, lastResult);
     m_runner->addJob(callableJob(QStringLiteral("job"), exitCode, maxAttempts));
     m_runner->start();
-    m_model->wake();
     QTRY_COMPARE(cell(*m_model, 0, JobTableModel::StateColumn), state);
     QCOMPARE(cell(*m_model, 0, JobTableModel::AttemptsColumn), attempts);
     QCOMPARE(cell(*m_model, 0, JobTableModel::LastResultColumn), lastResult);
@@ -293,7 +295,6 @@ void tst_JobTableModel::bigBatchesAreSpreadOverTicks()
     QCOMPARE(m_model->rowCount(), 10000);
     QSignalSpy refreshed(m_model.get(), &JobTableModel::refreshed);
     m_runner->cancelAll();
-    m_model->wake();
     QTRY_COMPARE(cell(*m_model, 9999, JobTableModel::StateColumn), QStringLiteral("Cancelled"));
     QVERIFY2(refreshed.count() >= 3, qPrintable(QString::number(refreshed.count())));
     for (int row = 0; row < 10000; row += 997)
@@ -304,7 +305,6 @@ void tst_JobTableModel::durationTicksWhileRunning()
 {
     m_runner->addJob(blockingJob(QStringLiteral("long")));
     m_runner->start();
-    m_model->wake();
     QTRY_COMPARE(cell(*m_model, 0, JobTableModel::StateColumn), QStringLiteral("Running"));
     QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
     const auto tickedDuration = [&] {
@@ -318,6 +318,30 @@ void tst_JobTableModel::durationTicksWhileRunning()
     QVERIFY(!cell(*m_model, 0, JobTableModel::DurationColumn).isEmpty());
     m_runner->cancelAll();
     QTRY_COMPARE(cell(*m_model, 0, JobTableModel::StateColumn), QStringLiteral("Cancelled"));
+}
+
+void tst_JobTableModel::runningJobShowsItsStart()
+{
+    // The executor begins the attempt only when told, after the table has
+    // already shown the job as Running: the start must still reach the row.
+    auto owned = std::make_unique<test::FakeExecutor>();
+    test::FakeExecutor *executor = owned.get();
+    JobRunner runner(std::move(owned));
+    // A failed check must not leave the runner waiting for its attempt.
+    const auto finishLeftovers = qScopeGuard([&] { executor->cancelAll(); });
+    JobTableModel model(&runner);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const JobId id = runner.addJob(callableJob(QStringLiteral("slow to start"), 0));
+    runner.start();
+    model.refreshNow();
+    QCOMPARE(cell(model, 0, JobTableModel::StateColumn), QStringLiteral("Running"));
+    QCOMPARE(cell(model, 0, JobTableModel::StartedColumn), QString());
+
+    executor->begin(id);
+    QTRY_VERIFY(!cell(model, 0, JobTableModel::StartedColumn).isEmpty());
+    QVERIFY(!cell(model, 0, JobTableModel::DurationColumn).isEmpty());
+    executor->finish(id, AttemptOutcome::Succeeded);
+    QTRY_COMPARE(cell(model, 0, JobTableModel::StateColumn), QStringLiteral("Succeeded"));
 }
 
 void tst_JobTableModel::compactRows()

@@ -13,6 +13,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <iterator>
 
 namespace requeue {
@@ -77,8 +78,9 @@ DetailsPane::DetailsPane(JobRunner *runner, QWidget *parent)
 
     connect(m_history, &QTreeWidget::currentItemChanged, this,
             &DetailsPane::onHistoryCurrentChanged);
-    m_followTimer.setInterval(300);
-    connect(&m_followTimer, &QTimer::timeout, this, &DetailsPane::refresh);
+    m_tailTimer.setInterval(300);
+    connect(&m_tailTimer, &QTimer::timeout, this, &DetailsPane::pollOutput);
+    connect(m_runner, &JobRunner::jobsChanged, this, &DetailsPane::onJobsChanged);
     setJob(0);
 }
 
@@ -115,16 +117,23 @@ void DetailsPane::refresh()
         m_job = 0;
         m_title->setText(tr("Select a job to see its attempts and output."));
         m_history->clear();
-        m_followTimer.stop();
+        m_tailTimer.stop();
         return;
     }
     m_title->setText(QStringLiteral("<b>%1</b> \u2014 %2 \u2014 <code>%3</code>")
                          .arg(snapshot.name.toHtmlEscaped(), stateLabel(snapshot.state),
                               snapshot.command.toHtmlEscaped()));
-    if (snapshot.attempts != m_shownAttempts || snapshot.state != m_shownState)
+    if (snapshot.attempts != m_shownAttempts || snapshot.state != m_shownState
+        || snapshot.runningSinceUs != m_shownRunningSinceUs)
         fillHistory(snapshot);
     pollOutput();
-    updateTimer(snapshot);
+    updateTail(snapshot);
+}
+
+void DetailsPane::onJobsChanged(const QList<JobId> &ids)
+{
+    if (m_job != 0 && std::binary_search(ids.cbegin(), ids.cend(), m_job))
+        refresh();
 }
 
 void DetailsPane::fillHistory(const JobSnapshot &snapshot)
@@ -150,6 +159,7 @@ void DetailsPane::fillHistory(const JobSnapshot &snapshot)
     }
     m_shownAttempts = snapshot.attempts;
     m_shownState = snapshot.state;
+    m_shownRunningSinceUs = snapshot.runningSinceUs;
     const bool follow = m_followLatest;
     showAttempt(keep);
     m_followLatest = follow;
@@ -187,13 +197,13 @@ void DetailsPane::pollOutput()
     m_stderr->poll();
 }
 
-void DetailsPane::updateTimer(const JobSnapshot &snapshot)
+void DetailsPane::updateTail(const JobSnapshot &snapshot)
 {
     const bool active = !isTerminal(snapshot.state);
-    if (active && !m_followTimer.isActive())
-        m_followTimer.start();
+    if (active && !m_tailTimer.isActive())
+        m_tailTimer.start();
     else if (!active)
-        m_followTimer.stop();
+        m_tailTimer.stop();
 }
 
 } // namespace requeue

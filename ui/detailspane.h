@@ -16,8 +16,9 @@ class OutputView;
 
 // The details of one job: its attempt history (number, start, duration,
 // outcome, exit code or signal, message) and the stdout and stderr of the
-// chosen attempt. While the job is active it re-reads its history and follows
-// the output files on a timer; it never waits on the runner.
+// chosen attempt. It re-reads the job when the runner's change feed names it
+// and, while the job is active, follows the output files as `tail -f` does;
+// it never waits on the runner.
 //
 // GUI thread only.
 class DetailsPane : public QWidget
@@ -33,7 +34,7 @@ public:
     // Chooses the attempt whose output is shown (1-based, as in the history).
     void showAttempt(int attempt);
     int shownAttempt() const { return m_attempt; }
-    // Re-reads the job now instead of at the next tick.
+    // Re-reads the job now instead of at the next change the feed reports.
     void refresh();
 
     QTreeWidget *historyView() const { return m_history; }
@@ -44,8 +45,9 @@ private:
     void fillHistory(const JobSnapshot &snapshot);
     void addRunningRow(const JobSnapshot &snapshot);
     void onHistoryCurrentChanged();
+    void onJobsChanged(const QList<JobId> &ids);
     void pollOutput();
-    void updateTimer(const JobSnapshot &snapshot);
+    void updateTail(const JobSnapshot &snapshot);
 
     JobRunner *m_runner; // Not owning.
     // Child widgets, owned through Qt's parent chain.
@@ -54,12 +56,15 @@ private:
     QTabWidget *m_tabs;
     OutputView *m_stdout;
     OutputView *m_stderr;
-    QTimer m_followTimer;
+    // Reads the output files' new bytes while the job is active: files
+    // grow without telling anyone. Never reads the runner.
+    QTimer m_tailTimer;
     JobId m_job = 0;
     int m_attempt = 0;
     bool m_followLatest = true; // jump to each new attempt while it runs
     int m_shownAttempts = -1;   // attempts count the history was built from
     JobState m_shownState = JobState::Queued;
+    qint64 m_shownRunningSinceUs = 0; // the running row's start, once it began
 };
 
 } // namespace requeue

@@ -4,18 +4,17 @@
 #include "stateicons.h"
 #include "textformat.h"
 
-#include <QMutex>
 #include <QtGlobal>
 
 #include <algorithm>
-#include <atomic>
+#include <iterator>
 #include <limits>
 
 namespace requeue {
 
 namespace {
 
-constexpr auto DurationTick = std::chrono::seconds(1);
+constexpr auto ClockTick = std::chrono::seconds(1);
 
 constexpr quint32 bit(int column)
 {
@@ -35,46 +34,17 @@ bool isActiveStarted(JobState state)
 
 } // namespace
 
-// What the runner's worker threads may touch: a flag, and under a mutex the
-// model to wake, cleared by the model's destructor.
-struct JobTableModel::WakeHook
-{
-    std::atomic_bool pending {false};
-    QMutex mutex;
-    JobTableModel *model = nullptr; // Not owning; guarded by `mutex`.
-
-    void poke()
-    {
-        if (pending.exchange(true, std::memory_order_acq_rel))
-            return; // a wake-up is already on its way
-        QMutexLocker locker(&mutex);
-        if (model)
-            QMetaObject::invokeMethod(model, &JobTableModel::wake, Qt::QueuedConnection);
-    }
-};
-
 JobTableModel::JobTableModel(JobRunner *runner, QObject *parent)
     : QAbstractTableModel(parent)
     , m_runner(runner)
 {
-    m_pollTimer.setInterval(IdlePollMs);
-    m_pollTimer.setTimerType(Qt::CoarseTimer);
-    m_pollTimer.start();
-    connect(&m_pollTimer, &QTimer::timeout, this, &JobTableModel::onPollTick);
-    m_durationTimer.setInterval(DurationTick);
-    connect(&m_durationTimer, &QTimer::timeout, this, &JobTableModel::tickDurations);
-
-    connectWakeHook();
-
+    m_clockTick.setInterval(ClockTick);
+    connect(&m_clockTick, &QTimer::timeout, this, &JobTableModel::onClockTick);
+    connect(m_runner, &JobRunner::jobsChanged, this, &JobTableModel::onJobsChanged);
     resetFromRunner();
 }
 
-JobTableModel::~JobTableModel()
-{
-    disconnect(m_runner, nullptr, this, nullptr);
-    QMutexLocker locker(&m_hook->mutex);
-    m_hook->model = nullptr;
-}
+JobTableModel::~JobTableModel() = default;
 
 int JobTableModel::rowCount(const QModelIndex &parent) const
 {
@@ -185,38 +155,47 @@ bool JobTableModel::lessThan(int leftRow, int rightRow, int column) const
 
 void JobTableModel::refreshNow()
 {
-    // What is pending, then one fresh batch: never chase a running run forever.
-    const qsizetype all = std::numeric_limits<qsizetype>::max();
-    bool changed = m_pendingNext < m_pending.size() && drain(all);
-    changed = drain(all) || changed;
-    updatePolling(changed);
-    if (changed)
+    m_runner->flushChanges(); // arrives in onJobsChanged()
+    if (drain(std::numeric_limits<qsizetype>::max()))
         Q_EMIT refreshed();
+    updateClockTick();
 }
 
-void JobTableModel::onPollTick()
+void JobTableModel::onJobsChanged(const QList<JobId> &ids)
 {
-    const bool changed = drain(ChunkSize);
-    updatePolling(changed || m_pendingNext < m_pending.size());
-    if (changed)
+    if (hasBacklog()) {
+        // Both ascend: merge what is left with what is new.
+        QList<JobId> merged;
+        merged.reserve(m_pending.size() - m_pendingNext + ids.size());
+        std::set_union(m_pending.cbegin() + m_pendingNext, m_pending.cend(), ids.cbegin(),
+                       ids.cend(), std::back_inserter(merged));
+        m_pending = std::move(merged);
+    } else {
+        m_pending = ids;
+    }
+    m_pendingNext = 0;
+    applyBacklog();
+}
+
+void JobTableModel::applyBacklog()
+{
+    m_backlogQueued = false;
+    if (drain(ChunkSize))
         Q_EMIT refreshed();
+    if (hasBacklog() && !m_backlogQueued) {
+        m_backlogQueued = true;
+        QMetaObject::invokeMethod(this, &JobTableModel::applyBacklog, Qt::QueuedConnection);
+    }
+    updateClockTick();
 }
 
 bool JobTableModel::drain(qsizetype limit)
 {
-    if (m_pendingNext >= m_pending.size()) {
-        // Clear the flag before taking: a change that lands meanwhile
-        // queues another wake-up instead of being lost.
-        m_hook->pending.store(false, std::memory_order_release);
-        m_pending = m_runner->takeChangedJobs();
-        m_pendingNext = 0;
-        if (m_pending.isEmpty())
-            return false;
-        // Sorted ids are ascending rows: chunks become few contiguous ranges.
-        std::sort(m_pending.begin(), m_pending.end());
-    }
+    if (!hasBacklog())
+        return false;
     const qsizetype count = std::min(limit, m_pending.size() - m_pendingNext);
-    applySnapshots(m_runner->snapshots(m_pending.mid(m_pendingNext, count)));
+    const QList<JobId> ids = m_pending.mid(m_pendingNext, count);
+    applySnapshots(ids, m_runner->snapshots(ids));
     m_pendingNext += count;
     if (m_pendingNext >= m_pending.size()) {
         m_pending.clear();
@@ -225,31 +204,11 @@ bool JobTableModel::drain(qsizetype limit)
     return true;
 }
 
-void JobTableModel::wake()
-{
-    if (m_pollTimer.interval() != FastPollMs)
-        m_pollTimer.start(FastPollMs);
-}
-
 int JobTableModel::removeFinished(const QList<JobId> &ids)
 {
     const int removed = m_runner->removeFinishedJobs(ids);
-    if (removed == 0)
-        return 0;
-    // The runner reports no change for a removed job: the rows whose id it no
-    // longer lists are the removed ones. Both lists ascend by id.
-    const QList<JobId> remaining = m_runner->jobIds();
-    std::vector<int> rows;
-    qsizetype next = 0;
-    for (int row = 0; row < int(m_rows.size()); ++row) {
-        const JobId id = m_rows[size_t(row)].id;
-        while (next < remaining.size() && remaining[next] < id)
-            ++next;
-        if (next >= remaining.size() || remaining[next] != id)
-            rows.push_back(row);
-    }
-    dropRows(std::move(rows));
-    Q_EMIT refreshed();
+    if (removed > 0)
+        refreshNow(); // the rows go at once, not at the next feed
     return removed;
 }
 
@@ -416,8 +375,7 @@ void JobTableModel::resetFromRunner()
 {
     beginResetModel();
     m_rows.clear();
-    m_stateCounts.fill(0);
-    m_runner->takeChangedJobs(); // everything is read below
+    m_stateCounts = {};
     m_pending.clear();
     m_pendingNext = 0;
     const QList<JobSnapshot> all = m_runner->snapshots(m_runner->jobIds());
@@ -426,20 +384,21 @@ void JobTableModel::resetFromRunner()
         if (!snapshot.isValid())
             continue;
         m_rows.push_back(rowFromSnapshot(snapshot));
-        ++m_stateCounts[int(snapshot.state)];
+        ++m_stateCounts[snapshot.state];
     }
     std::sort(m_rows.begin(), m_rows.end(), [](const Row &a, const Row &b) { return a.id < b.id; });
     endResetModel();
-    updatePolling();
+    updateClockTick();
 }
 
-void JobTableModel::applySnapshots(const QList<JobSnapshot> &snapshots)
+void JobTableModel::applySnapshots(const QList<JobId> &ids, const QList<JobSnapshot> &snapshots)
 {
     std::vector<RowChange> changes;
     std::vector<int> removed;
     std::vector<Row> added;
-    for (const JobSnapshot &snapshot : snapshots) {
-        const int row = rowOf(snapshot.id);
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const JobSnapshot &snapshot = snapshots[i];
+        const int row = rowOf(ids[i]); // a removed job's snapshot has no id
         if (row < 0) {
             if (snapshot.isValid())
                 added.push_back(rowFromSnapshot(snapshot));
@@ -453,8 +412,8 @@ void JobTableModel::applySnapshots(const QList<JobSnapshot> &snapshots)
         Row &current = m_rows[size_t(row)];
         bool stateChanged = false;
         const ColumnMask columns = diff(current, fresh, &stateChanged);
-        --m_stateCounts[int(current.state)];
-        ++m_stateCounts[int(fresh.state)];
+        --m_stateCounts[current.state];
+        ++m_stateCounts[fresh.state];
         current = std::move(fresh);
         if (columns)
             changes.push_back({row, columns, stateChanged});
@@ -518,7 +477,7 @@ void JobTableModel::dropRows(std::vector<int> rows)
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     for (int row : rows)
-        --m_stateCounts[int(m_rows[size_t(row)].state)];
+        --m_stateCounts[m_rows[size_t(row)].state];
     // Past a handful of ranges, one reset is far cheaper for the proxy and
     // the view than many removals.
     int ranges = 1;
@@ -565,7 +524,7 @@ void JobTableModel::appendRows(std::vector<Row> rows)
         return;
     std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) { return a.id < b.id; });
     for (const Row &row : rows)
-        ++m_stateCounts[int(row.state)];
+        ++m_stateCounts[row.state];
     if (!m_rows.empty() && rows.front().id < m_rows.back().id) {
         // Ids out of order (not expected from JobRunner): merge under a reset.
         beginResetModel();
@@ -583,7 +542,7 @@ void JobTableModel::appendRows(std::vector<Row> rows)
     endInsertRows();
 }
 
-void JobTableModel::tickDurations()
+void JobTableModel::onClockTick()
 {
     // Only rows whose duration is still running; contiguous ones share a signal.
     int first = -1;
@@ -599,38 +558,16 @@ void JobTableModel::tickDurations()
             first = -1;
         }
     }
-    updatePolling();
 }
 
-void JobTableModel::updatePolling(bool changed)
+void JobTableModel::updateClockTick()
 {
-    const int running
-        = m_stateCounts[int(JobState::Running)] + m_stateCounts[int(JobState::WaitingForRetry)];
-    const bool queuedToRun = m_stateCounts[int(JobState::Queued)] > 0 && !m_runner->isPaused();
-    // One more tick after a change: a job that finished just now may have
-    // neighbours finishing too.
-    const bool active = running > 0 || queuedToRun || changed;
-    const int interval = active ? FastPollMs : IdlePollMs;
-    if (m_pollTimer.interval() != interval)
-        m_pollTimer.start(interval);
-    if (running > 0 && !m_durationTimer.isActive())
-        m_durationTimer.start();
-    else if (running == 0 && m_durationTimer.isActive())
-        m_durationTimer.stop();
-}
-
-void JobTableModel::connectWakeHook()
-{
-    m_hook = std::make_shared<WakeHook>();
-    m_hook->model = this;
-    // Worker threads only flip a flag; the first flip after a drain queues a
-    // wake-up, so a burst of a million signals costs one queued call.
-    const auto poke = [hook = m_hook] {
-        hook->poke();
-    };
-    connect(m_runner, &JobRunner::jobStateChanged, this, poke, Qt::DirectConnection);
-    connect(m_runner, &JobRunner::attemptStarted, this, poke, Qt::DirectConnection);
-    connect(m_runner, &JobRunner::idle, this, &JobTableModel::wake, Qt::QueuedConnection);
+    const bool ticking
+        = m_stateCounts[JobState::Running] + m_stateCounts[JobState::WaitingForRetry] > 0;
+    if (ticking && !m_clockTick.isActive())
+        m_clockTick.start();
+    else if (!ticking && m_clockTick.isActive())
+        m_clockTick.stop();
 }
 
 } // namespace requeue

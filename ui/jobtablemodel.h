@@ -1,13 +1,11 @@
 #pragma once
 
 #include "jobsnapshot.h"
+#include "statecounts.h"
 
 #include <QAbstractTableModel>
-#include <QElapsedTimer>
 #include <QTimer>
 
-#include <array>
-#include <memory>
 #include <vector>
 
 namespace requeue {
@@ -16,13 +14,13 @@ class JobRunner;
 
 // The job table: one row per job of a JobRunner, keyed by JobId, in the order
 // the jobs were added. Keeps a compact copy of each job (no history, no
-// output) and refreshes it by draining JobRunner::takeChangedJobs() on a
-// ~30 Hz timer that runs only while something is active; changes go out as
-// dataChanged() over contiguous row ranges with the roles that changed.
+// output) and follows the runner's change feed (JobRunner::jobsChanged):
+// changes go out as dataChanged() over contiguous row ranges with the roles
+// that changed, or over the whole table when most rows changed. It never
+// polls the runner; a 1 Hz clock tick repaints the Duration of running jobs,
+// which changes with time alone.
 //
-// Lives in the GUI thread and must only be used from it. The one piece that
-// runs on worker threads is the wake-up hook connected to the runner's
-// signals: an atomic flag and, at most once per refresh, a queued call.
+// Lives in the GUI thread (the runner's) and must only be used from it.
 class JobTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -67,13 +65,14 @@ public:
     // Compares two rows on `column`'s raw value (what SortRole returns).
     bool lessThan(int leftRow, int rightRow, int column) const;
 
-    // Drains all of the runner's changes now instead of over the next ticks.
+    // Applies the runner's changes now (flushing its feed for every
+    // observer) instead of at the next feed and over several event-loop passes.
     void refreshNow();
-    // Polls at full rate (if not already); call after changing the runner.
-    void wake();
-    // True while polling at full rate (~30 Hz); otherwise about once a second,
-    // which catches jobs added to the runner behind the model's back.
-    bool isPolling() const { return m_pollTimer.interval() == FastPollMs; }
+    // Changes received from the feed but not applied yet (a big batch is
+    // applied a chunk per event-loop pass).
+    bool hasBacklog() const { return m_pendingNext < m_pending.size(); }
+    // Jobs per state among the rows.
+    const StateCounts &stateCounts() const { return m_stateCounts; }
     // Removes the finished jobs among `ids` from the runner and the table;
     // returns how many went. Active jobs are left alone.
     int removeFinished(const QList<JobId> &ids);
@@ -87,10 +86,8 @@ Q_SIGNALS:
     void refreshed();
 
 private:
-    static constexpr int FastPollMs = 33;
-    static constexpr int IdlePollMs = 1000;
-    // Rows refreshed per tick at most, so a burst of 100,000 changes is
-    // spread over a few frames instead of stalling one.
+    // Rows refreshed per event-loop pass at most, so a burst of 100,000
+    // changes is spread over a few frames instead of stalling one.
     static constexpr qsizetype ChunkSize = 4096;
 
     // Everything a row shows, nothing more: about 120 bytes plus the strings.
@@ -131,33 +128,30 @@ private:
     QString lastResultText(const Row &row) const;
     qint64 durationUs(const Row &row) const;
 
-    void onPollTick();
+    void onJobsChanged(const QList<JobId> &ids);
+    void applyBacklog();
     // Applies up to `limit` pending changes; returns whether any were applied.
     bool drain(qsizetype limit);
     void resetFromRunner();
-    void applySnapshots(const QList<JobSnapshot> &snapshots);
+    // `snapshots` are those of `ids`, in the same order.
+    void applySnapshots(const QList<JobId> &ids, const QList<JobSnapshot> &snapshots);
     void emitChanges(std::vector<RowChange> changes);
     void emitRange(int first, int last, ColumnMask columns, bool stateChanged);
     void dropRows(std::vector<int> rows);
     void compactRows(const std::vector<int> &sortedRowsToDrop);
     void appendRows(std::vector<Row> rows);
-    void tickDurations();
-    void updatePolling(bool changed = false);
-    void connectWakeHook();
+    void onClockTick();
+    void updateClockTick();
 
     JobRunner *m_runner;     // Not owning.
     std::vector<Row> m_rows; // sorted by id
-    // Changed ids taken from the runner, sorted, not yet applied. New ones
-    // are taken only once these are done: meanwhile the runner's own set
-    // coalesces repeated changes.
+    // Changed ids from the feed, ascending, applied from m_pendingNext on.
     QList<JobId> m_pending;
     qsizetype m_pendingNext = 0;
-    std::array<int, JobStateCount> m_stateCounts {};
-    QTimer m_pollTimer;
-    QTimer m_durationTimer;
-    // Shared with the worker-thread hook, which may outlive a running emit.
-    struct WakeHook;
-    std::shared_ptr<WakeHook> m_hook;
+    bool m_backlogQueued = false; // an applyBacklog() call is queued
+    StateCounts m_stateCounts;
+    // Repaints durations while jobs run; a clock, not a poll of the runner.
+    QTimer m_clockTick;
 };
 
 } // namespace requeue

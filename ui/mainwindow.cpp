@@ -39,20 +39,8 @@ namespace requeue {
 
 namespace {
 
-constexpr int StatsIntervalMs = 250;
 constexpr int MaxErrorsShown = 20;
-
-int activeCount(const StateCounts &counts)
-{
-    return counts[int(JobState::Queued)] + counts[int(JobState::Running)]
-        + counts[int(JobState::WaitingForRetry)];
-}
-
-int finishedCount(const StateCounts &counts)
-{
-    return counts[int(JobState::Succeeded)] + counts[int(JobState::Failed)]
-        + counts[int(JobState::Cancelled)];
-}
+constexpr int ClockTickMs = 1000;
 
 } // namespace
 
@@ -76,11 +64,14 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
     restoreSettings();
 
     connect(m_runner, &JobRunner::idle, this, &MainWindow::onRunIdle, Qt::QueuedConnection);
+    connect(m_runner, &JobRunner::countsChanged, this, &MainWindow::onCountsChanged);
+    connect(m_runner, &JobRunner::pausedChanged, this, &MainWindow::onPausedChanged);
     connect(m_recent, &RecentFiles::fileChosen, this, &MainWindow::loadFile);
-    m_statsTimer.setInterval(StatsIntervalMs);
-    connect(&m_statsTimer, &QTimer::timeout, this, &MainWindow::onStatsTick);
-    m_statsTimer.start();
-    onStatsTick();
+    m_clockTick.setInterval(ClockTickMs);
+    connect(&m_clockTick, &QTimer::timeout, this,
+            [this] { m_status->update(m_counts, m_totalAttempts); });
+    m_paused = m_runner->isPaused();
+    onCountsChanged(m_runner->stateCounts(), m_runner->totalAttempts());
     updateTitle();
 }
 
@@ -162,8 +153,8 @@ void MainWindow::selectJobs(const QList<JobId> &ids)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     const StateCounts counts = m_runner->stateCounts();
-    const bool running = counts[int(JobState::Running)] + counts[int(JobState::WaitingForRetry)] > 0
-        || (counts[int(JobState::Queued)] > 0 && !m_runner->isPaused());
+    const bool running = counts[JobState::Running] + counts[JobState::WaitingForRetry] > 0
+        || (counts[JobState::Queued] > 0 && !m_runner->isPaused());
     if (running && !m_quitConfirmed) {
         event->ignore();
         askToCancelAndQuit();
@@ -446,11 +437,10 @@ void MainWindow::afterBulkAction(const QString &message)
 {
     if (!message.isEmpty())
         statusBar()->showMessage(message, 5000);
-    // The table follows within a tick or a few (chunked), never in one stall.
-    m_model->wake();
-    m_details->refresh();
+    // Every view follows the runner's change feed; after the user's own
+    // action they should not wait for its next tick.
     m_selectionDirty = true;
-    onStatsTick();
+    m_runner->flushChanges();
 }
 
 void MainWindow::showTableMenu(const QPoint &pos)
@@ -506,40 +496,55 @@ void MainWindow::applyRunSettings(const RunSettings &settings)
     settings.save(store);
 }
 
-void MainWindow::onStatsTick()
+void MainWindow::onCountsChanged(const StateCounts &counts, int totalAttempts)
 {
-    const StateCounts counts = m_runner->stateCounts();
+    m_counts = counts;
+    m_totalAttempts = totalAttempts;
     m_filterBar->setCounts(counts);
-    m_status->update(counts, m_runner->totalAttempts());
+    m_status->update(counts, totalAttempts);
     m_alerts->updateCounts(counts);
+    // A huge selection is summed up here rather than on every model refresh.
     if (m_selectionDirty)
         updateActions();
-    // Action enablement for the global actions follows the counts.
-    m_retryFailedAction->setEnabled(counts[int(JobState::Failed)] > 0);
-    m_cancelAllAction->setEnabled(activeCount(counts) > 0);
-    m_clearAction->setEnabled(finishedCount(counts) > 0);
-    const bool paused = m_runner->isPaused();
-    if (paused != m_shownPaused) {
-        m_shownPaused = paused;
-        m_startAction->setText(paused ? tr("&Start") : tr("&Pause"));
+    m_retryFailedAction->setEnabled(counts[JobState::Failed] > 0);
+    m_cancelAllAction->setEnabled(counts.active() > 0);
+    m_clearAction->setEnabled(counts.finished() > 0);
+    updateStartAction();
+}
+
+void MainWindow::onPausedChanged(bool paused)
+{
+    m_paused = paused;
+    updateStartAction();
+}
+
+void MainWindow::updateStartAction()
+{
+    if (m_paused != m_shownPaused) {
+        m_shownPaused = m_paused;
+        m_startAction->setText(m_paused ? tr("&Start") : tr("&Pause"));
         m_startAction->setIcon(
-            style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+            style()->standardIcon(m_paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     }
-    m_startAction->setEnabled(!paused || activeCount(counts) > 0);
+    m_startAction->setEnabled(!m_paused || m_counts.active() > 0);
+    // Rates and the ETA age with time even when no job changes.
+    const bool running = !m_paused && m_counts.active() > 0;
+    if (running && !m_clockTick.isActive())
+        m_clockTick.start();
+    else if (!running)
+        m_clockTick.stop();
 }
 
 void MainWindow::onRunIdle()
 {
     if (!m_runner->isIdle())
         return; // a retry got in first
-    m_model->wake();
     const StateCounts counts = m_runner->stateCounts();
     m_resultText = tr("%1 succeeded, %2 failed, %3 cancelled")
-                       .arg(counts[int(JobState::Succeeded)])
-                       .arg(counts[int(JobState::Failed)])
-                       .arg(counts[int(JobState::Cancelled)]);
+                       .arg(counts[JobState::Succeeded])
+                       .arg(counts[JobState::Failed])
+                       .arg(counts[JobState::Cancelled]);
     updateTitle();
-    onStatsTick();
     m_alerts->runFinished(counts);
     if (!isActiveWindow())
         QApplication::alert(this);
@@ -550,7 +555,7 @@ void MainWindow::onModelRefreshed()
 {
     m_selectionDirty = true;
     // A small selection is summed up at once, so Retry and Cancel follow the
-    // rows within a tick; a huge one waits for the next stats tick.
+    // rows at once; a huge one waits for the next change of the counts.
     qsizetype rows = 0;
     const QItemSelection selection = m_table->selectionModel()->selection();
     for (const QItemSelectionRange &range : selection)

@@ -28,8 +28,9 @@ class RunStatusWidget;
 // The Requeue window: the job table with its filter bar, the details pane,
 // the run settings dock and the status bar, over one JobRunner. Loading a
 // file adds its jobs paused-or-not as the runner is; nothing starts until the
-// user presses Start. Every bulk action is one runner call and one model
-// refresh, so 100,000 jobs never mean 100,000 signals.
+// user presses Start. Every bulk action is one runner call; the table, the
+// details pane, the filter counts and the status bar follow the runner's
+// change feed, so 100,000 jobs never mean 100,000 signals.
 //
 // GUI thread only. Actions are QActions with object names ("actionOpen",
 // "actionStartPause", "actionRetry", "actionCancel", "actionRetryFailed",
@@ -101,7 +102,9 @@ private:
     void copySelectedCommands();
     void applyRunSettings(const RunSettings &settings);
 
-    void onStatsTick();
+    void onCountsChanged(const StateCounts &counts, int totalAttempts);
+    void onPausedChanged(bool paused);
+    void updateStartAction();
     void onRunIdle();
     void onModelRefreshed();
     void onCurrentRowChanged();
@@ -133,7 +136,12 @@ private:
     QAction *m_clearAction = nullptr;
     QAction *m_copyAction = nullptr;
     QAction *m_quitAction = nullptr;
-    QTimer m_statsTimer;
+    // Re-feeds the status bar the last counts once a second while jobs run,
+    // so rates and the ETA age; a clock, not a poll of the runner.
+    QTimer m_clockTick;
+    StateCounts m_counts; // as the runner's feed last reported them
+    int m_totalAttempts = 0;
+    bool m_paused = true;
     RunSettings m_settings;
     QString m_currentFile;
     QString m_resultText; // shown in the title once a run ends

@@ -103,6 +103,12 @@ QJsonObject memoryPerJob(const QString &path)
         {QStringLiteral("model_bytes_per_row"), double(window.model()->approximateBytesPerRow())}};
 }
 
+// The table shows what the runner holds: its feed has been applied.
+bool caughtUp(const JobRunner &runner, const MainWindow &window)
+{
+    return !window.model()->hasBacklog() && window.model()->stateCounts() == runner.stateCounts();
+}
+
 struct Stalls
 {
     double p50 = 0, p99 = 0, max = 0, runMs = 0;
@@ -143,7 +149,7 @@ Stalls runCallables(int sortColumn)
     QTimer done;
     QEventLoop loop;
     QObject::connect(&done, &QTimer::timeout, [&] {
-        if (runner.isIdle() && !window.model()->isPolling())
+        if (runner.isIdle() && caughtUp(runner, window))
             loop.quit();
     });
     clock.start();
@@ -168,7 +174,7 @@ void waitUntilCaughtUp(JobRunner &runner, MainWindow &window)
     QEventLoop loop;
     QTimer done;
     QObject::connect(&done, &QTimer::timeout, [&] {
-        if (runner.isIdle() && !window.model()->isPolling())
+        if (runner.isIdle() && caughtUp(runner, window))
             loop.quit();
     });
     done.start(20);
