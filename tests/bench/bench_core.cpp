@@ -203,6 +203,48 @@ std::pair<double, double> retryLatencyUs(int retries)
     return {percentile(gaps, 0.50), percentile(gaps, 0.99)};
 }
 
+// --- retry latency with a slow observer: both workers busy, 1 ms attempts
+
+// p99 of failure-to-next-start over two jobs that fail `retries` times each;
+// with `slowObserver`, a direct-connected attemptFinished observer takes 1 ms
+// (a joblog on a slow disk). Observers run on the runner's emitter thread,
+// after the retry was handed over, so it should hardly matter.
+double observedRetryLatencyP99Us(int retries, bool slowObserver)
+{
+    using namespace std::chrono_literals;
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    if (slowObserver) {
+        QObject::connect(
+            &runner, &JobRunner::attemptFinished, &runner,
+            [](JobId, const AttemptRecord &) { std::this_thread::sleep_for(1ms); },
+            Qt::DirectConnection);
+    }
+    const size_t attempts = size_t(retries) + 2;
+    std::vector<Clock::time_point> started(2 * attempts), ended(2 * attempts);
+    JobSpec spec;
+    spec.retry.maxAttempts = 0;
+    spec.callable = [&](const AttemptContext &c) {
+        const size_t slot = size_t(c.jobId - 1) * attempts + size_t(c.attempt);
+        started[slot] = Clock::now();
+        std::this_thread::sleep_for(1ms); // the job's own work
+        ended[slot] = Clock::now();
+        return c.attempt > retries ? 0 : 1;
+    };
+    runner.addJobs({spec, spec});
+    runner.start();
+    runner.waitForIdle();
+    std::vector<double> gaps;
+    for (size_t job = 0; job < 2; ++job) {
+        for (size_t attempt = 2; attempt <= size_t(retries) + 1; ++attempt) {
+            const size_t slot = job * attempts + attempt;
+            gaps.push_back(
+                std::chrono::duration<double, std::micro>(started[slot] - ended[slot - 1]).count());
+        }
+    }
+    return percentile(gaps, 0.99);
+}
+
 // --- the classic case: A (20 ms, fails 9 times) beside a long B, 2 workers
 
 double classicCase()
@@ -253,7 +295,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     const bool quick = args.contains(QStringLiteral("--quick"));
-    // --only dispatch|spawn|latency|classic: one section, for profiling.
+    // --only dispatch|spawn|latency|observer|classic: one section, for profiling.
     const int onlyAt = int(args.indexOf(QStringLiteral("--only")));
     const QString only = onlyAt > 0 && onlyAt + 1 < args.size() ? args.at(onlyAt + 1) : QString();
     const auto wanted = [&](const char *section) {
@@ -266,6 +308,7 @@ int main(int argc, char *argv[])
 
     std::vector<double> dispatchPool, dispatchRunner;
     std::vector<double> dispatchRatios, spawnRatios, spawnRatiosDevNull, p50s, p99s, classic;
+    std::vector<double> observedP99s, unobservedP99s, observerRatios;
     for (int i = 0; wanted("dispatch") && i < reps; ++i) {
         const double pool = poolDispatch(dispatchJobs);
         const double runner = runnerDispatch(dispatchJobs);
@@ -288,6 +331,14 @@ int main(int argc, char *argv[])
         p50s.push_back(p50);
         p99s.push_back(p99);
     }
+    for (int i = 0; wanted("observer") && i < reps; ++i) {
+        const int retries = quick ? 100 : 300;
+        const double without = observedRetryLatencyP99Us(retries, false);
+        const double with = observedRetryLatencyP99Us(retries, true);
+        unobservedP99s.push_back(without);
+        observedP99s.push_back(with);
+        observerRatios.push_back(with / without);
+    }
     if (wanted("classic"))
         classic = repeat(std::max(1, reps - 2), classicCase);
 
@@ -301,6 +352,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("spawn_ratio_vs_devnull"), median(spawnRatiosDevNull)},
         {QStringLiteral("retry_latency_us_p50"), median(p50s)},
         {QStringLiteral("retry_latency_us_p99"), median(p99s)},
+        {QStringLiteral("retry_latency_busy_us_p99"), median(unobservedP99s)},
+        {QStringLiteral("retry_latency_slow_observer_us_p99"), median(observedP99s)},
+        {QStringLiteral("slow_observer_ratio"), median(observerRatios)},
         {QStringLiteral("classic_case_ratio"), median(classic)},
         {QStringLiteral("repetitions"), reps},
     };
