@@ -15,7 +15,8 @@ cd "$(dirname "$0")"
 PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libgl-dev
           libxkbcommon-dev xvfb xauth clang libclang-rt-14-dev procps
           dpkg-dev file lintian appstream desktop-file-utils man-db groff-base
-          dbus-daemon zsh fish parallel)
+          dbus-daemon zsh fish parallel
+          slurm-wlm munge)
 
 install_missing() {
     local missing=()

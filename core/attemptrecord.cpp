@@ -44,6 +44,8 @@ QString attemptOutcomeName(AttemptOutcome outcome)
         return QStringLiteral("not started");
     case AttemptOutcome::Exception:
         return QStringLiteral("exception");
+    case AttemptOutcome::Lost:
+        return QStringLiteral("lost");
     }
     Q_UNREACHABLE();
     return {};
@@ -74,6 +76,8 @@ QString AttemptRecord::summary() const
         return QStringLiteral("not started: ") + message;
     case AttemptOutcome::Exception:
         return QStringLiteral("exception: ") + message;
+    case AttemptOutcome::Lost:
+        return message.isEmpty() ? QStringLiteral("lost") : message;
     }
     Q_UNREACHABLE();
     return {};

@@ -279,6 +279,7 @@ JoblogStatus joblogStatus(const AttemptRecord &record)
     case AttemptOutcome::NotStarted:
         return {127, 0};
     case AttemptOutcome::Exception:
+    case AttemptOutcome::Lost:
         return {255, 0};
     }
     Q_UNREACHABLE();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clusterresources.h"
 #include "jobstate.h"
 #include "retrypolicy.h"
 
@@ -65,6 +66,8 @@ struct JobSpec
     // after them, so no earlier attempt's output is overwritten. The new run
     // still gets a full attempt budget.
     int attemptsBefore = 0;
+    // What to ask a cluster scheduler for; the local backend ignores it.
+    ClusterResources resources;
 
     bool isCallable() const { return bool(callable); }
     QString displayCommand() const;

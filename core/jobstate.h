@@ -36,6 +36,7 @@ enum class AttemptOutcome : quint8 {
     Cancelled,  // stopped on request
     NotStarted, // could not be started: program missing, bad cwd, unwritable output...
     Exception,  // a callable threw; the message is kept
+    Lost,       // the backend lost it: a cluster node failed, it was preempted or vanished
 };
 
 // A word for `outcome` ("exit code", "signal", ...). Stable: used in files.

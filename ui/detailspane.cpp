@@ -35,6 +35,7 @@ QString codeText(const AttemptRecord &record)
         return record.signal ? signalName(record.signal) : QString();
     case AttemptOutcome::NotStarted:
     case AttemptOutcome::Exception:
+    case AttemptOutcome::Lost:
         return {};
     }
     Q_UNREACHABLE();

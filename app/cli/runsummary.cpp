@@ -27,6 +27,7 @@ QJsonValue exitCodeOf(const JobSnapshot &job)
     case AttemptOutcome::Cancelled:
     case AttemptOutcome::NotStarted:
     case AttemptOutcome::Exception:
+    case AttemptOutcome::Lost:
         return QJsonValue(QJsonValue::Null);
     }
     Q_UNREACHABLE();

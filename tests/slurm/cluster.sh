@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# A single-node Slurm cluster for the tests: munged, slurmctld and slurmd,
+# each in the foreground of its own background process, with a fresh state
+# folder every time, stopped by PID.
+#
+#   cluster.sh start DIR   start it; DIR/env then holds `export SLURM_CONF=...`
+#   cluster.sh stop DIR    stop what `start DIR` started and remove DIR
+#
+# Needs root (slurmd runs jobs as their submitter) and the slurm-wlm and munge
+# packages (requeue.sh installs them). Ports come from REQUEUE_SLURM_PORT
+# (slurmctld; slurmd uses the next one), default 6817.
+set -euo pipefail
+
+die() { echo "cluster.sh: $*" >&2; exit 1; }
+
+wait_for() { # seconds, command...
+    local deadline=$((SECONDS + $1)); shift
+    until "$@" >/dev/null 2>&1; do
+        [ $SECONDS -lt $deadline ] || return 1
+        sleep 0.1
+    done
+}
+
+write_config() { # dir
+    local dir=$1 node memory cpus port
+    node=$(hostname -s)
+    cpus=$(nproc)
+    memory=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 2 ))
+    port=${REQUEUE_SLURM_PORT:-6817}
+    cat > "$dir/slurm.conf" <<CONF
+ClusterName=requeue-test
+SlurmctldHost=$node
+SlurmUser=root
+SlurmdUser=root
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
+AuthType=auth/munge
+AuthInfo=socket=$dir/munge/munge.socket
+StateSaveLocation=$dir/state
+SlurmdSpoolDir=$dir/spool
+SlurmctldPidFile=$dir/slurmctld.pidfile
+SlurmdPidFile=$dir/slurmd.pidfile
+SlurmctldLogFile=$dir/slurmctld.log
+SlurmdLogFile=$dir/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherFrequency=task=1
+JobAcctGatherParams=OverMemoryKill
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+MinJobAge=600
+ReturnToService=2
+MpiDefault=none
+SchedulerType=sched/backfill
+SchedulerParameters=sched_interval=1
+SlurmctldTimeout=30
+SlurmdTimeout=30
+InactiveLimit=0
+KillWait=2
+NodeName=$node CPUs=$cpus RealMemory=$memory State=UNKNOWN
+PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP
+CONF
+}
+
+start() { # dir
+    local dir=$1
+    [ "$(id -u)" -eq 0 ] || die "needs root"
+    command -v slurmctld >/dev/null || die "slurm-wlm is not installed"
+    command -v munged >/dev/null || die "munge is not installed"
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
+    chmod 0755 "$dir"
+    chown munge:munge "$dir/munge"
+    chmod 0711 "$dir/munge"
+    write_config "$dir"
+
+    runuser -u munge -- /usr/sbin/munged --foreground --force >"$dir/munged.out" 2>&1 \
+        --socket="$dir/munge/munge.socket" --pid-file="$dir/munge/munged.pid" \
+        --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed" &
+    echo $! > "$dir/munged.pid"
+    wait_for 10 munge -S "$dir/munge/munge.socket" -n || die "munged did not start (see $dir/munge/munged.log)"
+
+    export SLURM_CONF="$dir/slurm.conf"
+    /usr/sbin/slurmctld -D -i -f "$SLURM_CONF" >"$dir/slurmctld.out" 2>&1 &
+    echo $! > "$dir/slurmctld.pid"
+    /usr/sbin/slurmd -D -f "$SLURM_CONF" >"$dir/slurmd.out" 2>&1 &
+    echo $! > "$dir/slurmd.pid"
+    echo "export SLURM_CONF=$SLURM_CONF" > "$dir/env"
+    if ! wait_for 30 node_is_idle; then
+        sinfo >&2 || true
+        tail -n 20 "$dir/slurmctld.log" "$dir/slurmd.log" >&2 || true
+        stop "$dir"
+        die "the node did not become idle within 30 s"
+    fi
+}
+
+node_is_idle() { sinfo -h -o %T | grep -qx idle; }
+
+stop_pid() { # pidfile
+    [ -f "$1" ] || return 0
+    local pid; pid=$(cat "$1")
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+stop() { # dir
+    local dir=$1
+    [ -d "$dir" ] || return 0
+    stop_pid "$dir/slurmd.pid"
+    stop_pid "$dir/slurmctld.pid"
+    # slurmstepd processes of jobs still running die with their jobs' steps.
+    pkill -TERM -f "slurmstepd.*$dir" 2>/dev/null || true
+    stop_pid "$dir/munged.pid"
+    rm -rf "$dir"
+}
+
+case "${1:-}" in
+    start) [ $# -eq 2 ] || die "usage: cluster.sh start DIR"; start "$2" ;;
+    stop) [ $# -eq 2 ] || die "usage: cluster.sh stop DIR"; stop "$2" ;;
+    *) die "usage: cluster.sh start|stop DIR" ;;
+esac
