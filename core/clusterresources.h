@@ -28,6 +28,17 @@ struct ClusterResources
     static QString forAttempt(const QStringList &values, int attempt);
     // Fills in what this leaves unset from `defaults` (run-wide options).
     void fillFrom(const ClusterResources &defaults);
+
+    // Checks one value as a job list or an option gives it; on failure sets
+    // `error` to a sentence that does not name the field. Reentrant.
+    // "512M", "4G", "1024" (megabytes, as sbatch reads it).
+    static bool checkMemory(const QString &value, QString *error);
+    // A Requeue duration ("90s", "10m", "1h") or Slurm's own ("30", "1:00:00", "2-00").
+    static bool checkTime(const QString &value, QString *error);
+    // A whole number of CPUs from 1.
+    static bool checkCpus(const QString &value, QString *error);
+    // A partition, account or QOS name: not empty, no blanks or commas.
+    static bool checkName(const QString &value, QString *error);
 };
 
 } // namespace requeue

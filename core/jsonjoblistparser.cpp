@@ -38,6 +38,15 @@ struct Fields
     std::optional<RetryPolicy> backoff; // only the backoff members are meaningful
     std::optional<bool> jitter;
     std::optional<QList<int>> noRetryExit;
+    // Cluster resources (the Slurm backend); cpus, mem and time per attempt.
+    std::optional<QStringList> cpus;
+    std::optional<QStringList> mem;
+    std::optional<QStringList> time;
+    std::optional<QString> partition;
+    std::optional<QString> account;
+    std::optional<QString> qos;
+    std::optional<QString> gpus;
+    std::optional<QStringList> sbatchArgs;
 };
 
 enum class Field {
@@ -51,6 +60,14 @@ enum class Field {
     Backoff,
     Jitter,
     NoRetryExit,
+    Cpus,
+    Mem,
+    Time,
+    Partition,
+    Account,
+    Qos,
+    Gpus,
+    SbatchArgs,
     Unknown
 };
 
@@ -66,7 +83,62 @@ constexpr FieldName fieldNames[] = {
     {"env"_L1, Field::Env},         {"max_attempts"_L1, Field::MaxAttempts},
     {"timeout"_L1, Field::Timeout}, {"backoff"_L1, Field::Backoff},
     {"jitter"_L1, Field::Jitter},   {"no_retry_exit"_L1, Field::NoRetryExit},
+    {"cpus"_L1, Field::Cpus},       {"mem"_L1, Field::Mem},
+    {"time"_L1, Field::Time},       {"partition"_L1, Field::Partition},
+    {"account"_L1, Field::Account}, {"qos"_L1, Field::Qos},
+    {"gpus"_L1, Field::Gpus},       {"sbatch_args"_L1, Field::SbatchArgs},
 };
+
+using ResourceCheck = bool (*)(const QString &, QString *);
+
+// The check for a resource value, and where it goes.
+ResourceCheck resourceCheck(Field field)
+{
+    switch (field) {
+    case Field::Cpus:
+        return &ClusterResources::checkCpus;
+    case Field::Mem:
+        return &ClusterResources::checkMemory;
+    case Field::Time:
+        return &ClusterResources::checkTime;
+    case Field::Partition:
+    case Field::Account:
+    case Field::Qos:
+        return &ClusterResources::checkName;
+    default:
+        return nullptr;
+    }
+}
+
+std::optional<QStringList> *perAttemptResource(Field field, Fields *fields)
+{
+    switch (field) {
+    case Field::Cpus:
+        return &fields->cpus;
+    case Field::Mem:
+        return &fields->mem;
+    case Field::Time:
+        return &fields->time;
+    default:
+        return nullptr;
+    }
+}
+
+std::optional<QString> *namedResource(Field field, Fields *fields)
+{
+    switch (field) {
+    case Field::Partition:
+        return &fields->partition;
+    case Field::Account:
+        return &fields->account;
+    case Field::Qos:
+        return &fields->qos;
+    case Field::Gpus:
+        return &fields->gpus;
+    default:
+        return nullptr;
+    }
+}
 
 Field fieldFor(const QString &key)
 {
@@ -146,6 +218,11 @@ private:
     bool readStringArray(const QString &key, QStringList *out, int depth);
     bool readEnv(QMap<QString, QString> *out, int depth);
     bool readExitCodes(QList<int> *out, int depth);
+    // A resource value: a string (or a number, for cpus and gpus) checked with
+    // `check`. Returns false once the file cannot be read on; a bad value is
+    // reported and leaves `out` empty.
+    bool readResourceValue(const QString &key, ResourceCheck check, QString *out, int depth);
+    bool readResourceList(const QString &key, ResourceCheck check, QStringList *out, int depth);
     void makeEntry(Fields &job, int seq, JobListEntry *entry) const; // moves from `job`
 
     detail::JsonTokenizer m_json;
@@ -380,6 +457,37 @@ bool JsonJobListSchema::parseField(Field field, const QString &key, Fields *fiel
             return true;
         }
         break;
+    case Field::Cpus:
+    case Field::Mem:
+    case Field::Time: {
+        QStringList values;
+        const bool ok = open == '['
+            ? readResourceList(key, resourceCheck(field), &values, depth + 1)
+            : readResourceValue(key, resourceCheck(field), &values.emplace_back(), depth);
+        values.removeAll(QString());
+        if (ok && !values.isEmpty())
+            *perAttemptResource(field, fields) = std::move(values);
+        return ok;
+    }
+    case Field::Partition:
+    case Field::Account:
+    case Field::Qos:
+    case Field::Gpus: {
+        QString value;
+        const bool ok = readResourceValue(key, resourceCheck(field), &value, depth);
+        if (ok && !value.isEmpty())
+            *namedResource(field, fields) = std::move(value);
+        return ok;
+    }
+    case Field::SbatchArgs:
+        if (open == '[') {
+            QStringList args;
+            if (!readResourceList(key, nullptr, &args, depth + 1))
+                return false;
+            fields->sbatchArgs = std::move(args);
+            return true;
+        }
+        break;
     default:
         break;
     }
@@ -457,11 +565,63 @@ bool JsonJobListSchema::parseField(Field field, const QString &key, Fields *fiel
             return wrongType(u"true or false"_s);
         fields->jitter = value.kind == JsonValue::True;
         return true;
+    case Field::SbatchArgs:
+        return wrongType(u"an array of strings (arguments for sbatch)"_s);
+    case Field::Cpus:
+    case Field::Mem:
+    case Field::Time:
+    case Field::Partition:
+    case Field::Account:
+    case Field::Qos:
+    case Field::Gpus:
     case Field::Unknown:
         break;
     }
     Q_UNREACHABLE();
     return false;
+}
+
+bool JsonJobListSchema::readResourceValue(const QString &key, ResourceCheck check, QString *out,
+                                          int depth)
+{
+    JsonValue value;
+    if (!m_json.readValue(&value, depth + 1))
+        return false;
+    const bool numberAllowed = check == &ClusterResources::checkCpus || !check;
+    if (value.kind != JsonValue::String && !(numberAllowed && value.kind == JsonValue::Number)) {
+        m_json.error(value.offset,
+                     detail::quoted(key) + u" must be a string"_s
+                         + (numberAllowed ? u" or a number"_s : QString()) + u", got "_s
+                         + describe(value));
+        return !m_json.stopped();
+    }
+    QString problem;
+    if (value.text.contains(QChar(0)))
+        problem = u"must not contain a NUL character"_s;
+    else if (check && !check(value.text, &problem))
+        problem += u", got "_s + describe(value);
+    if (!problem.isEmpty()) {
+        m_json.error(value.offset, detail::quoted(key) + u": "_s + problem);
+        return !m_json.stopped();
+    }
+    *out = value.text;
+    return true;
+}
+
+bool JsonJobListSchema::readResourceList(const QString &key, ResourceCheck check, QStringList *out,
+                                         int depth)
+{
+    const qsizetype arrayOffset = m_json.offset();
+    const bool ok = m_json.forEachItem(depth, [&] {
+        QString value;
+        if (!readResourceValue(key, check, &value, depth))
+            return false;
+        out->append(value);
+        return !m_json.stopped();
+    });
+    if (ok && out->isEmpty() && check)
+        m_json.error(arrayOffset, detail::quoted(key) + u" must not be an empty list"_s);
+    return ok && !m_json.stopped();
 }
 
 bool JsonJobListSchema::readStringArray(const QString &key, QStringList *out, int depth)
@@ -587,6 +747,19 @@ void JsonJobListSchema::makeEntry(Fields &job, int seq, JobListEntry *entry) con
         spec.retry.permanentExitCodes = *codes;
         entry->setsNoRetryExit = true;
     }
+    ClusterResources &resources = spec.resources;
+    const auto take = [&pick](auto member, auto *into) {
+        if (const auto *value = pick(member))
+            *into = *value;
+    };
+    take(&Fields::cpus, &resources.cpus);
+    take(&Fields::mem, &resources.mem);
+    take(&Fields::time, &resources.time);
+    take(&Fields::partition, &resources.partition);
+    take(&Fields::account, &resources.account);
+    take(&Fields::qos, &resources.qos);
+    take(&Fields::gpus, &resources.gpus);
+    take(&Fields::sbatchArgs, &resources.sbatchArgs);
 }
 
 } // namespace

@@ -83,6 +83,9 @@ private Q_SLOTS:
     void longString();
     void binaryGarbage();
     void hundredThousandJobs();
+    void clusterResources();
+    void clusterResourceErrors_data();
+    void clusterResourceErrors();
 };
 
 void tst_JsonJobListParser::parses_data()
@@ -555,6 +558,67 @@ void tst_JsonJobListParser::hundredThousandJobs()
     QCOMPARE(last.name, u"job 100000"_s);
     QCOMPARE(last.process.shellCommand, u"echo 100000 && sleep 0"_s);
     QCOMPARE(last.timeout.count(), 30'000);
+}
+
+void tst_JsonJobListParser::clusterResources()
+{
+    const JobList list = parseJsonJobList(
+        R"({"defaults": {"partition": "short", "mem": "1G"},
+            "jobs": [{"command": "a", "mem": ["1G", "4G", "16G"], "time": "10m", "cpus": 2,
+                      "sbatch_args": ["--exclusive"], "gpus": "a100:1", "account": "lab",
+                      "qos": "high"},
+                     {"command": "b", "cpus": ["1", "2"], "time": ["1:00:00", "2-00"]}]})"_ba,
+        u"jobs.json"_s);
+    QVERIFY2(list.ok(), qPrintable(list.errorText()));
+    const ClusterResources &a = list.jobs[0].spec.resources;
+    QCOMPARE(a.mem, QStringList({u"1G"_s, u"4G"_s, u"16G"_s}));
+    QCOMPARE(ClusterResources::forAttempt(a.mem, 1), u"1G"_s);
+    QCOMPARE(ClusterResources::forAttempt(a.mem, 9), u"16G"_s); // the last one repeats
+    QCOMPARE(a.time, QStringList {u"10m"_s});
+    QCOMPARE(a.cpus, QStringList {u"2"_s});
+    QCOMPARE(a.partition, u"short"_s); // from "defaults"
+    QCOMPARE(a.sbatchArgs, QStringList {u"--exclusive"_s});
+    QCOMPARE(a.gpus, u"a100:1"_s);
+    QCOMPARE(a.account, u"lab"_s);
+    QCOMPARE(a.qos, u"high"_s);
+    const ClusterResources &b = list.jobs[1].spec.resources;
+    QCOMPARE(b.mem, QStringList {u"1G"_s});
+    QCOMPARE(b.cpus, QStringList({u"1"_s, u"2"_s}));
+    QCOMPARE(b.time, QStringList({u"1:00:00"_s, u"2-00"_s}));
+}
+
+void tst_JsonJobListParser::clusterResourceErrors_data()
+{
+    QTest::addColumn<QByteArray>("data");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("mem unit") << withField(R"("mem": "4X")")
+                              << u"jobs.json:1:26: \"mem\": expected a memory size like \"512M\" "
+                                 "or \"4G\" (units K, M, G, T), got \"4X\""_s;
+    QTest::newRow("mem in a list") << withField(R"("mem": ["1G", "lots"])")
+                                   << u"jobs.json:1:33: \"mem\": expected a memory size like "
+                                      "\"512M\" or \"4G\" (units K, M, G, T), got \"lots\""_s;
+    QTest::newRow("time") << withField(R"("time": "soon")")
+                          << u"jobs.json:1:27: \"time\": expected a time limit like \"10m\", "
+                             "\"2h\" or Slurm's \"1-00:00:00\", got \"soon\""_s;
+    QTest::newRow("cpus zero") << withField(R"("cpus": 0)")
+                               << u"jobs.json:1:27: \"cpus\": expected a whole number of CPUs "
+                                  "from 1, got 0"_s;
+    QTest::newRow("partition blank") << withField(R"("partition": "a b")")
+                                     << u"jobs.json:1:32: \"partition\": expected a name "
+                                        "without blanks or commas, got \"a b\""_s;
+    QTest::newRow("sbatch_args string") << withField(R"("sbatch_args": "--x")")
+                                        << u"jobs.json:1:34: \"sbatch_args\" must be an array "
+                                           "of strings (arguments for sbatch), got \"--x\""_s;
+    QTest::newRow("empty mem list")
+        << withField(R"("mem": [])") << u"jobs.json:1:26: \"mem\" must not be an empty list"_s;
+}
+
+void tst_JsonJobListParser::clusterResourceErrors()
+{
+    QFETCH(QByteArray, data);
+    QFETCH(QString, error);
+    const JobList list = parseJsonJobList(data, u"jobs.json"_s);
+    QCOMPARE(errorStrings(list), QStringList {error});
 }
 
 } // namespace requeue
