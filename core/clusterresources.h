@@ -5,6 +5,9 @@
 
 namespace requeue {
 
+// Checks one resource value; see ClusterResources::checkMemory and its siblings.
+using ClusterResourceCheck = bool (*)(const QString &value, QString *error);
+
 // What a job asks a cluster scheduler for (Slurm's sbatch options). The local
 // backend ignores all of it. A value type.
 //

@@ -43,6 +43,7 @@ JobSpec JobListEntry::withDefaults(const JobDefaults &defaults) const
         retry.jitter = *defaults.jitter;
     if (defaults.permanentExitCodes && !setsNoRetryExit)
         retry.permanentExitCodes = *defaults.permanentExitCodes;
+    result.resources.fillFrom(defaults.resources);
     return result;
 }
 

@@ -41,6 +41,7 @@ struct JobDefaults
     std::optional<RetryPolicy> backoff; // only backoff, initialDelay, maxDelay, factor
     std::optional<bool> jitter;
     std::optional<QList<int>> permanentExitCodes;
+    ClusterResources resources; // fills in each resource a job leaves unset
 };
 
 // One job read from a job file. A value type.

@@ -89,7 +89,7 @@ constexpr FieldName fieldNames[] = {
     {"gpus"_L1, Field::Gpus},       {"sbatch_args"_L1, Field::SbatchArgs},
 };
 
-using ResourceCheck = bool (*)(const QString &, QString *);
+using ResourceCheck = ClusterResourceCheck;
 
 // The check for a resource value, and where it goes.
 ResourceCheck resourceCheck(Field field)

@@ -9,6 +9,7 @@
 #include "progressframe.h"
 #include "runsummary.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -90,6 +91,20 @@ bool truncateJoblog(const QString &path)
 
 } // namespace
 
+// The local backend runs everything, and says once what it leaves out.
+void HeadlessRun::noteIgnoredResources(const QList<JobSpec> &jobs) const
+{
+    if (m_options.backend.backend != BackendOptions::Backend::Local)
+        return;
+    const bool any = std::any_of(jobs.cbegin(), jobs.cend(),
+                                 [](const JobSpec &job) { return !job.resources.isEmpty(); });
+    if (any) {
+        writeStderr(QStringLiteral("requeue: note: cluster resources (cpus, mem, time, partition, "
+                                   "...) apply to --backend slurm; running locally without "
+                                   "them\n"));
+    }
+}
+
 HeadlessRun::HeadlessRun(RunOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
@@ -118,9 +133,10 @@ int HeadlessRun::exec()
     if (!prepare(&toRun))
         return 2;
 
-    m_runner = std::make_unique<JobRunner>();
+    const QString runTag = QString::number(QCoreApplication::applicationPid());
+    m_runner = std::make_unique<JobRunner>(m_options.backend.makeExecutor(runTag));
     m_runner->setMaxWorkers(m_options.workers > 0 ? m_options.workers
-                                                  : qMax(1, QThread::idealThreadCount()));
+                                                  : m_options.backend.defaultWorkers());
     if (!m_options.resultsDir.isEmpty())
         m_runner->setOutputDirectory(m_options.resultsDir);
     // Direct: the joblog line is written on the worker the moment the attempt
@@ -176,6 +192,7 @@ bool HeadlessRun::prepare(QList<JobSpec> *toRun)
     const JobDefaults defaults = m_options.jobDefaults();
     for (const JobListEntry &entry : list.jobs)
         toRun->append(entry.withDefaults(defaults));
+    noteIgnoredResources(*toRun);
     if (m_options.resume != RunOptions::Resume::No && !selectForResume(toRun))
         return false;
 

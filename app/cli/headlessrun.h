@@ -47,6 +47,7 @@ private:
     };
 
     bool prepare(QList<JobSpec> *toRun);
+    void noteIgnoredResources(const QList<JobSpec> &jobs) const;
     bool selectForResume(QList<JobSpec> *specs);
     void onAttemptFinished(JobId id, const AttemptRecord &record); // on a worker
     void onJobFinished(JobId id, JobState state);

@@ -140,6 +140,8 @@ CommandLine parseRun(const QStringList &arguments)
                                    QStringLiteral("No progress bar."));
     parser.addOptions({help, jobs, maxAttempts, retries, backoff, jitter, timeout, deadline,
                        noRetryExit, joblog, resume, resumeFailed, results, summaryJson, quiet});
+    const BackendOptionParser backendOptions;
+    backendOptions.addTo(&parser);
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The job list."));
 
     const QString seeAlso = QStringLiteral("requeue run --help");
@@ -238,6 +240,8 @@ CommandLine parseRun(const QStringList &arguments)
     run.summaryJson
         = parser.isSet(summaryJson) ? parser.values(summaryJson).constLast() : QString();
     run.quiet = parser.isSet(quiet);
+    if (const QString problem = backendOptions.read(parser, &run.backend); !problem.isEmpty())
+        return error(problem);
     return result;
 }
 
@@ -252,6 +256,7 @@ JobDefaults RunOptions::jobDefaults() const
     if (jitter) // the option can only turn it on
         defaults.jitter = true;
     defaults.permanentExitCodes = noRetryExit;
+    defaults.resources = backend.resources;
     return defaults;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backendoptions.h"
 #include "joblist.h"
 #include "retrypolicy.h"
 
@@ -37,6 +38,7 @@ struct RunOptions
     QString resultsDir;
     QString summaryJson;
     bool quiet = false;
+    BackendOptions backend; // where jobs run, and cluster resources
 
     // The options that fill in what a job file left out.
     JobDefaults jobDefaults() const;
