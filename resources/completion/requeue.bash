@@ -7,10 +7,12 @@ _requeue_commands="run"
 _requeue_global_options="-h -? --help -v --version"
 _requeue_run_options="-h -? --help -j --jobs --max-attempts --retries --backoff --jitter
     --timeout --deadline --no-retry-exit --joblog --resume --resume-failed --results
-    --summary-json -q --quiet"
+    --summary-json -q --quiet --backend --poll --cpus --mem --time --partition --account
+    --qos --gpus --sbatch-args"
 # Options whose value is the next word.
 _requeue_value_options="-j --jobs --max-attempts --retries --backoff --timeout --deadline
-    --no-retry-exit --joblog --results --summary-json"
+    --no-retry-exit --joblog --results --summary-json --backend --poll --cpus --mem --time
+    --partition --account --qos --gpus --sbatch-args"
 
 # Puts into COMPREPLY what may follow OPTION; returns 1 if OPTION takes no value.
 _requeue_option_value()
@@ -22,6 +24,15 @@ _requeue_option_value()
     --backoff) words="none fixed:1s fixed:10s exp:100ms:30s exp:1s:5m exp:1s:5m:3" ;;
     --timeout | --deadline) words="250ms 10s 30s 1m 5m 30m 1h 12h" ;;
     --no-retry-exit) words="1 2 2,64-78 126,127" ;;
+    --backend) words="local slurm" ;;
+    --poll) words="1s 5s 30s" ;;
+    --cpus) words="1 2 4 8 1,2,4" ;;
+    --mem) words="512M 1G 4G 16G 1G,4G,16G" ;;
+    --time) words="10m 1h 12h 10m,1h" ;;
+    --partition)
+        words=$(sinfo -h -o %R 2>/dev/null)
+        ;;
+    --account | --qos | --gpus | --sbatch-args) words="" ;;
     --joblog | --summary-json)
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
