@@ -22,6 +22,7 @@ RetryDecision RetryPolicy::decide(const AttemptRecord &record, int attemptsUsed)
     case AttemptOutcome::Signalled:
     case AttemptOutcome::TimedOut:
     case AttemptOutcome::Exception:
+    case AttemptOutcome::Lost: // a node failed or Slurm lost it: the job itself may be fine
         break;
     }
     if (!allowsAnotherAttempt(attemptsUsed))

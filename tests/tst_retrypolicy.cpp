@@ -325,6 +325,8 @@ void tst_RetryPolicy::decide_data()
         << AttemptOutcome::TimedOut << -1 << 3 << 3 << qint64(0) << Action::GiveUp;
     QTest::newRow("exception") << AttemptOutcome::Exception << -1 << 2 << 1 << qint64(0)
                                << Action::RetryNow;
+    QTest::newRow("lost by the cluster (node failure)")
+        << AttemptOutcome::Lost << -1 << 3 << 1 << qint64(0) << Action::RetryNow;
     QTest::newRow("cancelled: never retried")
         << AttemptOutcome::Cancelled << -1 << 0 << 1 << qint64(0) << Action::GiveUp;
     QTest::newRow("succeeded: nothing to retry")
