@@ -109,6 +109,7 @@ private Q_SLOTS:
     void settingsAreRemembered();
     void rendersAfterADemoRun();
     void notificationsCanBeTurnedOff();
+    void aboutNamesBothVersions();
 
 private:
     QString writeList(const QByteArray &text);
@@ -491,6 +492,21 @@ void tst_MainWindow::notificationsCanBeTurnedOff()
     }
     auto window = makeWindow();
     QVERIFY(!action(*window, "actionNotifications")->isChecked());
+}
+
+// The same versions as `requeue --version`.
+void tst_MainWindow::aboutNamesBothVersions()
+{
+    QCoreApplication::setApplicationVersion(QStringLiteral("9.8.7"));
+    auto window = makeWindow();
+    action(*window, "actionAbout")->trigger();
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = visibleBox(*window, QStringLiteral("aboutBox"))));
+    QVERIFY2(box->text().contains(QStringLiteral("9.8.7")), qPrintable(box->text()));
+    QVERIFY2(box->text().contains(QStringLiteral("Qt ") + QString::fromLatin1(qVersion())),
+             qPrintable(box->text()));
+    box->accept();
+    QCoreApplication::setApplicationVersion(QString());
 }
 
 QTEST_MAIN(tst_MainWindow)

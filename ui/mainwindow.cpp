@@ -340,7 +340,8 @@ void MainWindow::createMenus()
     connect(notifications, &QAction::toggled, m_alerts, &RunAlerts::setNotificationsEnabled);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Requeue"), this, &MainWindow::showAbout);
+    help->addAction(tr("&About Requeue"), this, &MainWindow::showAbout)
+        ->setObjectName(QStringLiteral("actionAbout"));
 }
 
 void MainWindow::createToolBar()
@@ -470,11 +471,17 @@ void MainWindow::showHeaderMenu(const QPoint &pos)
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About Requeue"),
-                       tr("<b>Requeue</b> %1<br>Qt %2<p>Runs shell jobs on a pool of workers "
-                          "and retries every failed attempt at once.</p>")
-                           .arg(QCoreApplication::applicationVersion().toHtmlEscaped(),
-                                QString::fromLatin1(qVersion())));
+    // What `requeue --version` prints: Requeue's version and Qt's at run time.
+    auto *box = new QMessageBox(QMessageBox::NoIcon, tr("About Requeue"),
+                                tr("<b>Requeue</b> %1<br>Qt %2<p>Runs shell jobs on a pool of "
+                                   "workers and retries every failed attempt at once.</p>")
+                                    .arg(QCoreApplication::applicationVersion().toHtmlEscaped(),
+                                         QString::fromLatin1(qVersion())),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("aboutBox"));
+    box->setIconPixmap(windowIcon().pixmap(64, 64));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::copySelectedCommands()
