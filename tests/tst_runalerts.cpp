@@ -140,7 +140,9 @@ void TestRunAlerts::givingUpIsBatchedPerQuietPeriod()
     // After the quiet period, the two kept ones in one notification.
     QTRY_COMPARE(m_service->calls.size(), 2);
     QCOMPARE(summaryOf(m_service->calls.at(1)), QStringLiteral("2 job(s) gave up"));
-    // The run's end says the rest, replacing the last notification.
+    // The run's end says the rest, replacing the last notification (once
+    // the notifier has its id).
+    QTRY_COMPARE(alerts->notifier()->notificationId(), 2u);
     alerts->runFinished(counts(0, 1, 3));
     QTRY_COMPARE(m_service->calls.size(), 3);
     QCOMPARE(summaryOf(m_service->calls.at(2)), QStringLiteral("Run finished with failures"));
