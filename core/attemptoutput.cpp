@@ -110,7 +110,14 @@ void AttemptOutput::finish()
             move(waiting);
     }
     closeRead();
-    closeFd(m_fileFd);
+}
+
+void AttemptOutput::append(const QByteArray &bytes)
+{
+    if (bytes.isEmpty() || !m_error.isEmpty() || !ensureFile())
+        return;
+    if (!writeAll(m_fileFd, bytes.constData(), bytes.size()))
+        fail(errno);
 }
 
 bool AttemptOutput::ensureFile()

@@ -38,6 +38,8 @@ public:
     // The attempt is over: moves what the pipe holds at this moment, then
     // closes it (a writer that escaped the job's group gets EPIPE from now on).
     void finish();
+    // Adds bytes of Requeue's own after the job's (what sh would have printed).
+    void append(const QByteArray &bytes);
 
     // Empty, or "cannot write output <path>: <reason>".
     QString error() const { return m_error; }

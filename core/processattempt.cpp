@@ -3,6 +3,7 @@
 #include "orphanreaper.h"
 #include "processguard.h"
 #include "requeuelogging.h"
+#include "shellcommand.h"
 
 #include <QByteArray>
 #include <QFileInfo>
@@ -229,18 +230,86 @@ bool ProcessAttempt::openOutputs(AttemptRecord *record)
 bool ProcessAttempt::spawn(AttemptRecord *record)
 {
     const ProcessSpec &process = m_ticket.spec->process;
+    const QByteArray cwd = QFile::encodeName(process.workingDirectory);
+    QList<QByteArray> env = childEnvironment(m_ticket);
     QList<QByteArray> args;
+    QByteArray path;
+    bool searchPath = false;
     if (process.usesShell()) {
-        args = {QByteArrayLiteral("sh"), QByteArrayLiteral("-c"), process.shellCommand.toUtf8()};
+        m_withoutShell = prepareWithoutShell(&path, &args, &env, cwd);
+        if (!m_withoutShell) {
+            path = QByteArrayLiteral("/bin/sh");
+            args
+                = {QByteArrayLiteral("sh"), QByteArrayLiteral("-c"), process.shellCommand.toUtf8()};
+        }
     } else {
         args.append(QFile::encodeName(process.program));
         for (const QString &arg : process.arguments)
             args.append(arg.toLocal8Bit());
+        path = args.first();
+        searchPath = !path.contains('/');
     }
-    QList<QByteArray> env = childEnvironment(m_ticket);
+    pid_t pid = -1;
+    int error = spawnProcess(path, searchPath, args, env, cwd, &pid);
+    if (error != 0 && m_withoutShell) {
+        // Whatever went wrong (a script without #!, say), sh handles it as
+        // it would have: same result, same messages.
+        m_withoutShell = false;
+        path = QByteArrayLiteral("/bin/sh");
+        args = {QByteArrayLiteral("sh"), QByteArrayLiteral("-c"), process.shellCommand.toUtf8()};
+        env = childEnvironment(m_ticket);
+        error = spawnProcess(path, false, args, env, cwd, &pid);
+    }
+    if (error != 0) {
+        record->outcome = AttemptOutcome::NotStarted;
+        record->message = QStringLiteral("cannot start %1: %2")
+                              .arg(QString::fromLocal8Bit(path), errnoText(error));
+        return false;
+    }
+    m_pid = pid;
+    // The child has its own copies; ours would keep its streams from ending.
+    m_stdout.closeWriteEnd();
+    m_stderr.closeWriteEnd();
+    ProcessGuard::instance().watch(pid);
+    m_pidFd = openPidFd(pid); // -1 on old kernels: then we poll
+    return true;
+}
+
+bool ProcessAttempt::prepareWithoutShell(QByteArray *path, QList<QByteArray> *args,
+                                         QList<QByteArray> *env, const QByteArray &cwd) const
+{
+    std::optional<QList<QByteArray>> words = wordsWithoutShell(m_ticket.spec->process.shellCommand);
+    if (!words)
+        return false;
+    QByteArray searchPath;
+    qsizetype pwdAt = -1;
+    for (qsizetype i = 0; i < env->size(); ++i) {
+        const QByteArray &entry = env->at(i);
+        if (entry.startsWith("PATH="))
+            searchPath = entry.mid(5);
+        else if (entry.startsWith("PWD="))
+            pwdAt = i;
+    }
+    *path = findExecutable(words->front(), searchPath, cwd);
+    if (path->isEmpty())
+        return false;
+    // sh exports the PWD it works out; so must we, for the same environment.
+    const QByteArray pwd = shellPwd(pwdAt >= 0 ? env->at(pwdAt).mid(4) : QByteArray(), cwd);
+    if (pwd.isEmpty())
+        return false;
+    if (pwdAt >= 0)
+        (*env)[pwdAt] = "PWD=" + pwd;
+    else
+        env->append("PWD=" + pwd);
+    *args = std::move(*words);
+    return true;
+}
+
+int ProcessAttempt::spawnProcess(const QByteArray &path, bool searchPath, QList<QByteArray> &args,
+                                 QList<QByteArray> &env, const QByteArray &cwd, pid_t *pid) const
+{
     std::vector<char *> argv = pointersTo(args);
     std::vector<char *> envp = pointersTo(env);
-    const QByteArray cwd = QFile::encodeName(process.workingDirectory);
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -263,30 +332,16 @@ bool ProcessAttempt::spawn(AttemptRecord *record)
     posix_spawnattr_setflags(
         &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
-    pid_t pid = -1;
-    const char *path = process.usesShell() ? "/bin/sh" : args.first().constData();
     auto registering = OrphanReaper::instance().spawning();
-    const int error = process.usesShell() || args.first().contains('/')
-        ? posix_spawn(&pid, path, &actions, &attr, argv.data(), envp.data())
-        : posix_spawnp(&pid, path, &actions, &attr, argv.data(), envp.data());
+    const int error = searchPath
+        ? posix_spawnp(pid, path.constData(), &actions, &attr, argv.data(), envp.data())
+        : posix_spawn(pid, path.constData(), &actions, &attr, argv.data(), envp.data());
     if (error == 0)
-        OrphanReaper::instance().leaderStarted(pid);
+        OrphanReaper::instance().leaderStarted(*pid);
     registering = {};
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
-    if (error != 0) {
-        record->outcome = AttemptOutcome::NotStarted;
-        record->message = QStringLiteral("cannot start %1: %2")
-                              .arg(QString::fromLocal8Bit(path), errnoText(error));
-        return false;
-    }
-    m_pid = pid;
-    // The child has its own copies; ours would keep its streams from ending.
-    m_stdout.closeWriteEnd();
-    m_stderr.closeWriteEnd();
-    ProcessGuard::instance().watch(pid);
-    m_pidFd = openPidFd(pid); // -1 on old kernels: then we poll
-    return true;
+    return error;
 }
 
 void ProcessAttempt::signalGroup(int signal) const
@@ -376,6 +431,12 @@ void ProcessAttempt::waitForExit(AttemptRecord *record)
         record->exitCode = info.si_status;
         record->outcome
             = info.si_status == 0 ? AttemptOutcome::Succeeded : AttemptOutcome::ExitCode;
+    } else if (m_withoutShell) {
+        // As sh reports a program that a signal ended: 128 + the signal, and
+        // a line on stderr.
+        m_stderr.append(shellSignalReport(info.si_status, info.si_code == CLD_DUMPED));
+        record->exitCode = 128 + info.si_status;
+        record->outcome = AttemptOutcome::ExitCode;
     } else {
         record->signal = info.si_status;
         record->outcome = AttemptOutcome::Signalled;

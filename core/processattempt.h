@@ -7,6 +7,7 @@
 #include <QDeadlineTimer>
 
 #include <csignal>
+#include <sys/types.h>
 
 namespace requeue {
 
@@ -33,6 +34,13 @@ private:
     bool openOutputs(AttemptRecord *record);
     bool checkWorkingDirectory(AttemptRecord *record) const;
     bool spawn(AttemptRecord *record);
+    // A shell command that needs no shell: the program, its words and the
+    // environment sh would have given it. False when sh must run it.
+    bool prepareWithoutShell(QByteArray *path, QList<QByteArray> *args, QList<QByteArray> *env,
+                             const QByteArray &cwd) const;
+    // posix_spawn into the job's own process group; returns an errno.
+    int spawnProcess(const QByteArray &path, bool searchPath, QList<QByteArray> &args,
+                     QList<QByteArray> &env, const QByteArray &cwd, pid_t *pid) const;
     bool leaderExited(siginfo_t *info) const;
     void waitForEvent(const QDeadlineTimer &until);
     void waitForExit(AttemptRecord *record);
@@ -44,6 +52,7 @@ private:
     int m_wakeFd = -1;
     int m_pidFd = -1;
     int m_pid = -1;
+    bool m_withoutShell = false; // a shell command spawned as a plain program
 };
 
 } // namespace requeue

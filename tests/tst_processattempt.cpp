@@ -27,6 +27,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -205,6 +206,9 @@ private Q_SLOTS:
     void jobClosingItsOutputEarly();
     void fullDiskFailsOnlyTheJobsItHits();
     void silentAttemptsLeaveNothing();
+    void plainCommandRunsWithoutShell();
+    void withoutShellBehavesAsSh_data();
+    void withoutShellBehavesAsSh();
     void earlierRunsOutputIsNotTakenForThisOne();
     void lostOutputStopsTheAttempt();
 
@@ -1068,6 +1072,95 @@ void tst_ProcessAttempt::silentAttemptsLeaveNothing()
         QStringList({QStringLiteral("7"), QStringLiteral("7/1"), QStringLiteral("7/1/stderr")}));
     QCOMPARE(readFile(runner->outputDirectory() + QStringLiteral("/7/1/stderr")),
              QByteArray("kept\n"));
+}
+
+void tst_ProcessAttempt::plainCommandRunsWithoutShell()
+{
+    // Field 4 of /proc/self/stat is the parent: Requeue itself without a
+    // shell in between, sh when the command needs one (";").
+    auto runner = makeRunner();
+    const JobId plain = runner->addJob(shellJob(QStringLiteral("cat /proc/self/stat")));
+    const JobId viaShell = runner->addJob(shellJob(QStringLiteral("cat /proc/self/stat;")));
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
+    const auto parentOf = [&](JobId id) {
+        const QByteArray stat = readOutput(runner->outputPath(id, 1, OutputStream::Stdout));
+        return stat.mid(stat.lastIndexOf(')') + 2).split(' ').value(1).toLongLong();
+    };
+    QCOMPARE(parentOf(plain), qint64(::getpid()));
+    QVERIFY(parentOf(viaShell) != qint64(::getpid()));
+    QVERIFY(parentOf(viaShell) > 0);
+}
+
+void tst_ProcessAttempt::withoutShellBehavesAsSh_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("workingDirectory");
+
+    // Scripts a plain command can name: one killed by a signal, one that
+    // has no #! line (the kernel cannot run it; sh can), one not executable.
+    const QString scripts = path(QStringLiteral("scripts"));
+    QDir().mkpath(scripts);
+    const auto script = [&](const QString &name, const QByteArray &text, bool executable) {
+        QFile file(scripts + QLatin1Char('/') + name);
+        file.open(QIODevice::WriteOnly);
+        file.write(text);
+        file.close();
+        file.setPermissions(QFile::ReadOwner | QFile::WriteOwner
+                            | (executable ? QFile::ExeOwner : QFile::Permissions()));
+        return file.fileName();
+    };
+    const QString segv = script(QStringLiteral("segv"), "#!/bin/sh\nkill -SEGV $$\n", true);
+    const QString pipe = script(QStringLiteral("pipe"), "#!/bin/sh\nkill -PIPE $$\n", true);
+    const QString noHashBang
+        = script(QStringLiteral("no-hash-bang"), "echo from sh >&2; exit 3\n", true);
+    const QString notExecutable
+        = script(QStringLiteral("not-executable"), "#!/bin/sh\nexit 0\n", false);
+    // A working directory through a symbolic link: PWD as sh sets it.
+    const QString link = path(QStringLiteral("scripts-link"));
+    QFile::link(scripts, link);
+
+    QTest::newRow("success") << QStringLiteral("ls -d /") << QString();
+    QTest::newRow("exit code and stderr") << QStringLiteral("ls /nonexistent-requeue") << QString();
+    QTest::newRow("environment") << QStringLiteral("env") << QString();
+    QTest::newRow("environment in a folder") << QStringLiteral("env") << link;
+    QTest::newRow("relative program") << QStringLiteral("./segv") << scripts;
+    QTest::newRow("signal") << segv << QString();
+    QTest::newRow("SIGPIPE") << pipe << QString();
+    QTest::newRow("no #! line") << noHashBang << QString();
+    QTest::newRow("not executable") << notExecutable << QString();
+    QTest::newRow("not found") << QStringLiteral("requeue-no-such-program x") << QString();
+}
+
+void tst_ProcessAttempt::withoutShellBehavesAsSh()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, workingDirectory);
+
+    // The same command twice: as it is, and with a ";" that makes it need sh.
+    auto runner = makeRunner();
+    JobSpec plain = shellJob(command);
+    plain.process.workingDirectory = workingDirectory;
+    JobSpec viaShell = shellJob(command + QLatin1Char(';'));
+    viaShell.process.workingDirectory = workingDirectory;
+    const QList<JobId> ids = runner->addJobs({plain, viaShell});
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(JobWaitMs)));
+    const auto result = [&](JobId id) {
+        const AttemptRecord last = runner->snapshot(id).lastAttempt;
+        QByteArray out = readOutput(runner->outputPath(id, 1, OutputStream::Stdout));
+        // The job id is the one thing that differs; sh lists the environment
+        // in an order of its own, so lines are compared as a set.
+        out.replace(QByteArray("REQUEUE_JOB_ID=" + QByteArray::number(id)), "REQUEUE_JOB_ID=");
+        QByteArrayList lines = out.split('\n');
+        std::sort(lines.begin(), lines.end());
+        out = lines.join('\n');
+        return QStringList {
+            attemptOutcomeName(last.outcome), QString::number(last.exitCode),
+            signalName(last.signal), QString::fromUtf8(out),
+            QString::fromUtf8(readOutput(runner->outputPath(id, 1, OutputStream::Stderr)))};
+    };
+    QCOMPARE(result(ids[0]), result(ids[1]));
 }
 
 void tst_ProcessAttempt::earlierRunsOutputIsNotTakenForThisOne()
