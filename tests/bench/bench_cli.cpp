@@ -1,11 +1,13 @@
 // bench_cli: `requeue run -j 2` on 2,000 tiny shell jobs (every tenth fails
-// once) against a bare posix_spawn/waitpid loop on two threads doing the same
-// retries. Prints one JSON object. spawn_ratio is the median run time of
-// requeue over the median of a bare loop doing the same work, that is also
-// keeping each attempt's output in DIR/<seq>/<attempt>/stdout|stderr (target:
-// at most 1.10). spawn_ratio_vs_devnull compares with a loop that throws the
-// output away: creating those folders and files is most of the difference,
-// and on ext4 its cost varies from run to run.
+// once, every other one prints a line) against a bare posix_spawn/waitpid loop
+// of `sh -c` on two threads doing the same retries. Prints one JSON object.
+// spawn_ratio is the median run time of requeue over the median of a bare loop
+// doing the same work, that is also keeping the same output files as requeue,
+// DIR/<seq>/<attempt>/stdout for the attempts that printed (target: at most
+// 1.10). spawn_ratio_vs_devnull compares with a loop that throws the output
+// away (target: at most 1.5). spawn_ratio_vs_sh runs a list of plain program
+// calls (`/bin/true`), which requeue spawns without a shell, against the bare
+// loop running them with `sh -c` (target: at most 1.0).
 //
 // Usage: bench_cli [--jobs N] [--repetitions N] [--requeue PATH] [--dir DIR]
 #include <QCommandLineParser>
@@ -37,10 +39,22 @@ namespace {
 constexpr int Workers = 2;
 constexpr int MaxAttempts = 3;
 
+bool printsOutput(int seq)
+{
+    return seq % 2 == 1;
+}
+
 QByteArray commandFor(int seq)
 {
-    return seq % 10 == 0 ? QByteArrayLiteral("test \"$REQUEUE_ATTEMPT\" -ge 2")
-                         : QByteArrayLiteral("true");
+    const QByteArray command = seq % 10 == 0 ? QByteArrayLiteral("test \"$REQUEUE_ATTEMPT\" -ge 2")
+                                             : QByteArrayLiteral("true");
+    return printsOutput(seq) ? "echo " + QByteArray::number(seq) + "; " + command : command;
+}
+
+// A plain program call: requeue runs it without a shell.
+QByteArray plainCommandFor(int)
+{
+    return QByteArrayLiteral("/bin/true");
 }
 
 double median(std::vector<double> values)
@@ -76,12 +90,12 @@ int spawnOnce(const QByteArray &command, int seq, int attempt,
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     QByteArray out("/dev/null"), err("/dev/null");
-    if (!outputDir.isEmpty()) {
+    // The files requeue keeps: stdout of the attempts that print, no stderr.
+    if (!outputDir.isEmpty() && printsOutput(seq)) {
         const QByteArray dir
             = outputDir + '/' + QByteArray::number(seq) + '/' + QByteArray::number(attempt);
         makePath(dir);
         out = dir + "/stdout";
-        err = dir + "/stderr";
     }
     const int flags = O_WRONLY | O_CREAT | O_TRUNC;
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.constData(), flags, 0600);
@@ -97,7 +111,8 @@ int spawnOnce(const QByteArray &command, int seq, int attempt,
 }
 
 // The bare loop: two threads take jobs in order and retry failures at once.
-double bareLoop(int jobs, const QByteArray &outputDir, int *attemptsOut)
+double bareLoop(int jobs, const QByteArray &outputDir, int *attemptsOut,
+                QByteArray (*command)(int) = commandFor)
 {
     std::vector<QByteArray> baseEnv;
     for (char **entry = environ; *entry; ++entry) {
@@ -112,10 +127,10 @@ double bareLoop(int jobs, const QByteArray &outputDir, int *attemptsOut)
     for (int t = 0; t < Workers; ++t) {
         threads.emplace_back([&] {
             for (int seq = next++; seq <= jobs; seq = next++) {
-                const QByteArray command = commandFor(seq);
+                const QByteArray line = command(seq);
                 for (int attempt = 1; attempt <= MaxAttempts; ++attempt) {
                     ++attempts;
-                    const int status = spawnOnce(command, seq, attempt, baseEnv, outputDir);
+                    const int status = spawnOnce(line, seq, attempt, baseEnv, outputDir);
                     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
                         break;
                 }
@@ -142,6 +157,13 @@ double requeueRun(const QString &binary, const QString &list, const QString &res
     if (!*ok)
         std::fprintf(stderr, "%s", process.readAllStandardError().constData());
     return double(clock.nsecsElapsed()) / 1e9;
+}
+
+// The 1-minute load average, to judge a noisy machine's figures.
+double loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    return file.open(QIODevice::ReadOnly) ? file.readAll().split(' ').value(0).toDouble() : -1;
 }
 
 } // namespace
@@ -176,19 +198,26 @@ int main(int argc, char *argv[])
                           : QDir::tempPath() + QStringLiteral("/bench_cli-XXXXXX"));
     if (!dir.isValid())
         return 1;
-    const QString list = dir.filePath(QStringLiteral("jobs.txt"));
-    {
-        QFile file(list);
+    const auto writeList = [&](const QString &name, QByteArray (*command)(int)) {
+        QFile file(dir.filePath(name));
         if (!file.open(QIODevice::WriteOnly))
-            return 1;
+            return QString();
         for (int seq = 1; seq <= jobs; ++seq)
-            file.write(commandFor(seq) + '\n');
-    }
+            file.write(command(seq) + '\n');
+        return file.fileName();
+    };
+    const QString list = writeList(QStringLiteral("jobs.txt"), commandFor);
+    const QString plainList = writeList(QStringLiteral("plain.txt"), plainCommandFor);
+    if (list.isEmpty() || plainList.isEmpty())
+        return 1;
 
     std::vector<double> requeueTimes;
     std::vector<double> bareTimes;
     std::vector<double> filesTimes;
+    std::vector<double> plainTimes;
+    std::vector<double> plainShTimes;
     int bareAttempts = 0;
+    int plainAttempts = 0;
     // Interleaved, so that drift in the machine's load hits all alike. The
     // output stays until the end: ext4 slows down creating inodes right after
     // many were deleted.
@@ -203,6 +232,11 @@ int main(int argc, char *argv[])
         bareTimes.push_back(bareLoop(jobs, QByteArray(), &bareAttempts));
         const QString files = dir.filePath(QStringLiteral("spawn-%1").arg(r));
         filesTimes.push_back(bareLoop(jobs, QFile::encodeName(files), &bareAttempts));
+        const QString plainResults = dir.filePath(QStringLiteral("plain-%1").arg(r));
+        plainTimes.push_back(requeueRun(binary, plainList, plainResults, &ok));
+        if (!ok)
+            return 1;
+        plainShTimes.push_back(bareLoop(jobs, QByteArray(), &plainAttempts, plainCommandFor));
     }
     const auto toArray = [](const std::vector<double> &values) {
         QJsonArray array;
@@ -213,6 +247,8 @@ int main(int argc, char *argv[])
     const double requeueMedian = median(requeueTimes);
     const double bareMedian = median(bareTimes);
     const double filesMedian = median(filesTimes);
+    const double plainMedian = median(plainTimes);
+    const double plainShMedian = median(plainShTimes);
     QJsonObject result {
         {QStringLiteral("benchmark"), QStringLiteral("bench_cli")},
         {QStringLiteral("jobs"), jobs},
@@ -229,7 +265,13 @@ int main(int argc, char *argv[])
         {QStringLiteral("requeue_jobs_per_second"), jobs / requeueMedian},
         {QStringLiteral("spawn_ratio"), requeueMedian / filesMedian},
         {QStringLiteral("spawn_ratio_vs_devnull"), requeueMedian / bareMedian},
+        {QStringLiteral("plain_requeue_seconds"), toArray(plainTimes)},
+        {QStringLiteral("plain_sh_seconds"), toArray(plainShTimes)},
+        {QStringLiteral("spawn_ratio_vs_sh"), plainMedian / plainShMedian},
+        {QStringLiteral("load_average"), loadAverage()},
         {QStringLiteral("target_ratio"), 1.10},
+        {QStringLiteral("target_ratio_vs_devnull"), 1.5},
+        {QStringLiteral("target_ratio_vs_sh"), 1.0},
     };
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     // Before the temporary folder goes: deleting ~50,000 files takes a while.

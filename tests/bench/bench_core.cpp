@@ -6,6 +6,7 @@
 #include "jobrunner.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSemaphore>
@@ -99,9 +100,16 @@ double poolDispatch(int jobs)
 
 // --- spawn: 2,000 tiny shell jobs on 2 workers
 
-const char *shellFor(quint64 job)
+// Every other job prints a line: its attempts keep a stdout file.
+bool printsOutput(quint64 job)
 {
-    return job % 10 == 0 ? "test \"$REQUEUE_ATTEMPT\" -ge 2" : "true";
+    return job % 2 == 1;
+}
+
+std::string shellFor(quint64 job)
+{
+    const std::string command = job % 10 == 0 ? "test \"$REQUEUE_ATTEMPT\" -ge 2" : "true";
+    return printsOutput(job) ? "echo " + std::to_string(job) + "; " + command : command;
 }
 
 double runnerSpawn(int jobs, const QString &outputDir)
@@ -113,7 +121,7 @@ double runnerSpawn(int jobs, const QString &outputDir)
     for (int i = 1; i <= jobs; ++i) {
         JobSpec spec;
         spec.retry.maxAttempts = 3;
-        spec.process.shellCommand = QString::fromLatin1(shellFor(quint64(i)));
+        spec.process.shellCommand = QString::fromStdString(shellFor(quint64(i)));
         specs.append(spec);
     }
     const auto start = Clock::now();
@@ -123,9 +131,10 @@ double runnerSpawn(int jobs, const QString &outputDir)
     return secondsSince(start);
 }
 
-// Runs one attempt; with `outputDir`, its stdout and stderr go to
-// `<outputDir>/<job>/<attempt>/` as the runner's do, else to /dev/null.
-int spawnAndWait(const char *command, quint64 job, int attempt, const std::string &outputDir)
+// Runs one attempt; with `outputDir`, the output files the runner keeps are
+// made as it makes them (`<outputDir>/<job>/<attempt>/stdout` for a job that
+// prints), else everything goes to /dev/null.
+int spawnAndWait(const std::string &command, quint64 job, int attempt, const std::string &outputDir)
 {
     const std::string attemptVar = "REQUEUE_ATTEMPT=" + std::to_string(attempt);
     std::vector<char *> envp;
@@ -137,19 +146,18 @@ int spawnAndWait(const char *command, quint64 job, int attempt, const std::strin
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     std::string out = "/dev/null", err = "/dev/null";
-    if (!outputDir.empty()) {
+    if (!outputDir.empty() && printsOutput(job)) {
         const std::string jobDir = outputDir + '/' + std::to_string(job);
         const std::string attemptDir = jobDir + '/' + std::to_string(attempt);
         mkdir(jobDir.c_str(), 0700);
         mkdir(attemptDir.c_str(), 0700);
         out = attemptDir + "/stdout";
-        err = attemptDir + "/stderr";
     }
     const int flags = O_WRONLY | O_CREAT | O_TRUNC;
     posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), flags, 0600);
     posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), flags, 0600);
-    char *argv[] = {const_cast<char *>("sh"), const_cast<char *>("-c"), const_cast<char *>(command),
-                    nullptr};
+    char *argv[] = {const_cast<char *>("sh"), const_cast<char *>("-c"),
+                    const_cast<char *>(command.c_str()), nullptr};
     pid_t pid = -1;
     int status = -1;
     if (posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv, envp.data()) == 0)
@@ -279,6 +287,13 @@ double classicCase()
         / std::chrono::duration<double>(10 * attemptTime).count();
 }
 
+// The 1-minute load average, to judge a noisy machine's figures.
+double loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    return file.open(QIODevice::ReadOnly) ? file.readAll().split(' ').value(0).toDouble() : -1;
+}
+
 template<typename F>
 std::vector<double> repeat(int times, F f)
 {
@@ -357,6 +372,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("slow_observer_ratio"), median(observerRatios)},
         {QStringLiteral("classic_case_ratio"), median(classic)},
         {QStringLiteral("repetitions"), reps},
+        {QStringLiteral("load_average"), loadAverage()},
     };
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return 0;
