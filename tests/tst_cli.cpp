@@ -92,6 +92,12 @@ private Q_SLOTS:
     void secondInterruptKills();
     void noDisplayRunsHeadless();
     void progressOnTerminal();
+    void outputModes_data();
+    void outputModes();
+    void jobListFromStdin();
+    void haltNow();
+    void haltSoon();
+    void haltShare();
     void progressSurvivesManyFailures();
 
 private:
@@ -315,6 +321,13 @@ void TestCli::usageErrors_data()
         << args("run --resume jobs.txt") << QStringLiteral("requeue: --resume: needs --joblog");
     QTest::newRow("no file") << args("run --joblog log")
                              << QStringLiteral("requeue: run: no job file");
+    QTest::newRow("output") << args("run --output lines jobs.txt --joblog log")
+                            << QStringLiteral(
+                                   "requeue: --output: expected group, tag or none, got \"lines\"");
+    QTest::newRow("halt") << args("run --halt later,fail=1 jobs.txt --joblog log")
+                          << QStringLiteral("requeue: --halt: expected never, soon,fail=N");
+    QTest::newRow("halt share") << args("run --halt now,fail=120% jobs.txt --joblog log")
+                                << QStringLiteral("requeue: --halt: the share must be 1% to 100%");
 }
 
 void TestCli::usageErrors()
@@ -1126,6 +1139,128 @@ void TestCli::progressOnTerminal()
     QVERIFY(process.waitForFinished(RunTimeoutMs));
     const QByteArray quiet = process.readAllStandardOutput();
     QVERIFY2(!quiet.contains("\r[") && quiet.contains("requeue: 2 jobs"), quiet.constData());
+}
+
+void TestCli::outputModes_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QByteArray>("out");
+    QTest::addColumn<QByteArray>("err");
+    // With one worker the order of jobs is the file's. Group prints the bytes
+    // as they are, as GNU parallel's --group does; tag ends the last line.
+    QTest::newRow("default: group")
+        << QStringList {} << QByteArray("one\na\nbthree\n") << QByteArray("oops\n");
+    QTest::newRow("group") << QStringList {QStringLiteral("--output"), QStringLiteral("group")}
+                           << QByteArray("one\na\nbthree\n") << QByteArray("oops\n");
+    QTest::newRow("tag") << QStringList {QStringLiteral("--output"), QStringLiteral("tag")}
+                         << QByteArray("1\tone\ntwo\ta\ntwo\tb\n4\tthree\n")
+                         << QByteArray("1\toops\n");
+    QTest::newRow("none") << QStringList {QStringLiteral("--output"), QStringLiteral("none")}
+                          << QByteArray() << QByteArray();
+}
+
+void TestCli::outputModes()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QByteArray, out);
+    QFETCH(QByteArray, err);
+    // Job 2's second line has no line break: tag ends it.
+    write(QStringLiteral("jobs.txt"),
+          "echo one; echo oops >&2\n#name: two\nprintf 'a\\nb'\necho three\n");
+    const Finished result = run(QStringList {QStringLiteral("run"), QStringLiteral("-j1")} + options
+                                + QStringList {QStringLiteral("jobs.txt")});
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.out, out);
+    // The jobs' stderr comes before requeue's own lines.
+    QVERIFY2(result.err.startsWith(err), result.err.constData());
+    QVERIFY2(result.err.mid(err.size()).startsWith("requeue: 3 jobs"), result.err.constData());
+}
+
+void TestCli::jobListFromStdin()
+{
+    write(QStringLiteral("jobs.txt"), "echo from stdin\nexit 3\n");
+    auto process = std::make_unique<QProcess>();
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TMPDIR"), path(QStringLiteral("tmp")));
+    process->setProcessEnvironment(environment);
+    process->setWorkingDirectory(m_dir->path());
+    process->setStandardInputFile(path(QStringLiteral("jobs.txt")));
+    process->start(m_binary,
+                   {QStringLiteral("run"), QStringLiteral("-j1"), QStringLiteral("--retries"),
+                    QStringLiteral("1"), QStringLiteral("-")});
+    const Finished result = finish(process.get());
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.out, QByteArray("from stdin\n"));
+    QVERIFY2(result.err.contains("requeue: 2 jobs: 1 succeeded, 1 failed"), result.err.constData());
+
+    // Errors name the standard input.
+    write(QStringLiteral("bad.txt"), "echo \xff\n");
+    process = std::make_unique<QProcess>();
+    process->setProcessEnvironment(environment);
+    process->setStandardInputFile(path(QStringLiteral("bad.txt")));
+    process->start(m_binary, {QStringLiteral("run"), QStringLiteral("-")});
+    const Finished bad = finish(process.get());
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.startsWith("<stdin>:1:"), bad.err.constData());
+}
+
+// --halt now,fail=1: the first failure cancels what runs and what waits. The
+// worker that saw the failure has already taken the next job (retries and
+// dispatch never wait for an observer): it is cancelled while it runs.
+void TestCli::haltNow()
+{
+    write(QStringLiteral("jobs.txt"),
+          "exit 1\nsleep 100\necho never >> marker\necho never >> marker\n");
+    auto process = start({QStringLiteral("run"), QStringLiteral("-j1"), QStringLiteral("--retries"),
+                          QStringLiteral("1"), QStringLiteral("--halt"),
+                          QStringLiteral("now,fail=1"), QStringLiteral("jobs.txt")});
+    const Finished result = finish(process.get());
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.err.contains("requeue: --halt: 1 failed: cancelling the rest"),
+             result.err.constData());
+    QVERIFY2(result.err.contains("1 failed, 3 cancelled"), result.err.constData());
+    QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
+}
+
+// --halt soon,fail=1: nothing new starts; the running job may finish.
+void TestCli::haltSoon()
+{
+    write(QStringLiteral("jobs.txt"),
+          "exit 1\n"
+          "while [ ! -e go ]; do sleep 0.05; done; echo finished\n"
+          "echo never >> marker\n");
+    auto process = start({QStringLiteral("run"), QStringLiteral("-j1"), QStringLiteral("--retries"),
+                          QStringLiteral("1"), QStringLiteral("--halt"),
+                          QStringLiteral("soon,fail=1"), QStringLiteral("jobs.txt")});
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += process->readAllStandardError()).contains("starting no more"),
+                             10000);
+    write(QStringLiteral("go"), "");
+    const Finished result = finish(process.get());
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.out, QByteArray("finished\n"));
+    err += result.err;
+    QVERIFY2(err.contains("3 jobs: 1 succeeded, 1 failed, 1 cancelled"), err.constData());
+    QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
+}
+
+// fail=P%: a share of the jobs; one failure in four is not half.
+void TestCli::haltShare()
+{
+    write(QStringLiteral("jobs.txt"), "exit 1\ntrue\ntrue\ntrue\n");
+    const QStringList arguments {QStringLiteral("run"), QStringLiteral("-j1"),
+                                 QStringLiteral("--retries"), QStringLiteral("1"),
+                                 QStringLiteral("--halt")};
+    const Finished half = run(
+        arguments + QStringList {QStringLiteral("soon,fail=50%"), QStringLiteral("jobs.txt")});
+    QCOMPARE(half.exitCode, 1);
+    QVERIFY2(half.err.contains("4 jobs: 3 succeeded, 1 failed;"), half.err.constData());
+    QVERIFY(!half.err.contains("--halt"));
+    write(QStringLiteral("jobs.txt"), "exit 1\nexit 1\ntrue\ntrue\n");
+    const Finished reached
+        = run(arguments + QStringList {QStringLiteral("now,fail=50%"), QStringLiteral("jobs.txt")});
+    QCOMPARE(reached.exitCode, 1);
+    QVERIFY2(reached.err.contains("requeue: --halt: 2 failed"), reached.err.constData());
 }
 
 // Hundreds of jobs give up at once: a handful of lines a second, then one line

@@ -8,6 +8,7 @@
 #include "privatedirectory.h"
 #include "progressframe.h"
 #include "runsummary.h"
+#include "textjoblistparser.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -114,6 +115,8 @@ HeadlessRun::HeadlessRun(RunOptions options, QObject *parent)
     connect(&m_progressTimer, &QTimer::timeout, this, &HeadlessRun::drawProgress);
     m_deadlineTimer.setSingleShot(true);
     connect(&m_deadlineTimer, &QTimer::timeout, this, &HeadlessRun::onDeadline);
+    m_tagTimer.setInterval(ProgressIntervalMs);
+    connect(&m_tagTimer, &QTimer::timeout, this, &HeadlessRun::pumpAllTagged);
     m_gaveUpTimer.setSingleShot(true);
     m_gaveUpTimer.setInterval(1000);
     connect(&m_gaveUpTimer, &QTimer::timeout, this, &HeadlessRun::sayUnreportedGaveUp);
@@ -154,6 +157,11 @@ int HeadlessRun::exec()
     connect(m_runner.get(), &JobRunner::attemptStarted, this,
             [this](JobId id) { m_started.insert(id); });
     connect(m_runner.get(), &JobRunner::jobFinished, this, &HeadlessRun::onJobFinished);
+    // After --halt soon, a retry queued behind the pause would wait forever.
+    connect(m_runner.get(), &JobRunner::jobStateChanged, this, [this](JobId id, JobState state) {
+        if (m_halted && (state == JobState::Queued || state == JobState::WaitingForRetry))
+            m_runner->cancel(id);
+    });
     connect(m_runner.get(), &JobRunner::idle, &m_loop, &QEventLoop::quit);
 
     m_interrupts = std::make_unique<InterruptWatcher>();
@@ -170,6 +178,8 @@ int HeadlessRun::exec()
         m_deadlineTimer.start(*m_options.deadline);
     if (m_progress)
         m_progressTimer.start();
+    if (m_options.output == RunOptions::Output::Tag)
+        m_tagTimer.start();
     m_runner->start();
     m_loop.exec();
     return finish();
@@ -179,7 +189,7 @@ int HeadlessRun::exec()
 // every problem; returns false if the run must not start.
 bool HeadlessRun::prepare(QList<JobSpec> *toRun)
 {
-    const JobList list = loadJobList(m_options.jobFile);
+    const JobList list = readJobList();
     if (!list.errors.isEmpty()) {
         writeStderr(list.errorText() + QLatin1Char('\n'));
         return false;
@@ -213,6 +223,27 @@ bool HeadlessRun::prepare(QList<JobSpec> *toRun)
         }
     }
     return true;
+}
+
+JobList HeadlessRun::readJobList() const
+{
+    if (m_options.jobFile != QLatin1String("-"))
+        return loadJobList(m_options.jobFile);
+    QFile in;
+    const QString name = QStringLiteral("<stdin>");
+    if (!in.open(stdin, QIODevice::ReadOnly)) {
+        JobList list;
+        list.errors.append({name, 0, 0, QStringLiteral("cannot read: ") + in.errorString()});
+        return list;
+    }
+    const QByteArray data = in.read(MaxJobFileSize + 1);
+    if (data.size() > MaxJobFileSize) {
+        JobList list;
+        list.errors.append(
+            {name, 0, 0, QStringLiteral("more than %1 MiB").arg(MaxJobFileSize >> 20)});
+        return list;
+    }
+    return parseTextJobList(data, name);
 }
 
 // Leaves out the jobs the joblog shows as done (see RunOptions::Resume).
@@ -282,13 +313,155 @@ void HeadlessRun::onAttemptFinished(JobId id, const AttemptRecord &record)
 
 void HeadlessRun::onJobFinished(JobId id, JobState state)
 {
+    if (m_finishedSeen.contains(id))
+        return;
+    m_finishedSeen.insert(id);
     m_started.remove(id);
-    if (state == JobState::Failed)
-        reportGaveUp(id);
-    // A cancelled job was cut short: it says nothing about how long jobs take.
     const JobSnapshot job = m_runner->snapshot(id);
+    if (m_options.output == RunOptions::Output::Group)
+        printGroup(id, job.attempts);
+    else if (m_options.output == RunOptions::Output::Tag)
+        pumpTagged(id, true);
+    if (state == JobState::Failed) {
+        reportGaveUp(id);
+        ++m_failed;
+        checkHalt();
+    }
+    // A cancelled job was cut short: it says nothing about how long jobs take.
     if (state != JobState::Cancelled && job.firstStartedUs > 0)
         m_eta.addFinished(double(job.finishedUs - job.firstStartedUs) / 1e6);
+}
+
+void HeadlessRun::printBytes(int fd, const QByteArray &bytes)
+{
+    if (fd == STDERR_FILENO)
+        std::fflush(stderr);
+    qsizetype done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return; // a closed terminal: the output files still have it
+        done += n;
+    }
+}
+
+// --output group: the job's final attempt, stdout then stderr, each whole.
+void HeadlessRun::printGroup(JobId id, int attempt)
+{
+    if (attempt < 1)
+        return;
+    bool cleared = false;
+    for (const auto &[stream, fd] : {std::pair {OutputStream::Stdout, STDOUT_FILENO},
+                                     std::pair {OutputStream::Stderr, STDERR_FILENO}}) {
+        QFile file(m_runner->outputPath(id, attempt, stream));
+        if (file.fileName().isEmpty() || !file.open(QIODevice::ReadOnly) || file.size() == 0)
+            continue; // a stream that printed nothing has no file
+        if (!cleared) {
+            clearProgress();
+            cleared = true;
+        }
+        while (!file.atEnd()) {
+            const QByteArray chunk = file.read(64 * 1024);
+            if (chunk.isEmpty())
+                break;
+            printBytes(fd, chunk);
+        }
+    }
+    if (cleared && m_progressTimer.isActive())
+        drawProgress();
+}
+
+void HeadlessRun::pumpAllTagged()
+{
+    for (JobId id : std::as_const(m_started))
+        pumpTagged(id, false);
+}
+
+// --output tag: the complete lines each attempt has printed since the last
+// look, prefixed with the job's name and a tab, as GNU parallel's --tag.
+// `final`: the job ended; an unfinished last line goes out too.
+void HeadlessRun::pumpTagged(JobId id, bool final)
+{
+    const JobSnapshot job = m_runner->snapshot(id);
+    TagReader &reader = m_tagReaders[id];
+    if (reader.attempt == 0)
+        reader.attempt = m_jobs.value(id).attemptsBefore + 1;
+    const QByteArray prefix = job.name.toUtf8() + '\t';
+    QByteArray out[2];
+    while (reader.attempt <= job.attempts) {
+        const bool attemptOver = reader.attempt < job.attempts || final;
+        const OutputStream streams[2] = {OutputStream::Stdout, OutputStream::Stderr};
+        for (int i = 0; i < 2; ++i) {
+            QFile file(m_runner->outputPath(id, reader.attempt, streams[i]));
+            if (!file.fileName().isEmpty() && file.open(QIODevice::ReadOnly)
+                && file.size() > reader.offset[i] && file.seek(reader.offset[i])) {
+                const QByteArray fresh = file.readAll();
+                reader.offset[i] += fresh.size();
+                reader.partial[i] += fresh;
+            }
+            qsizetype end = reader.partial[i].lastIndexOf('\n') + 1;
+            if (attemptOver && end < reader.partial[i].size()) {
+                reader.partial[i] += '\n';
+                end = reader.partial[i].size();
+            }
+            const QByteArray complete = reader.partial[i].left(end); // ends in '\n' or is empty
+            reader.partial[i].remove(0, end);
+            for (qsizetype from = 0; from < complete.size();) {
+                const qsizetype newline = complete.indexOf('\n', from);
+                out[i] += prefix + complete.mid(from, newline + 1 - from);
+                from = newline + 1;
+            }
+        }
+        if (!attemptOver)
+            break;
+        ++reader.attempt;
+        reader.offset[0] = reader.offset[1] = 0;
+    }
+    if (out[0].isEmpty() && out[1].isEmpty())
+        return;
+    clearProgress();
+    printBytes(STDOUT_FILENO, out[0]);
+    printBytes(STDERR_FILENO, out[1]);
+    if (m_progressTimer.isActive())
+        drawProgress();
+    if (final)
+        m_tagReaders.remove(id);
+}
+
+void HeadlessRun::checkHalt()
+{
+    const RunOptions::Halt &halt = m_options.halt;
+    if (m_halted || halt.when == RunOptions::Halt::When::Never)
+        return;
+    const bool reached = halt.failCount > 0 ? m_failed >= halt.failCount
+                                            : m_failed >= halt.failShare * double(m_ids.size());
+    if (!reached)
+        return;
+    m_halted = true;
+    if (halt.when == RunOptions::Halt::When::Now) {
+        say(QStringLiteral("requeue: --halt: %1 failed: cancelling the rest").arg(m_failed));
+        m_runner->cancelAll();
+        return;
+    }
+    // Soon: nothing new starts, not even a retry; what runs may finish.
+    m_runner->pause();
+    cancelWaiting();
+    say(QStringLiteral("requeue: --halt: %1 failed: starting no more jobs, waiting for %2 running")
+            .arg(m_failed)
+            .arg(m_runner->stateCounts()[int(JobState::Running)]));
+}
+
+// After --halt soon: the jobs that are not running never will.
+void HeadlessRun::cancelWaiting()
+{
+    QList<JobId> waiting;
+    for (const JobSnapshot &job : m_runner->snapshots(m_ids)) {
+        if (job.state == JobState::Queued || job.state == JobState::WaitingForRetry)
+            waiting.append(job.id);
+    }
+    m_runner->cancel(waiting);
 }
 
 std::optional<double> HeadlessRun::estimateRemaining(int queued) const
@@ -432,6 +605,7 @@ void HeadlessRun::say(const QString &line)
 
 int HeadlessRun::finish()
 {
+    m_tagTimer.stop();
     // What the last attempts left outside their process groups (setsid) is
     // swept on the reaper's thread a little later: too late for a process
     // that is about to exit.
@@ -449,8 +623,8 @@ int HeadlessRun::finish()
     summary.jobs = m_runner->snapshots(m_ids);
     // jobFinished is queued from the workers and may trail `idle`.
     for (const JobSnapshot &job : std::as_const(summary.jobs)) {
-        if (job.state == JobState::Failed)
-            reportGaveUp(job.id);
+        if (isTerminal(job.state))
+            onJobFinished(job.id, job.state);
     }
     sayUnreportedGaveUp();
     if (!m_options.summaryJson.isEmpty()) {

@@ -46,8 +46,23 @@ private:
         int attemptsBefore = 0; // made by an earlier run (--resume)
     };
 
+    // Where one job's output has been printed up to (--output tag).
+    struct TagReader
+    {
+        int attempt = 0; // the attempt being read; 0 before the first
+        qint64 offset[2] = {0, 0};
+        QByteArray partial[2]; // a line not finished yet, per stream
+    };
+
     bool prepare(QList<JobSpec> *toRun);
     void noteIgnoredResources(const QList<JobSpec> &jobs) const;
+    JobList readJobList() const;
+    void printGroup(JobId id, int attempt);
+    void pumpTagged(JobId id, bool final);
+    void pumpAllTagged();
+    void checkHalt();
+    void cancelWaiting();
+    void printBytes(int fd, const QByteArray &bytes);
     bool selectForResume(QList<JobSpec> *specs);
     void onAttemptFinished(JobId id, const AttemptRecord &record); // on a worker
     void onJobFinished(JobId id, JobState state);
@@ -70,11 +85,16 @@ private:
     QHash<JobId, JobInfo> m_jobs;                   // filled before start(), read-only after
     QList<JobId> m_ids;                             // in file order
     QSet<JobId> m_reported;                         // jobs whose giving up was reported
+    QSet<JobId> m_finishedSeen;                     // jobs onJobFinished() handled
     QSet<JobId> m_started;                          // started and not finished yet
     EtaEstimator m_eta;
     QEventLoop m_loop;
     QTimer m_progressTimer;
     QTimer m_deadlineTimer;
+    QTimer m_tagTimer; // --output tag: reads what the running jobs printed
+    QHash<JobId, TagReader> m_tagReaders;
+    int m_failed = 0;
+    bool m_halted = false;
     QTimer m_gaveUpTimer; // says how many gave up without a line of their own
     qint64 m_gaveUpWindowStartMs = 0;
     int m_gaveUpInWindow = 0;   // lines of their own in the current second

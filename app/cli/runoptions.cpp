@@ -80,6 +80,48 @@ std::optional<int> parseWholeNumber(const QString &text, int minimum)
     return value;
 }
 
+// GNU parallel's --halt: never, 0, 1 (soon,fail=1), 2 (now,fail=1), P% (soon,
+// fail=P%), soon,fail=N, now,fail=N, soon,fail=P%, now,fail=P%.
+std::optional<RunOptions::Halt> parseHalt(const QString &text, QString *message)
+{
+    using When = RunOptions::Halt::When;
+    QString spec = text;
+    if (spec == QLatin1String("0"))
+        spec = QStringLiteral("never");
+    else if (spec == QLatin1String("1"))
+        spec = QStringLiteral("soon,fail=1");
+    else if (spec == QLatin1String("2"))
+        spec = QStringLiteral("now,fail=1");
+    else if (spec.endsWith(QLatin1Char('%')) && !spec.contains(QLatin1Char(',')))
+        spec = QStringLiteral("soon,fail=") + spec;
+    RunOptions::Halt halt;
+    if (spec == QLatin1String("never"))
+        return halt;
+    const QStringList parts = spec.split(QLatin1Char(','));
+    if (parts.size() != 2 || (parts[0] != QLatin1String("soon") && parts[0] != QLatin1String("now"))
+        || !parts[1].startsWith(QLatin1String("fail="))) {
+        *message = QStringLiteral("expected never, soon,fail=N, now,fail=N, soon,fail=P% or "
+                                  "now,fail=P%");
+        return std::nullopt;
+    }
+    halt.when = parts[0] == QLatin1String("soon") ? When::Soon : When::Now;
+    QString amount = parts[1].mid(5);
+    const bool percent = amount.endsWith(QLatin1Char('%'));
+    if (percent)
+        amount.chop(1);
+    const auto n = parseWholeNumber(amount, 1);
+    if (!n || (percent && *n > 100)) {
+        *message = percent ? QStringLiteral("the share must be 1% to 100%")
+                           : QStringLiteral("the count must be a whole number >= 1");
+        return std::nullopt;
+    }
+    if (percent)
+        halt.failShare = *n / 100.0;
+    else
+        halt.failCount = *n;
+    return halt;
+}
+
 CommandLine parseRun(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -138,11 +180,25 @@ CommandLine parseRun(const QStringList &arguments)
                                          QStringLiteral("FILE"));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
                                    QStringLiteral("No progress bar."));
+    const QCommandLineOption output(
+        QStringLiteral("output"),
+        QStringLiteral("The jobs' output on the terminal: group (default: each job's final\n"
+                       "attempt, whole, when it ends), tag (lines as they come, prefixed\n"
+                       "with the job's name) or none."),
+        QStringLiteral("MODE"));
+    const QCommandLineOption halt(
+        QStringLiteral("halt"),
+        QStringLiteral("Stop early, as GNU parallel: now,fail=N cancels everything once N\n"
+                       "jobs failed; soon,fail=N starts nothing new; fail=P% counts a share."),
+        QStringLiteral("SPEC"));
     parser.addOptions({help, jobs, maxAttempts, retries, backoff, jitter, timeout, deadline,
-                       noRetryExit, joblog, resume, resumeFailed, results, summaryJson, quiet});
+                       noRetryExit, joblog, resume, resumeFailed, results, summaryJson, quiet,
+                       output, halt});
     const BackendOptionParser backendOptions;
     backendOptions.addTo(&parser);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The job list."));
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("The job list; - reads a plain-text list from "
+                                                "the standard input."));
 
     const QString seeAlso = QStringLiteral("requeue run --help");
     if (!parser.parse(arguments))
@@ -242,6 +298,26 @@ CommandLine parseRun(const QStringList &arguments)
     run.quiet = parser.isSet(quiet);
     if (const QString problem = backendOptions.read(parser, &run.backend); !problem.isEmpty())
         return error(problem);
+    if (parser.isSet(output)) {
+        const QString text = parser.values(output).constLast();
+        if (text == QLatin1String("group"))
+            run.output = RunOptions::Output::Group;
+        else if (text == QLatin1String("tag"))
+            run.output = RunOptions::Output::Tag;
+        else if (text == QLatin1String("none"))
+            run.output = RunOptions::Output::None;
+        else
+            return error(
+                valueError(QStringLiteral("--output"), QStringLiteral("group, tag or none"), text));
+    }
+    if (parser.isSet(halt)) {
+        const QString text = parser.values(halt).constLast();
+        QString message;
+        const auto spec = parseHalt(text, &message);
+        if (!spec)
+            return error(specError(QStringLiteral("--halt"), message, text));
+        run.halt = *spec;
+    }
     return result;
 }
 

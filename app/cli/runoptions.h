@@ -24,7 +24,27 @@ struct RunOptions
         SkipSucceeded, // --resume-failed: skip only jobs that succeeded
     };
 
-    QString jobFile;
+    // What reaches the terminal of the jobs' own output.
+    enum class Output {
+        Group, // each job's final attempt, stdout then stderr, whole when it ends (--group)
+        Tag,   // lines as they come, prefixed with the job's name (--tag --line-buffer)
+        None,  // nothing; it stays in the output files
+    };
+
+    // --halt, as GNU parallel's: stop early once enough jobs failed.
+    struct Halt
+    {
+        enum class When {
+            Never,
+            Soon, // start nothing new; let the running attempts finish
+            Now,  // cancel everything at once
+        };
+        When when = When::Never;
+        int failCount = 0;    // halt when this many jobs failed, if > 0
+        double failShare = 0; // else when this share (0..1] of the jobs failed
+    };
+
+    QString jobFile; // "-": the standard input, as a plain-text list
     int workers = 0; // 0: one per CPU
     std::optional<int> maxAttempts;
     // Only backoff, initialDelay, maxDelay and factor are meaningful.
@@ -39,6 +59,8 @@ struct RunOptions
     QString summaryJson;
     bool quiet = false;
     BackendOptions backend; // where jobs run, and cluster resources
+    Output output = Output::Group;
+    Halt halt;
 
     // The options that fill in what a job file left out.
     JobDefaults jobDefaults() const;
