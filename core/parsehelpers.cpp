@@ -149,16 +149,27 @@ QString formatByteSize(qint64 bytes)
 
 bool ErrorCollector::add(int line, int column, const QString &message)
 {
-    if (m_full)
+    if (m_full) {
+        ++m_more;
         return false;
+    }
     if (m_out->size() >= MaxJobFileErrors) {
         m_out->append(JobFileError {
             m_file, 0, 0, u"too many errors, stopped after the first %1"_s.arg(MaxJobFileErrors)});
         m_full = true;
+        m_more = 1;
         return false;
     }
     m_out->append(JobFileError {m_file, line, column, message});
     return true;
+}
+
+void ErrorCollector::finishCounting()
+{
+    if (m_full && !m_out->isEmpty())
+        m_out->last().message
+            = u"too many errors: the first %1 are listed, %2 more are not"_s.arg(MaxJobFileErrors)
+                  .arg(m_more);
 }
 
 } // namespace detail

@@ -46,15 +46,20 @@ public:
         , m_file(file)
     { }
 
-    // Returns false once full: the caller should stop parsing.
+    // Returns false once full: the caller should stop parsing, or go on to
+    // count the rest and call finishCounting().
     bool add(int line, int column, const QString &message);
     bool isFull() const { return m_full; }
+    // For callers that went on to the end: the "too many errors" line says
+    // how many more there were.
+    void finishCounting();
     bool isEmpty() const { return m_out->isEmpty(); }
 
 private:
     QList<JobFileError> *m_out; // Not owning.
     QString m_file;
     bool m_full = false;
+    int m_more = 0; // errors left out once full
 };
 
 } // namespace requeue::detail

@@ -75,7 +75,9 @@ void TextParser::parse(const QByteArray &data)
     const char *const end = p + data.size();
     if (data.startsWith("\xEF\xBB\xBF"))
         p += 3;
-    while (p < end && !m_errors.isFull()) {
+    // On to the end even once the errors are too many to list: the last
+    // line says how many more there are.
+    while (p < end) {
         const auto *newline = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
         const char *lineEnd = newline ? newline : end;
         ++m_lineNumber;
@@ -85,10 +87,11 @@ void TextParser::parse(const QByteArray &data)
         parseLine(p, size);
         p = newline ? newline + 1 : end;
     }
-    if (m_continuing && !m_errors.isFull()) {
+    if (m_continuing) {
         m_errors.add(m_backslashLine, m_backslashColumn,
                      u"the line ends with a backslash, but no line follows to continue it"_s);
     }
+    m_errors.finishCounting();
     if (m_errors.isEmpty() && m_list->jobs.isEmpty())
         m_errors.add(0, 0, u"no jobs found"_s);
     if (!m_errors.isEmpty())
