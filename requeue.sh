@@ -2,7 +2,7 @@
 # Requeue's one entry point on a fresh Debian 12 machine:
 #   ./requeue.sh run [FILE]   install what is missing, build, open the window on
 #                             FILE (default: the bundled example); without a
-#                             display, run the same list headless in the terminal
+#                             display, say so and run the list with `requeue run`
 #   ./requeue.sh test         install, build and run every test (warnings as
 #                             errors, again under ASan+UBSan, the core suites
 #                             under TSan, and a short run of each fuzzer)
@@ -41,8 +41,12 @@ build() { # preset
 run_main() {
     local file="${1:-resources/examples/demo.txt}"
     build release
-    # Opens the window on FILE; without a display, requeue says so and runs
-    # the same list headless in this terminal.
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+        # `requeue FILE` refuses to run a list without a window; this script
+        # is for trying Requeue out, so it runs the list in the terminal.
+        echo "requeue.sh: no display: running $file in the terminal (requeue run) instead of the window" >&2
+        exec build/release/app/requeue run "$file"
+    fi
     exec build/release/app/requeue "$file"
 }
 

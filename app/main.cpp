@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <cstdlib>
 #include <sys/resource.h>
 
 namespace {
@@ -34,6 +35,51 @@ bool hasDisplay()
     return !qEnvironmentVariableIsEmpty("DISPLAY")
         || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
         || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+QString useRunHint(const QStringList &files)
+{
+    return files.size() == 1
+        ? QStringLiteral("requeue: to run it in the terminal, use: requeue run %1\n")
+              .arg(files.constFirst())
+        : QStringLiteral("requeue: to run a job list in the terminal, use: requeue run FILE\n");
+}
+
+// Qt ends the process with abort() when no platform plugin starts (a stale
+// DISPLAY, an X server refusing us). Until the window system is up, Qt's
+// messages are kept; a fatal one turns into a clear message and exit 2.
+QStringList g_startupMessages;
+QStringList g_guiFiles;
+
+void startupMessageHandler(QtMsgType type, const QMessageLogContext &, const QString &message)
+{
+    if (type != QtFatalMsg) {
+        g_startupMessages.append(message);
+        return;
+    }
+    QString text = QStringLiteral("requeue: cannot open a window: no usable display");
+    const QString display = qEnvironmentVariable("DISPLAY");
+    if (!display.isEmpty())
+        text += QStringLiteral(" (DISPLAY=%1)").arg(display);
+    text += QStringLiteral("; nothing was run.\n") + useRunHint(g_guiFiles);
+    for (const QString &line : std::as_const(g_startupMessages))
+        text += QStringLiteral("  Qt: ") + line + QLatin1Char('\n');
+    print(stderr, text);
+    std::fflush(stderr);
+    std::_Exit(2);
+}
+
+int runWindow(int argc, char *argv[], const QStringList &files)
+{
+    g_guiFiles = files;
+    const QtMessageHandler previous = qInstallMessageHandler(startupMessageHandler);
+    QApplication app(argc, argv);
+    qInstallMessageHandler(previous);
+    // The plugin started after all: what it said is ordinary output again.
+    for (const QString &line : std::as_const(g_startupMessages))
+        qWarning().noquote() << line;
+    g_startupMessages.clear();
+    return requeue::runGui(files);
 }
 
 int runHeadless(int argc, char *argv[], const requeue::RunOptions &options)
@@ -73,25 +119,14 @@ int main(int argc, char *argv[])
         break;
     }
 
+    // Without a display the window cannot open; running the list instead
+    // would surprise someone who only wanted to look at it.
     if (!hasDisplay()) {
-        const QStringList &files = commandLine.guiFiles;
-        if (files.size() != 1) {
-            print(stderr,
-                  QStringLiteral("requeue: no display (DISPLAY, WAYLAND_DISPLAY and "
-                                 "QT_QPA_PLATFORM are unset) and %1; "
-                                 "use: requeue run [options] FILE\n")
-                      .arg(files.isEmpty() ? QStringLiteral("no job file given")
-                                           : QStringLiteral("more than one file given")));
-            return 2;
-        }
         print(stderr,
-              QStringLiteral("requeue: no display (DISPLAY, WAYLAND_DISPLAY and "
-                             "QT_QPA_PLATFORM are unset): running %1 without a window\n")
-                  .arg(files.constFirst()));
-        requeue::RunOptions options;
-        options.jobFile = files.constFirst();
-        return runHeadless(argc, argv, options);
+              QStringLiteral("requeue: no display (DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM "
+                             "are unset): cannot open the window; nothing was run.\n")
+                  + useRunHint(commandLine.guiFiles));
+        return 2;
     }
-    QApplication app(argc, argv);
-    return requeue::runGui(commandLine.guiFiles);
+    return runWindow(argc, argv, commandLine.guiFiles);
 }

@@ -90,7 +90,7 @@ private Q_SLOTS:
     void interrupt_data();
     void interrupt();
     void secondInterruptKills();
-    void noDisplayRunsHeadless();
+    void noDisplayRunsNothing();
     void progressOnTerminal();
     void outputModes_data();
     void outputModes();
@@ -1090,21 +1090,31 @@ void TestCli::secondInterruptKills()
     QCOMPARE(log[0].signal, SIGKILL);
 }
 
-void TestCli::noDisplayRunsHeadless()
+void TestCli::noDisplayRunsNothing()
 {
+    // Someone looking at a list over SSH must not get it run.
     write(QStringLiteral("jobs.txt"), "echo ran >> marker\n");
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("DISPLAY"));
     env.remove(QStringLiteral("WAYLAND_DISPLAY"));
     env.remove(QStringLiteral("QT_QPA_PLATFORM"));
     const Finished result = run({QStringLiteral("jobs.txt")}, env);
-    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains("no display"), result.err.constData());
-    QCOMPARE(readLines(QStringLiteral("marker")), QStringList {QStringLiteral("ran")});
+    QVERIFY2(result.err.contains("requeue run jobs.txt"), result.err.constData());
+    QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
 
     const Finished nothing = run({}, env);
     QCOMPARE(nothing.exitCode, 2);
     QVERIFY2(nothing.err.contains("no display"), nothing.err.constData());
+
+    // A DISPLAY with no server behind it: the same clear exit, not Qt's abort.
+    env.insert(QStringLiteral("DISPLAY"), QStringLiteral(":4173"));
+    const Finished stale = run({QStringLiteral("jobs.txt")}, env);
+    QCOMPARE(stale.exitCode, 2);
+    QVERIFY2(stale.err.contains("DISPLAY=:4173"), stale.err.constData());
+    QVERIFY2(stale.err.contains("requeue run jobs.txt"), stale.err.constData());
+    QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
 }
 
 // On a terminal stderr shows a progress bar; `script` provides the terminal.
