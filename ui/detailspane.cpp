@@ -42,6 +42,31 @@ QString codeText(const AttemptRecord &record)
     return {};
 }
 
+// The state a job is in when `record` is its last attempt, for its icon: a
+// cancelled attempt looks as the cancelled job does in the table.
+JobState stateAfter(const AttemptRecord &record)
+{
+    switch (record.outcome) {
+    case AttemptOutcome::Succeeded:
+        return JobState::Succeeded;
+    case AttemptOutcome::Cancelled:
+        return JobState::Cancelled;
+    case AttemptOutcome::ExitCode:
+    case AttemptOutcome::Signalled:
+    case AttemptOutcome::TimedOut:
+    case AttemptOutcome::NotStarted:
+    case AttemptOutcome::Exception:
+        return JobState::Failed;
+    }
+    Q_UNREACHABLE();
+    return JobState::Failed;
+}
+
+QString tabText(const QString &stream, qint64 size)
+{
+    return size > 0 ? QStringLiteral("%1 (%2)").arg(stream, formatBytes(size)) : stream;
+}
+
 } // namespace
 
 DetailsPane::DetailsPane(JobRunner *runner, QWidget *parent)
@@ -93,7 +118,11 @@ void DetailsPane::setJob(JobId id)
     m_attempt = 0;
     m_followLatest = true;
     m_shownAttempts = -1;
-    m_history->clear();
+    {
+        // Cleared silently: "no attempt chosen" would stop following the latest.
+        const QSignalBlocker blocker(m_history);
+        m_history->clear();
+    }
     m_stdout->setFile({});
     m_stderr->setFile({});
     refresh();
@@ -117,6 +146,7 @@ void DetailsPane::refresh()
     if (!snapshot.isValid()) {
         m_job = 0;
         m_title->setText(tr("Select a job to see its attempts and output."));
+        const QSignalBlocker blocker(m_history);
         m_history->clear();
         m_tailTimer.stop();
         return;
@@ -152,8 +182,7 @@ void DetailsPane::fillHistory(const JobSnapshot &snapshot)
             item->setText(OutcomeCol, record.summary());
             item->setText(CodeCol, codeText(record));
             item->setText(MessageCol, record.message);
-            item->setIcon(OutcomeCol,
-                          stateIcon(record.succeeded() ? JobState::Succeeded : JobState::Failed));
+            item->setIcon(OutcomeCol, stateIcon(stateAfter(record)));
         }
         if (snapshot.state == JobState::Running)
             addRunningRow(snapshot);
@@ -190,12 +219,22 @@ void DetailsPane::onHistoryCurrentChanged()
     const QString err = m_runner->outputPath(m_job, attempt, OutputStream::Stderr);
     m_stdout->setFile(out, out.isEmpty() ? none : QString());
     m_stderr->setFile(err, err.isEmpty() ? none : QString());
+    updateTabTexts();
 }
 
 void DetailsPane::pollOutput()
 {
     m_stdout->poll();
     m_stderr->poll();
+    updateTabTexts();
+}
+
+void DetailsPane::updateTabTexts()
+{
+    // Most jobs print nothing to stderr: a tab that says when it has content
+    // saves a click on every job.
+    m_tabs->setTabText(0, tabText(QStringLiteral("stdout"), m_stdout->size()));
+    m_tabs->setTabText(1, tabText(QStringLiteral("stderr"), m_stderr->size()));
 }
 
 void DetailsPane::updateTail(const JobSnapshot &snapshot)

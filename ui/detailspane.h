@@ -47,6 +47,7 @@ private:
     void onHistoryCurrentChanged();
     void onJobsChanged(const QList<JobId> &ids);
     void pollOutput();
+    void updateTabTexts();
     void updateTail(const JobSnapshot &snapshot);
 
     JobRunner *m_runner; // Not owning.

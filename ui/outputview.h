@@ -27,6 +27,8 @@ public:
     void setFile(const QString &path, const QString &emptyText = {});
     // Reads what was appended since the last call. Cheap when nothing was.
     void poll();
+    // Bytes of the file seen so far.
+    qint64 size() const { return m_readTo; }
     void setCap(qint64 bytes) { m_cap = qMax<qint64>(1024, bytes); }
 
     QString text() const;
