@@ -50,6 +50,9 @@ struct JobListEntry
     // spec.seq is the job's 1-based position in the file and spec.name is set.
     // Settings the file leaves out keep RetryPolicy's and JobSpec's defaults.
     JobSpec spec;
+    // Whether the file named the job ("#name:", "name"); if not, spec.name is
+    // its line number (text) or its seq (JSON), for messages.
+    bool named = false;
     // Which settings the file set (on the job or in "defaults"), so that
     // command-line options fill in only the rest.
     bool setsMaxAttempts = false;

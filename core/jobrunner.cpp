@@ -39,6 +39,7 @@ struct JobEntry
     qint64 retryAtUs = 0;
     qint64 firstStartedUs = 0;
     qint64 finishedUs = 0;
+    qint64 ranUs = 0; // time spent in finished attempts
     // Bumped whenever the job leaves the ready queue or the retry timer by
     // another way (cancel, retry), so that stale entries there are ignored.
     quint64 generation = 0;
@@ -254,6 +255,7 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
     const qint64 runningSince = job.control ? job.control->startedUs() : 0;
     s.firstStartedUs = job.firstStartedUs ? job.firstStartedUs : runningSince;
     s.finishedUs = job.finishedUs;
+    s.ranUs = job.ranUs;
     s.runningSinceUs = job.state == JobState::Running ? runningSince : 0;
     s.hasLastAttempt = !job.history.isEmpty();
     if (s.hasLastAttempt)
@@ -311,6 +313,7 @@ void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const Attemp
         job->control.reset();
         if (job->firstStartedUs == 0)
             job->firstStartedUs = record.startedUs;
+        job->ranUs += record.durationUs();
         job->history.append(record);
         if (job->history.size() > historyLimit)
             job->history.removeFirst();

@@ -22,6 +22,9 @@ struct JobSnapshot
     qint64 retryAtUs = 0; // when WaitingForRetry: when the next attempt is due
     qint64 firstStartedUs = 0;
     qint64 finishedUs = 0; // when it last reached a terminal state, else 0
+    // Time spent in finished attempts, all of them (the history may be
+    // shorter); the running attempt adds now - runningSinceUs.
+    qint64 ranUs = 0;
     bool hasLastAttempt = false;
     AttemptRecord lastAttempt;    // the latest finished attempt
     qint64 runningSinceUs = 0;    // start of the running attempt, if Running

@@ -700,6 +700,7 @@ void JsonJobListSchema::makeEntry(Fields &job, int seq, JobListEntry *entry) con
 {
     JobSpec &spec = entry->spec;
     spec.seq = seq;
+    entry->named = job.name.has_value();
     spec.name = job.name ? std::move(*job.name) : QString::number(seq);
     if (job.command) {
         spec.process.shellCommand = std::move(*job.command);

@@ -65,6 +65,7 @@ private:
     bool m_jobBroken = false; // an error was reported for one of its lines
     QByteArray m_continued;   // its lines so far, backslash-newlines removed
     QString m_jobName;
+    bool m_jobNamed = false; // by a "#name:" comment
     int m_backslashLine = 0; // where the last continuation backslash was
     int m_backslashColumn = 0;
 };
@@ -144,9 +145,8 @@ void TextParser::parseLine(const char *line, qsizetype size)
         }
         // The first line of a job.
         m_jobBroken = bad >= 0;
-        m_jobName = m_pendingNameLine == m_lineNumber - 1 && m_pendingNameLine > 0
-            ? m_pendingName
-            : QString::number(m_lineNumber);
+        m_jobNamed = m_pendingNameLine == m_lineNumber - 1 && m_pendingNameLine > 0;
+        m_jobName = m_jobNamed ? m_pendingName : QString::number(m_lineNumber);
         m_pendingNameLine = 0;
     } else if (bad >= 0) {
         m_jobBroken = true;
@@ -204,6 +204,7 @@ void TextParser::finishJob(const char *tail, qsizetype size)
     }
     entry.spec.seq = ++m_seq;
     entry.spec.name = m_jobName;
+    entry.named = m_jobNamed;
     m_list->jobs.append(std::move(entry));
 }
 
