@@ -1,3 +1,4 @@
+#include "attemptrecord.h"
 #include "common/fakeexecutor.h"
 #include "jobfilterproxy.h"
 #include "jobrunner.h"
@@ -68,6 +69,10 @@ private Q_SLOTS:
     void durationTicksWhileRunning();
     void runningJobShowsItsStart();
     void compactRows();
+    void manualRetryShowsEveryAttemptAndTheBudget();
+    void durationIsTimeSpentRunning();
+    void waitingJobShowsItsCountdown();
+    void remainingTimeBoundsARunningJobByItsElapsedTime();
 
 private:
     std::unique_ptr<JobRunner> m_runner;
@@ -354,6 +359,88 @@ void tst_JobTableModel::compactRows()
     QCOMPARE(m_model->rowCount(), 1000);
     QVERIFY2(m_model->approximateBytesPerRow() < 512,
              qPrintable(QString::number(m_model->approximateBytesPerRow())));
+}
+
+// Bug: after a manual retry the cell said "3 / 3" with 6 attempts made.
+void tst_JobTableModel::manualRetryShowsEveryAttemptAndTheBudget()
+{
+    const JobId id = m_runner->addJob(callableJob(QStringLiteral("job"), 1, 3));
+    m_runner->start();
+    QTRY_COMPARE(m_runner->snapshot(id).state, JobState::Failed);
+    m_model->refreshNow();
+    QCOMPARE(cell(*m_model, 0, JobTableModel::AttemptsColumn), QStringLiteral("3 / 3"));
+    QVERIFY(m_runner->retry(id));
+    QTRY_VERIFY(m_runner->snapshot(id).attempts == 6
+                && m_runner->snapshot(id).state == JobState::Failed);
+    m_model->refreshNow();
+    QCOMPARE(cell(*m_model, 0, JobTableModel::AttemptsColumn), QStringLiteral("6 \u00b7 3 / 3"));
+}
+
+// Bug: Duration ran from the first start to the last end, idle time included.
+void tst_JobTableModel::durationIsTimeSpentRunning()
+{
+    const JobId id = m_runner->addJob(callableJob(QStringLiteral("quick"), 1, 1));
+    m_runner->start();
+    QTRY_COMPARE(m_runner->snapshot(id).state, JobState::Failed);
+    const qint64 firstEnd = m_runner->snapshot(id).finishedUs;
+    // Idle for a while before the manual retry, by the clock, not by a sleep.
+    QTRY_VERIFY(nowUs() - firstEnd > 600'000);
+    QVERIFY(m_runner->retry(id));
+    QTRY_VERIFY(m_runner->snapshot(id).attempts == 2
+                && m_runner->snapshot(id).state == JobState::Failed);
+    m_model->refreshNow();
+    const JobSnapshot s = m_runner->snapshot(id, true);
+    QVERIFY(s.finishedUs - s.firstStartedUs > 600'000); // what the old cell showed
+    const qint64 shown = m_model->index(0, JobTableModel::DurationColumn)
+                             .data(JobTableModel::SortRole)
+                             .toLongLong();
+    QCOMPARE(shown, s.history[0].durationUs() + s.history[1].durationUs());
+    QVERIFY2(shown < 300'000, qPrintable(QString::number(shown)));
+
+    // Live while an attempt runs. A fresh model reads the start that the
+    // runner knows (the feed reports a start itself; see tst_jobrunner).
+    const JobId running = m_runner->addJob(blockingJob(QStringLiteral("blocking")));
+    QTRY_VERIFY(m_runner->snapshot(running).runningSinceUs > 0);
+    JobTableModel live(m_runner.get());
+    const QModelIndex duration = live.index(live.rowOf(running), JobTableModel::DurationColumn);
+    QTRY_VERIFY(duration.data(JobTableModel::SortRole).toLongLong() > 200'000);
+    QVERIFY(!duration.data().toString().isEmpty());
+    m_runner->cancelAll();
+}
+
+void tst_JobTableModel::waitingJobShowsItsCountdown()
+{
+    JobSpec spec = callableJob(QStringLiteral("backs off"), 1, 2);
+    spec.retry.backoff = RetryPolicy::Backoff::Fixed;
+    spec.retry.initialDelay = std::chrono::seconds(30);
+    const JobId id = m_runner->addJob(spec);
+    m_runner->start();
+    QTRY_COMPARE(m_runner->snapshot(id).state, JobState::WaitingForRetry);
+    m_model->refreshNow();
+    const QString state = cell(*m_model, 0, JobTableModel::StateColumn);
+    QVERIFY2(state.startsWith(QStringLiteral("Waiting: retry in ")), qPrintable(state));
+    m_runner->cancelAll();
+}
+
+// Bug: "about 5 s" with 41 s of a sleep 60 left. A running job's elapsed
+// time is a lower bound of its duration, and no data means no estimate.
+void tst_JobTableModel::remainingTimeBoundsARunningJobByItsElapsedTime()
+{
+    QVERIFY(!m_model->remainingSeconds(4)); // nothing yet
+    const JobId blocking = m_runner->addJob(blockingJob(QStringLiteral("long")));
+    m_runner->start();
+    QTRY_COMPARE(m_runner->snapshot(blocking).state, JobState::Running);
+    m_model->refreshNow();
+    QVERIFY(!m_model->remainingSeconds(4)); // no job has finished: say nothing
+    const JobId quick = m_runner->addJob(callableJob(QStringLiteral("quick"), 0));
+    QTRY_COMPARE(m_runner->snapshot(quick).state, JobState::Succeeded);
+    QTRY_VERIFY(nowUs() - m_runner->snapshot(blocking).firstStartedUs > 1'000'000);
+    m_model->refreshNow();
+    const std::optional<double> left = m_model->remainingSeconds(4);
+    QVERIFY(left);
+    // The quick job says "0 s", but the running one has run over a second.
+    QVERIFY2(*left >= 0.9, qPrintable(QString::number(*left)));
+    m_runner->cancelAll();
 }
 
 QTEST_MAIN(tst_JobTableModel)

@@ -1,5 +1,6 @@
 #include "jobtablemodel.h"
 
+#include "etaestimator.h"
 #include "jobrunner.h"
 #include "stateicons.h"
 #include "textformat.h"
@@ -25,11 +26,6 @@ template<typename T>
 int compareValues(const T &a, const T &b)
 {
     return a < b ? -1 : (b < a ? 1 : 0);
-}
-
-bool isActiveStarted(JobState state)
-{
-    return state == JobState::Running || state == JobState::WaitingForRetry;
 }
 
 } // namespace
@@ -222,6 +218,36 @@ QList<JobId> JobTableModel::finishedJobIds() const
     return ids;
 }
 
+std::optional<double> JobTableModel::remainingSeconds(int workers) const
+{
+    // Rebuilt from the rows at each call (about once a second): no state to
+    // keep in step with retries and removals.
+    EtaEstimator estimator;
+    QList<double> running;
+    int waiting = 0;
+    const qint64 now = nowUs();
+    for (const Row &row : m_rows) {
+        switch (row.state) {
+        case JobState::Succeeded:
+        case JobState::Failed:
+            if (row.firstStartedUs > 0 && row.finishedUs > row.firstStartedUs)
+                estimator.addFinished(double(row.finishedUs - row.firstStartedUs) / 1e6);
+            break;
+        case JobState::Running:
+            running.append(
+                double(now - (row.firstStartedUs ? row.firstStartedUs : row.runningSinceUs)) / 1e6);
+            break;
+        case JobState::Queued:
+        case JobState::WaitingForRetry:
+            ++waiting;
+            break;
+        case JobState::Cancelled:
+            break;
+        }
+    }
+    return estimator.remainingSeconds(running, waiting, workers);
+}
+
 qsizetype JobTableModel::approximateBytesPerRow() const
 {
     if (m_rows.empty())
@@ -241,6 +267,8 @@ JobTableModel::Row JobTableModel::rowFromSnapshot(const JobSnapshot &s)
     row.firstStartedUs = s.firstStartedUs;
     row.finishedUs = s.finishedUs;
     row.runningSinceUs = s.runningSinceUs;
+    row.ranUs = s.ranUs;
+    row.retryAtUs = s.retryAtUs;
     row.seq = s.seq;
     row.attempts = s.attempts;
     row.budgetStart = s.budgetStart;
@@ -267,6 +295,10 @@ JobTableModel::ColumnMask JobTableModel::diff(const Row &old, const Row &now, bo
         mask |= bit(NameColumn);
     if (old.command != now.command)
         mask |= bit(CommandColumn);
+    if (old.retryAtUs != now.retryAtUs)
+        mask |= bit(StateColumn);
+    if (old.ranUs != now.ranUs || old.runningSinceUs != now.runningSinceUs)
+        mask |= bit(DurationColumn);
     if (old.attempts != now.attempts || old.budgetStart != now.budgetStart
         || old.maxAttempts != now.maxAttempts)
         mask |= bit(AttemptsColumn);
@@ -289,13 +321,13 @@ QVariant JobTableModel::displayData(const Row &row, int column) const
     case NameColumn:
         return row.name;
     case StateColumn:
-        return stateLabel(row.state);
+        return stateText(row);
     case AttemptsColumn:
-        return attemptsText(row.attempts - row.budgetStart, row.maxAttempts);
+        return attemptsText(row.attempts, row.attempts - row.budgetStart, row.maxAttempts);
     case LastResultColumn:
         return lastResultText(row);
     case DurationColumn:
-        return row.firstStartedUs ? formatDuration(durationUs(row)) : QString();
+        return row.attempts > 0 ? formatDuration(durationUs(row)) : QString();
     case StartedColumn:
         return formatTimestamp(row.firstStartedUs);
     case FinishedColumn:
@@ -333,7 +365,7 @@ qint64 JobTableModel::numericKey(const Row &row, int column) const
                                                                        : row.lastExitCode)
                            : 0;
     case DurationColumn:
-        return row.firstStartedUs ? durationUs(row) : -1;
+        return row.attempts > 0 ? durationUs(row) : -1;
     case StartedColumn:
         return row.firstStartedUs;
     case FinishedColumn:
@@ -360,15 +392,29 @@ QString JobTableModel::lastResultText(const Row &row) const
     record.exitCode = row.lastExitCode;
     record.signal = row.lastSignal;
     record.message = row.lastMessage;
+    // The reason alone ("cannot start foo: No such file or directory") reads
+    // in a narrow cell; the state column already says the job failed.
+    if (record.outcome == AttemptOutcome::NotStarted && !record.message.isEmpty())
+        return record.message;
     return record.summary();
+}
+
+QString JobTableModel::stateText(const Row &row) const
+{
+    if (row.state == JobState::WaitingForRetry && row.retryAtUs > 0)
+        return QStringLiteral("%1: %2").arg(stateLabel(row.state),
+                                            retryCountdown(row.retryAtUs - nowUs()));
+    return stateLabel(row.state);
 }
 
 qint64 JobTableModel::durationUs(const Row &row) const
 {
-    if (!row.firstStartedUs)
-        return 0;
-    const qint64 end = isTerminal(row.state) && row.finishedUs ? row.finishedUs : nowUs();
-    return std::max<qint64>(0, end - row.firstStartedUs);
+    // Time spent running, not from the first start to the last end: a job
+    // retried by hand minutes later did not run in between.
+    const qint64 running = row.state == JobState::Running && row.runningSinceUs
+        ? std::max<qint64>(0, nowUs() - row.runningSinceUs)
+        : 0;
+    return row.ranUs + running;
 }
 
 void JobTableModel::resetFromRunner()
@@ -544,17 +590,23 @@ void JobTableModel::appendRows(std::vector<Row> rows)
 
 void JobTableModel::onClockTick()
 {
-    // Only rows whose duration is still running; contiguous ones share a signal.
+    // Running rows tick their duration, waiting ones their countdown;
+    // contiguous rows share a signal.
+    tickColumn(DurationColumn, JobState::Running);
+    tickColumn(StateColumn, JobState::WaitingForRetry);
+}
+
+void JobTableModel::tickColumn(int column, JobState state)
+{
     int first = -1;
     const QList<int> roles {Qt::DisplayRole, SortRole};
     const int count = int(m_rows.size());
     for (int row = 0; row <= count; ++row) {
-        const bool ticking = row < count && m_rows[size_t(row)].firstStartedUs
-            && isActiveStarted(m_rows[size_t(row)].state);
+        const bool ticking = row < count && m_rows[size_t(row)].state == state;
         if (ticking && first < 0)
             first = row;
         if (!ticking && first >= 0) {
-            Q_EMIT dataChanged(index(first, DurationColumn), index(row - 1, DurationColumn), roles);
+            Q_EMIT dataChanged(index(first, column), index(row - 1, column), roles);
             first = -1;
         }
     }

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QTimer>
 
+#include <optional>
 #include <vector>
 
 namespace requeue {
@@ -31,10 +32,10 @@ public:
         StateColumn,
         AttemptsColumn,
         LastResultColumn,
+        CommandColumn, // before the times: what a job is matters more than when
         DurationColumn,
         StartedColumn,
         FinishedColumn,
-        CommandColumn,
         ColumnCount
     };
     Q_ENUM(Column)
@@ -78,6 +79,9 @@ public:
     int removeFinished(const QList<JobId> &ids);
     // Ids of every finished (terminal) job in the table, in row order.
     QList<JobId> finishedJobIds() const;
+    // Seconds until every active job is done, from how long the finished
+    // ones took (EtaEstimator's rules); nothing until a job has finished.
+    std::optional<double> remainingSeconds(int workers) const;
     // Bytes the model holds for one row, strings included (for benchmarks).
     qsizetype approximateBytesPerRow() const;
 
@@ -100,6 +104,8 @@ private:
         qint64 firstStartedUs = 0;
         qint64 finishedUs = 0;
         qint64 runningSinceUs = 0;
+        qint64 ranUs = 0;
+        qint64 retryAtUs = 0;
         int seq = 0;
         int attempts = 0;
         int budgetStart = 0;
@@ -126,6 +132,7 @@ private:
     qint64 numericKey(const Row &row, int column) const;
     QVariant decorationData(const Row &row, int column) const;
     QString lastResultText(const Row &row) const;
+    QString stateText(const Row &row) const;
     qint64 durationUs(const Row &row) const;
 
     void onJobsChanged(const QList<JobId> &ids);
@@ -141,6 +148,7 @@ private:
     void compactRows(const std::vector<int> &sortedRowsToDrop);
     void appendRows(std::vector<Row> rows);
     void onClockTick();
+    void tickColumn(int column, JobState state);
     void updateClockTick();
 
     JobRunner *m_runner;     // Not owning.

@@ -38,6 +38,25 @@ QString attemptsText(int attemptsInBudget, int maxAttempts)
     return QStringLiteral("%1 / %2").arg(attemptsInBudget).arg(maxAttempts);
 }
 
+QString attemptsText(int attempts, int attemptsInBudget, int maxAttempts)
+{
+    const QString budget = attemptsText(attemptsInBudget, maxAttempts);
+    if (attempts <= attemptsInBudget)
+        return budget;
+    return QStringLiteral("%1 \u00b7 %2").arg(attempts).arg(budget);
+}
+
+QString retryCountdown(qint64 us)
+{
+    // Rounded up: "retry in 0 s" would be a lie for most of a second.
+    const qint64 seconds = (us + 999'999) / 1'000'000;
+    if (seconds <= 0)
+        return QStringLiteral("retry now");
+    if (seconds < 60)
+        return QStringLiteral("retry in %1 s").arg(seconds);
+    return QStringLiteral("retry in %1").arg(formatDuration(seconds * 1'000'000));
+}
+
 QString formatBytes(qint64 bytes)
 {
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
