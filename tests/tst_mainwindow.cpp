@@ -11,14 +11,17 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -110,6 +113,18 @@ private Q_SLOTS:
     void rendersAfterADemoRun();
     void notificationsCanBeTurnedOff();
     void aboutNamesBothVersions();
+    void openingAnotherListAsksAndStartsNothing();
+    void replacingCancelsTheActiveJobs();
+    void namesTheRunAndLeavesDefaultNamesEmpty();
+    void clearFinishedAsksAndFixesTheTitle();
+    void cancelAllAsksForManyJobs();
+    void statusBarFitsAnEightHundredPixelWindow();
+    void finishedRunSaysSoAndPauseBecomesResume();
+    void opensTheOutputFolder();
+    void errorDialogCountsTheErrors();
+
+public Q_SLOTS:
+    void recordUrl(const QUrl &url) { m_openedUrls.append(url); }
 
 private:
     QString writeList(const QByteArray &text);
@@ -118,6 +133,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<JobRunner> m_runner;
     int m_files = 0;
+    QList<QUrl> m_openedUrls;
 };
 
 void tst_MainWindow::initTestCase()
@@ -199,7 +215,9 @@ void tst_MainWindow::runsToTheEndAndRetriesSelected()
     QCOMPARE(cellOf(*window, failed, JobTableModel::AttemptsColumn), QStringLiteral("2 / 2"));
     QCOMPARE(cellOf(*window, failed, JobTableModel::LastResultColumn), QStringLiteral("exit 3"));
     QTRY_VERIFY(window->windowTitle().startsWith(QStringLiteral("Done:")));
-    QTRY_COMPARE(window->runStatus()->countsText(), QStringLiteral("1 succeeded, 1 failed"));
+    QTRY_VERIFY2(
+        window->runStatus()->countsText().contains(QStringLiteral("1 succeeded, 1 failed")),
+        qPrintable(window->runStatus()->countsText()));
 
     window->selectJobs({failed});
     QCOMPARE(window->selectedJobIds(), QList<JobId> {failed});
@@ -344,7 +362,7 @@ void tst_MainWindow::retryAllFailedOnTenThousandJobs()
     QTRY_VERIFY_WITH_TIMEOUT(m_runner->totalAttempts() == 2 * Jobs && allFinished(m_runner.get()),
                              60000);
     QTRY_COMPARE(window->model()->index(Jobs - 1, JobTableModel::AttemptsColumn).data().toString(),
-                 QStringLiteral("1 / 1"));
+                 QStringLiteral("2 \u00b7 1 / 1")); // every attempt, then the budget
     QCOMPARE(m_runner->snapshot(m_runner->jobIds().constLast()).attempts, 2);
     qInfo("retry all failed on %d jobs: %lld ms in the GUI thread", Jobs, triggerMs);
 }
@@ -366,6 +384,9 @@ void tst_MainWindow::actionsFollowTheSelection()
     QVERIFY(!cancel->isEnabled());
     QVERIFY(action(*window, "actionClearFinished")->isEnabled());
     action(*window, "actionClearFinished")->trigger();
+    QMessageBox *box = visibleBox(*window, QStringLiteral("clearBox"));
+    QVERIFY(box); // cancelled jobs would go: asked first
+    box->findChild<QPushButton *>(QStringLiteral("clearAllButton"))->click();
     QCOMPARE(window->model()->rowCount(), 0);
     QCOMPARE(m_runner->jobCount(), 0);
 }
@@ -436,6 +457,9 @@ void tst_MainWindow::settingsAreRemembered()
     QVERIFY(!entries.isEmpty());
     QVERIFY(entries.first()->text().endsWith(path));
     entries.first()->trigger();
+    QMessageBox *box = visibleBox(*window, QStringLiteral("openModeBox"));
+    QVERIFY(box); // the window shows jobs: Replace or Add?
+    box->findChild<QPushButton *>(QStringLiteral("addButton"))->click();
     QCOMPARE(m_runner->jobCount(), 2);
 }
 
@@ -507,6 +531,209 @@ void tst_MainWindow::aboutNamesBothVersions()
              qPrintable(box->text()));
     box->accept();
     QCoreApplication::setApplicationVersion(QString());
+}
+
+// Bug: opening a list after a run started its jobs at once, appended them
+// with repeating # values and named only the new file.
+void tst_MainWindow::openingAnotherListAsksAndStartsNothing()
+{
+    auto window = makeWindow();
+    QAbstractItemModelTester tester(window->proxy(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QString first = writeList("true\ntrue\n");
+    QVERIFY(window->loadFile(first));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_VERIFY(allFinished(m_runner.get()));
+    QVERIFY(!m_runner->isPaused()); // the run ended without a pause
+
+    const QString second = writeList("true\ntrue\ntrue\n");
+    QVERIFY(window->loadFile(second));
+    QMessageBox *box = visibleBox(*window, QStringLiteral("openModeBox"));
+    QVERIFY(box);
+    QCOMPARE(box->defaultButton()->objectName(), QStringLiteral("replaceButton"));
+    QCOMPARE(m_runner->jobCount(), 2); // nothing added before the answer
+    box->findChild<QPushButton *>(QStringLiteral("addButton"))->click();
+    QCOMPARE(window->model()->rowCount(), 5);
+    QVERIFY(m_runner->isPaused()); // so nothing of the new list can start
+    QCOMPARE(count(m_runner.get(), JobState::Queued), 3);
+    QCOMPARE(m_runner->totalAttempts(), 2);
+    QSet<QString> seqs;
+    for (int row = 0; row < window->model()->rowCount(); ++row)
+        seqs.insert(window->model()->index(row, JobTableModel::SeqColumn).data().toString());
+    QCOMPARE(seqs.size(), 5); // # stays unique
+    QVERIFY2(window->windowTitle().contains(QFileInfo(first).fileName())
+                 && window->windowTitle().contains(QFileInfo(second).fileName()),
+             qPrintable(window->windowTitle()));
+
+    const QString third = writeList("true\n");
+    QVERIFY(window->loadFile(third));
+    QVERIFY((box = visibleBox(*window, QStringLiteral("openModeBox"))));
+    box->findChild<QPushButton *>(QStringLiteral("replaceButton"))->click();
+    QCOMPARE(window->model()->rowCount(), 1);
+    QCOMPARE(cellOf(*window, m_runner->jobIds().constFirst(), JobTableModel::SeqColumn),
+             QStringLiteral("1"));
+    QVERIFY(m_runner->isPaused());
+    QCOMPARE(count(m_runner.get(), JobState::Queued), 1);
+    QVERIFY2(!window->windowTitle().contains(QFileInfo(first).fileName()),
+             qPrintable(window->windowTitle()));
+    QVERIFY(window->windowTitle().contains(QFileInfo(third).fileName()));
+    QCOMPARE(action(*window, "actionStartPause")->text(), QStringLiteral("&Start"));
+}
+
+void tst_MainWindow::replacingCancelsTheActiveJobs()
+{
+    auto window = makeWindow();
+    QVERIFY(window->loadFile(writeList("sleep 30\n")));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_COMPARE(count(m_runner.get(), JobState::Running), 1);
+    QVERIFY(window->loadFile(writeList("true\ntrue\n")));
+    QMessageBox *box = visibleBox(*window, QStringLiteral("openModeBox"));
+    QVERIFY(box);
+    QVERIFY2(box->informativeText().contains(QStringLiteral("cancels")),
+             qPrintable(box->informativeText()));
+    box->findChild<QPushButton *>(QStringLiteral("replaceButton"))->click();
+    // The cancelled sleep leaves the table once its process has ended.
+    QTRY_COMPARE(window->model()->rowCount(), 2);
+    QCOMPARE(m_runner->jobCount(), 2);
+    QCOMPARE(count(m_runner.get(), JobState::Queued), 2);
+    QCOMPARE(m_runner->totalAttempts(), 1);
+}
+
+void tst_MainWindow::namesTheRunAndLeavesDefaultNamesEmpty()
+{
+    auto window = makeWindow();
+    QVERIFY(window->loadFile(writeList("true\n#name: named\ntrue\n")));
+    const QList<JobId> ids = m_runner->jobIds();
+    QCOMPARE(cellOf(*window, ids[0], JobTableModel::NameColumn), QString());
+    QCOMPARE(cellOf(*window, ids[1], JobTableModel::NameColumn), QStringLiteral("named"));
+    // Command comes before the time columns.
+    QVERIFY(JobTableModel::CommandColumn < JobTableModel::DurationColumn);
+    QCOMPARE(window->table()->horizontalHeader()->visualIndex(JobTableModel::CommandColumn),
+             int(JobTableModel::CommandColumn));
+}
+
+// Bug: the title still said "Done: ..." after Clear finished emptied the table.
+void tst_MainWindow::clearFinishedAsksAndFixesTheTitle()
+{
+    auto window = makeWindow();
+    window->findChild<QSpinBox *>(QStringLiteral("maxAttemptsSpin"))->setValue(1);
+    QVERIFY(window->loadFile(writeList("true\ntrue\nexit 3\n")));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_VERIFY(allFinished(m_runner.get()));
+    QTRY_VERIFY(window->windowTitle().startsWith(QStringLiteral("Done:")));
+    QTRY_VERIFY(action(*window, "actionClearFinished")->isEnabled());
+
+    action(*window, "actionClearFinished")->trigger();
+    QMessageBox *box = visibleBox(*window, QStringLiteral("clearBox"));
+    QVERIFY(box); // a failed job would go: asked first
+    QCOMPARE(box->defaultButton()->objectName(), QStringLiteral("clearSucceededButton"));
+    box->defaultButton()->click();
+    QCOMPARE(m_runner->jobCount(), 1);
+    QCOMPARE(count(m_runner.get(), JobState::Failed), 1);
+    QVERIFY2(window->windowTitle().contains(QStringLiteral("0 succeeded, 1 failed")),
+             qPrintable(window->windowTitle()));
+
+    action(*window, "actionClearFinished")->trigger();
+    QVERIFY((box = visibleBox(*window, QStringLiteral("clearBox"))));
+    box->findChild<QPushButton *>(QStringLiteral("clearAllButton"))->click();
+    QCOMPARE(m_runner->jobCount(), 0);
+    QVERIFY2(!window->windowTitle().contains(QStringLiteral("Done")),
+             qPrintable(window->windowTitle()));
+}
+
+void tst_MainWindow::cancelAllAsksForManyJobs()
+{
+    auto window = makeWindow();
+    QVERIFY(window->loadFile(writeList(QByteArray("true\n").repeated(12))));
+    action(*window, "actionCancelAll")->trigger();
+    QMessageBox *box = visibleBox(*window, QStringLiteral("cancelAllBox"));
+    QVERIFY(box);
+    QCOMPARE(box->defaultButton()->objectName(), QStringLiteral("keepButton"));
+    box->defaultButton()->click();
+    QCOMPARE(count(m_runner.get(), JobState::Queued), 12);
+    action(*window, "actionCancelAll")->trigger();
+    QVERIFY((box = visibleBox(*window, QStringLiteral("cancelAllBox"))));
+    box->findChild<QPushButton *>(QStringLiteral("cancelJobsButton"))->click();
+    QCOMPARE(count(m_runner.get(), JobState::Cancelled), 12);
+}
+
+// Bug: the status bar made the window at least 1,157 px wide and cut its texts.
+void tst_MainWindow::statusBarFitsAnEightHundredPixelWindow()
+{
+    auto window = makeWindow();
+    RunStatusWidget *status = window->runStatus();
+    QCOMPARE(status->progressText(), QString()); // no jobs: no "0 / 1"
+    StateCounts counts {};
+    counts[int(JobState::Queued)] = 1000;
+    counts[int(JobState::Running)] = 16;
+    counts[int(JobState::WaitingForRetry)] = 120;
+    counts[int(JobState::Succeeded)] = 16789;
+    counts[int(JobState::Failed)] = 258;
+    counts[int(JobState::Cancelled)] = 1817;
+    status->update(counts, 1234567, 98765.0);
+    window->resize(800, 600);
+    QVERIFY2(window->minimumSizeHint().width() <= 800,
+             qPrintable(QString::number(window->minimumSizeHint().width())));
+    QVERIFY2(window->minimumWidth() <= 800, qPrintable(QString::number(window->minimumWidth())));
+    QTRY_COMPARE(window->width(), 800);
+    QCOMPARE(status->progressText(), QStringLiteral("18864 / 20000"));
+    auto *bar = status->findChild<QProgressBar *>(QStringLiteral("statusProgress"));
+    QVERIFY(bar->width() >= bar->fontMetrics().horizontalAdvance(status->progressText()));
+    QVERIFY(status->countsText().contains(QStringLiteral("258 failed")));
+}
+
+void tst_MainWindow::finishedRunSaysSoAndPauseBecomesResume()
+{
+    auto window = makeWindow();
+    QVERIFY(window->loadFile(writeList("true\nsleep 30\n")));
+    QAction *start = action(*window, "actionStartPause");
+    QCOMPARE(start->text(), QStringLiteral("&Start"));
+    start->trigger();
+    QTRY_COMPARE(start->text(), QStringLiteral("&Pause"));
+    QTRY_COMPARE(count(m_runner.get(), JobState::Succeeded), 1);
+    start->trigger();
+    QTRY_COMPARE(start->text(), QStringLiteral("&Resume"));
+    m_runner->cancelAll();
+    QTRY_VERIFY(allFinished(m_runner.get()));
+    QTRY_VERIFY2(window->runStatus()->countsText().startsWith(QStringLiteral("Finished in")),
+                 qPrintable(window->runStatus()->countsText()));
+    QVERIFY2(window->runStatus()->countsText().contains(QStringLiteral("1 succeeded, 1 cancelled")),
+             qPrintable(window->runStatus()->countsText()));
+    QCOMPARE(window->runStatus()->etaText(), QString());
+}
+
+void tst_MainWindow::opensTheOutputFolder()
+{
+    QDesktopServices::setUrlHandler(QStringLiteral("file"), this, "recordUrl");
+    auto window = makeWindow();
+    QAction *open = action(*window, "actionOpenOutputFolder");
+    QVERIFY(window->loadFile(writeList("echo hello\n")));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_VERIFY(allFinished(m_runner.get()));
+    QTRY_VERIFY(open->isEnabled());
+    open->trigger();
+    QCOMPARE(m_openedUrls, QList<QUrl> {QUrl::fromLocalFile(m_runner->outputDirectory())});
+    QVERIFY(window->runStatus()->toolTip().contains(m_runner->outputDirectory()));
+
+    window->selectJobs({m_runner->jobIds().constFirst()});
+    DetailsPane *details = window->detailsPane();
+    QTRY_COMPARE(details->stdoutView()->text(), QStringLiteral("hello\n"));
+    auto *openFile = details->findChild<QToolButton *>(QStringLiteral("openFileButton"));
+    QVERIFY(openFile->isEnabled());
+    openFile->click();
+    QCOMPARE(m_openedUrls.size(), 2);
+    QCOMPARE(m_openedUrls.last(), QUrl::fromLocalFile(details->stdoutView()->path()));
+    QDesktopServices::unsetUrlHandler(QStringLiteral("file"));
+}
+
+void tst_MainWindow::errorDialogCountsTheErrors()
+{
+    auto window = makeWindow();
+    QVERIFY(!window->loadFile(writeList(QByteArray("bad \xff\n").repeated(3))));
+    QMessageBox *box = visibleBox(*window, QStringLiteral("loadErrorBox"));
+    QVERIFY(box);
+    QVERIFY2(box->text().contains(QStringLiteral("has 3 error")), qPrintable(box->text()));
+    box->close();
 }
 
 QTEST_MAIN(tst_MainWindow)

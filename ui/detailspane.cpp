@@ -5,11 +5,13 @@
 #include "stateicons.h"
 #include "textformat.h"
 
+#include <QDesktopServices>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -56,6 +58,7 @@ JobState stateAfter(const AttemptRecord &record)
     case AttemptOutcome::TimedOut:
     case AttemptOutcome::NotStarted:
     case AttemptOutcome::Exception:
+    case AttemptOutcome::Lost:
         return JobState::Failed;
     }
     Q_UNREACHABLE();
@@ -77,6 +80,7 @@ DetailsPane::DetailsPane(JobRunner *runner, QWidget *parent)
     , m_tabs(new QTabWidget(this))
     , m_stdout(new OutputView(this))
     , m_stderr(new OutputView(this))
+    , m_openFile(new QToolButton(this))
 {
     m_title->setObjectName(QStringLiteral("detailsTitle"));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -91,6 +95,13 @@ DetailsPane::DetailsPane(JobRunner *runner, QWidget *parent)
         m_history->setColumnWidth(column, widths[column]);
     m_tabs->addTab(m_stdout, tr("stdout"));
     m_tabs->addTab(m_stderr, tr("stderr"));
+    m_openFile->setObjectName(QStringLiteral("openFileButton"));
+    m_openFile->setText(tr("Open File"));
+    m_openFile->setToolTip(tr("Open the shown output file with the desktop's application"));
+    m_openFile->setAutoRaise(true);
+    m_tabs->setCornerWidget(m_openFile);
+    connect(m_openFile, &QToolButton::clicked, this, &DetailsPane::openShownFile);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &DetailsPane::updateTabTexts);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_history);
@@ -235,6 +246,21 @@ void DetailsPane::updateTabTexts()
     // saves a click on every job.
     m_tabs->setTabText(0, tabText(QStringLiteral("stdout"), m_stdout->size()));
     m_tabs->setTabText(1, tabText(QStringLiteral("stderr"), m_stderr->size()));
+    const auto *shown = static_cast<OutputView *>(m_tabs->currentWidget());
+    m_openFile->setEnabled(shown && shown->size() > 0);
+}
+
+QString DetailsPane::shownFile() const
+{
+    const auto *shown = static_cast<OutputView *>(m_tabs->currentWidget());
+    return shown && shown->size() > 0 ? shown->path() : QString();
+}
+
+void DetailsPane::openShownFile()
+{
+    const QString path = shownFile();
+    if (!path.isEmpty())
+        QDesktopServices::openUrl(QUrl::fromLocalFile(path));
 }
 
 void DetailsPane::updateTail(const JobSnapshot &snapshot)

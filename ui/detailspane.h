@@ -7,6 +7,7 @@
 
 class QLabel;
 class QTabWidget;
+class QToolButton;
 class QTreeWidget;
 
 namespace requeue {
@@ -37,6 +38,8 @@ public:
     // Re-reads the job now instead of at the next change the feed reports.
     void refresh();
 
+    // The output file of the tab shown, if it has content ("Open File").
+    QString shownFile() const;
     QTreeWidget *historyView() const { return m_history; }
     OutputView *stdoutView() const { return m_stdout; }
     OutputView *stderrView() const { return m_stderr; }
@@ -48,6 +51,7 @@ private:
     void onJobsChanged(const QList<JobId> &ids);
     void pollOutput();
     void updateTabTexts();
+    void openShownFile();
     void updateTail(const JobSnapshot &snapshot);
 
     JobRunner *m_runner; // Not owning.
@@ -57,6 +61,7 @@ private:
     QTabWidget *m_tabs;
     OutputView *m_stdout;
     OutputView *m_stderr;
+    QToolButton *m_openFile;
     // Reads the output files' new bytes while the job is active: files
     // grow without telling anyone. Never reads the runner.
     QTimer m_tailTimer;

@@ -6,6 +6,7 @@
 #include <QButtonGroup>
 #include <QHBoxLayout>
 #include <QLineEdit>
+#include <QStyle>
 #include <QToolButton>
 
 namespace requeue {
@@ -45,7 +46,7 @@ FilterBar::FilterBar(JobFilterProxy *proxy, QWidget *parent)
     m_search->setObjectName(QStringLiteral("searchField"));
     m_search->setPlaceholderText(tr("Search name or command"));
     m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(220);
+    m_search->setMinimumWidth(160);
     layout->addStretch(1);
     layout->addWidget(m_search);
     m_searchDelay.setSingleShot(true);
@@ -62,11 +63,49 @@ void FilterBar::setCounts(const StateCounts &counts)
         fresh[size_t(1 + state)] = counts[size_t(state)];
         fresh[AllId] += counts[size_t(state)];
     }
+    bool changed = false;
     for (int id = 0; id <= JobStateCount; ++id) {
-        if (fresh[size_t(id)] != m_counts[size_t(id)])
+        if (fresh[size_t(id)] != m_counts[size_t(id)]) {
             m_group->button(id)->setText(buttonText(id, fresh[size_t(id)]));
+            m_group->button(id)->setToolTip(buttonText(id, fresh[size_t(id)]));
+            changed = true;
+        }
     }
     m_counts = fresh;
+    if (changed)
+        updateCompact();
+}
+
+QSize FilterBar::minimumSizeHint() const
+{
+    // Compact: the state buttons show their icons only (the counts go to
+    // the tooltips), so the bar never makes the window wider than 800 px.
+    int width = m_search->minimumWidth();
+    const int icon = style()->pixelMetric(QStyle::PM_SmallIconSize) + 10;
+    for (QAbstractButton *button : m_group->buttons())
+        width += (m_group->id(button) == AllId ? button->sizeHint().width() : icon) + 2;
+    return {width, QWidget::minimumSizeHint().height()};
+}
+
+void FilterBar::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updateCompact();
+}
+
+void FilterBar::updateCompact()
+{
+    int full = m_search->minimumWidth();
+    const int icon = style()->pixelMetric(QStyle::PM_SmallIconSize) + 16;
+    for (QAbstractButton *button : m_group->buttons())
+        full += button->fontMetrics().horizontalAdvance(button->text()) + icon + 2;
+    const bool compact = width() < full;
+    for (QAbstractButton *button : m_group->buttons()) {
+        if (m_group->id(button) != AllId) {
+            static_cast<QToolButton *>(button)->setToolButtonStyle(
+                compact ? Qt::ToolButtonIconOnly : Qt::ToolButtonTextBesideIcon);
+        }
+    }
 }
 
 void FilterBar::selectState(std::optional<JobState> state)

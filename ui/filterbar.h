@@ -36,10 +36,16 @@ public:
     // The button of `state`, or of All.
     QToolButton *button(std::optional<JobState> state) const;
 
+    QSize minimumSizeHint() const override;
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void addButton(int id, const QString &objectName);
     void applyButton(int id);
     void applySearch();
+    void updateCompact();
     static QString buttonText(int id, int count);
 
     JobFilterProxy *m_proxy; // Not owning.

@@ -25,7 +25,7 @@ int runGui(const QStringList &filesToOpen)
     MainWindow window;
     window.show();
     if (!filesToOpen.isEmpty())
-        window.loadFile(filesToOpen.first());
+        window.loadFiles(filesToOpen);
     return QApplication::exec();
 }
 

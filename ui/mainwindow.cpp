@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -41,6 +42,8 @@ namespace {
 
 constexpr int MaxErrorsShown = 20;
 constexpr int ClockTickMs = 1000;
+// Bulk actions on at least this many jobs ask first.
+constexpr int ManyJobs = 10;
 
 } // namespace
 
@@ -66,10 +69,13 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
     connect(m_runner, &JobRunner::idle, this, &MainWindow::onRunIdle, Qt::QueuedConnection);
     connect(m_runner, &JobRunner::countsChanged, this, &MainWindow::onCountsChanged);
     connect(m_runner, &JobRunner::pausedChanged, this, &MainWindow::onPausedChanged);
-    connect(m_recent, &RecentFiles::fileChosen, this, &MainWindow::loadFile);
+    connect(m_recent, &RecentFiles::fileChosen, this,
+            [this](const QString &path) { loadFile(path); });
+    // Worker threads emit it; queued, it reaches the window in its thread.
+    connect(m_runner, &JobRunner::jobFinished, this, &MainWindow::onJobFinished,
+            Qt::QueuedConnection);
     m_clockTick.setInterval(ClockTickMs);
-    connect(&m_clockTick, &QTimer::timeout, this,
-            [this] { m_status->update(m_counts, m_totalAttempts); });
+    connect(&m_clockTick, &QTimer::timeout, this, &MainWindow::updateStatus);
     m_paused = m_runner->isPaused();
     onCountsChanged(m_runner->stateCounts(), m_runner->totalAttempts());
     updateTitle();
@@ -86,38 +92,156 @@ MainWindow::~MainWindow()
     delete m_details;
 }
 
-bool MainWindow::loadFile(const QString &path)
+bool MainWindow::loadFile(const QString &path, LoadMode mode)
 {
-    const JobList list = loadJobList(path);
-    if (!list.errors.isEmpty()) {
-        QStringList lines;
-        for (const JobFileError &error : list.errors)
-            lines << error.toString();
-        showLoadErrors(path, lines);
-        return false;
+    return loadFiles({path}, mode);
+}
+
+bool MainWindow::loadFiles(const QStringList &paths, LoadMode mode)
+{
+    QList<LoadedList> lists;
+    for (const QString &path : paths) {
+        JobList list = loadJobList(path);
+        if (!list.errors.isEmpty()) {
+            QStringList lines;
+            for (const JobFileError &error : std::as_const(list.errors))
+                lines << error.toString();
+            showLoadErrors(path, lines);
+            return false;
+        }
+        if (list.jobs.isEmpty()) {
+            showLoadErrors(path, {tr("%1: no jobs in the file.").arg(path)});
+            return false;
+        }
+        lists.append({path, std::move(list.jobs)});
     }
-    if (list.jobs.isEmpty()) {
-        showLoadErrors(path, {tr("%1: no jobs in the file.").arg(path)});
+    if (lists.isEmpty())
         return false;
+    if (mode == LoadMode::Ask && m_model->rowCount() > 0)
+        askHowToOpen(lists);
+    else
+        addLists(lists, mode == LoadMode::Add ? LoadMode::Add : LoadMode::Replace);
+    return true;
+}
+
+void MainWindow::askHowToOpen(const QList<LoadedList> &lists)
+{
+    int jobs = 0;
+    QStringList names;
+    for (const LoadedList &list : lists) {
+        jobs += int(list.entries.size());
+        names << QFileInfo(list.path).fileName();
     }
+    const int active = m_runner->stateCounts().active();
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Open %1").arg(names.join(u", ")),
+                                tr("Replace the jobs shown with the %n job(s) of %1, or add "
+                                   "them to this run?",
+                                   nullptr, jobs)
+                                    .arg(names.join(u", ")),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("openModeBox"));
+    QString info = tr("Either way nothing starts until you press Start.");
+    if (active > 0)
+        info.prepend(tr("Replace cancels the %n job(s) still active. ", nullptr, active));
+    box->setInformativeText(info);
+    QPushButton *replace = box->addButton(tr("Replace"), QMessageBox::AcceptRole);
+    replace->setObjectName(QStringLiteral("replaceButton"));
+    QPushButton *add = box->addButton(tr("Add to This Run"), QMessageBox::AcceptRole);
+    add->setObjectName(QStringLiteral("addButton"));
+    box->addButton(QMessageBox::Cancel)->setObjectName(QStringLiteral("cancelButton"));
+    box->setDefaultButton(replace);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, lists, replace, add](QAbstractButton *button) {
+                if (button == replace)
+                    addLists(lists, LoadMode::Replace);
+                else if (button == add)
+                    addLists(lists, LoadMode::Add);
+            });
+    box->open();
+}
+
+void MainWindow::addLists(const QList<LoadedList> &lists, LoadMode mode)
+{
+    if (mode == LoadMode::Replace)
+        replaceRun();
+    // A run that is going on, or that ended unpaused, would start the new
+    // jobs at once: pausing keeps loading from starting anything.
+    const bool wasRunning = !m_runner->isPaused() && m_runner->stateCounts().active() > 0;
+    m_runner->pause();
+    int added = 0;
+    for (const LoadedList &list : lists)
+        added += addList(list);
+    m_model->refreshNow(); // one insert of every row: the table is usable at once
+    m_resultText.clear();
+    updateTitle();
+    updateStartAction(); // a new run says Start, not Resume
+    const QString what = lists.size() == 1 ? QFileInfo(lists.constFirst().path).fileName()
+                                           : tr("%n file(s)", nullptr, int(lists.size()));
+    QString message = tr("Loaded %n job(s) from %1.", nullptr, added).arg(what) + QLatin1Char(' ');
+    message += wasRunning ? tr("Paused so that they wait: running attempts go on; press Resume.")
+                          : tr("Press Start to run them.");
+    afterBulkAction(message);
+}
+
+int MainWindow::addList(const LoadedList &list)
+{
+    // Numbered after the run's jobs, so that # stays unique in the table.
+    const int base = m_lastSeq;
     QList<JobSpec> specs;
-    specs.reserve(list.jobs.size());
-    for (JobListEntry entry : list.jobs) {
+    specs.reserve(list.entries.size());
+    for (JobListEntry entry : list.entries) {
         m_settings.applyTo(entry);
+        // A default name is a line number or the #: noise in the Name column.
+        if (!entry.named)
+            entry.spec.name.clear();
+        if (entry.spec.seq > 0) {
+            entry.spec.seq += base;
+            m_lastSeq = std::max(m_lastSeq, entry.spec.seq);
+        }
         specs.append(std::move(entry.spec));
     }
     m_runner->addJobs(specs);
-    m_model->refreshNow(); // one insert of every row: the table is usable at once
-    m_recent->add(path);
-    m_currentFile = path;
+    m_recent->add(list.path);
+    m_currentFile = list.path;
+    if (!m_runFiles.contains(list.path))
+        m_runFiles.append(list.path);
+    return int(specs.size());
+}
+
+void MainWindow::replaceRun()
+{
+    m_runner->pause();
+    const QList<JobId> ids = m_runner->jobIds();
+    m_runner->cancel(ids);
+    m_model->removeFinished(ids);
+    // Cancelled attempts still running leave when their process has ended.
+    const QList<JobId> left = m_runner->jobIds();
+    for (JobId id : left)
+        m_leaving.insert(id);
+    m_runFiles.clear();
+    m_lastSeq = 0;
+    m_runStarted = false;
+    m_runClock.invalidate();
     m_resultText.clear();
-    updateTitle();
-    const QString next = m_runner->isPaused() ? tr("Press Start to run them.")
-                                              : tr("They join the running queue.");
-    afterBulkAction(
-        tr("Loaded %n job(s) from %1.", nullptr, int(specs.size())).arg(QFileInfo(path).fileName())
-        + QLatin1Char(' ') + next);
-    return true;
+}
+
+void MainWindow::onJobFinished(JobId id)
+{
+    if (m_leaving.remove(id))
+        m_model->removeFinished({id});
+}
+
+QString MainWindow::runName() const
+{
+    if (m_runFiles.isEmpty())
+        return {};
+    const QString first = QFileInfo(m_runFiles.constFirst()).fileName();
+    if (m_runFiles.size() == 1)
+        return first;
+    if (m_runFiles.size() == 2)
+        return QStringLiteral("%1 + %2").arg(first, QFileInfo(m_runFiles.constLast()).fileName());
+    return tr("%1 + %n more", nullptr, int(m_runFiles.size() - 1)).arg(first);
 }
 
 QList<JobId> MainWindow::selectedJobIds() const
@@ -182,11 +306,14 @@ void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 void MainWindow::dropEvent(QDropEvent *event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
+    QStringList paths;
     for (const QUrl &url : urls) {
         if (url.isLocalFile())
-            loadFile(url.toLocalFile());
+            paths << url.toLocalFile();
     }
     event->acceptProposedAction();
+    if (!paths.isEmpty())
+        loadFiles(paths);
 }
 
 void MainWindow::createTable()
@@ -303,6 +430,11 @@ void MainWindow::createActions()
                               QKeySequence::Copy, &MainWindow::copySelectedCommands);
     m_quitAction = makeAction(QStringLiteral("actionQuit"), tr("&Quit"), QKeySequence::Quit,
                               &MainWindow::requestClose);
+    m_openOutputAction
+        = makeAction(QStringLiteral("actionOpenOutputFolder"), tr("Open Output &Folder"),
+                     QKeySequence(), &MainWindow::openOutputFolder);
+    m_openOutputAction->setIcon(s->standardIcon(QStyle::SP_DirOpenIcon));
+    m_openOutputAction->setEnabled(false);
 }
 
 void MainWindow::createMenus()
@@ -313,6 +445,7 @@ void MainWindow::createMenus()
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, [this] { m_recent->fillMenu(m_recentMenu); });
     m_recent->fillMenu(m_recentMenu);
+    file->addAction(m_openOutputAction);
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -391,10 +524,20 @@ void MainWindow::openFileDialog()
         loadFile(path);
 }
 
+void MainWindow::openOutputFolder()
+{
+    const QString dir = m_runner->outputDirectory();
+    if (!dir.isEmpty())
+        QDesktopServices::openUrl(QUrl::fromLocalFile(dir));
+}
+
 void MainWindow::toggleStartPause()
 {
     if (m_runner->isPaused()) {
         m_resultText.clear();
+        m_runStarted = true;
+        if (!m_runClock.isValid())
+            m_runClock.start();
         m_runner->start();
         updateTitle();
         afterBulkAction(tr("Running."));
@@ -406,8 +549,17 @@ void MainWindow::toggleStartPause()
 
 void MainWindow::retrySelected()
 {
+    restartRunClock();
     const int n = m_runner->retry(selectedJobIds());
     afterBulkAction(tr("Retrying %n job(s).", nullptr, n));
+}
+
+void MainWindow::restartRunClock()
+{
+    // A retry after the end starts the run's clock again: "Finished in"
+    // should not count the minutes the window sat idle.
+    if (m_runner->isIdle())
+        m_runClock.start();
 }
 
 void MainWindow::cancelSelected()
@@ -418,11 +570,37 @@ void MainWindow::cancelSelected()
 
 void MainWindow::retryAllFailed()
 {
+    restartRunClock();
     const int n = m_runner->retryAllFailed();
     afterBulkAction(tr("Retrying %n failed job(s).", nullptr, n));
 }
 
 void MainWindow::cancelAll()
+{
+    const int active = m_runner->stateCounts().active();
+    if (active < ManyJobs) {
+        cancelAllNow();
+        return;
+    }
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Cancel All"),
+                                tr("Cancel all %n active job(s)?", nullptr, active),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("cancelAllBox"));
+    box->setInformativeText(tr("Running attempts are stopped; no job is retried."));
+    QPushButton *cancel = box->addButton(tr("Cancel Jobs"), QMessageBox::DestructiveRole);
+    cancel->setObjectName(QStringLiteral("cancelJobsButton"));
+    QPushButton *keep = box->addButton(tr("Keep Them"), QMessageBox::RejectRole);
+    keep->setObjectName(QStringLiteral("keepButton"));
+    box->setDefaultButton(keep);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, cancel](QAbstractButton *button) {
+        if (button == cancel)
+            cancelAllNow();
+    });
+    box->open();
+}
+
+void MainWindow::cancelAllNow()
 {
     const int n = m_runner->cancelAll();
     afterBulkAction(tr("Cancelling %n job(s).", nullptr, n));
@@ -430,7 +608,64 @@ void MainWindow::cancelAll()
 
 void MainWindow::clearFinished()
 {
-    const int n = m_model->removeFinished(m_model->finishedJobIds());
+    const StateCounts counts = m_runner->stateCounts();
+    const int succeeded = counts[int(JobState::Succeeded)];
+    const int others = counts.finished() - succeeded;
+    // Failed jobs keep their stderr, the reason to look at them: clearing
+    // them, or many jobs, is asked first.
+    if (others == 0 && succeeded < ManyJobs) {
+        clearJobs(ClearWhich::AllFinished);
+        return;
+    }
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Clear Finished"),
+        tr("Clear %n finished job(s) from the table?", nullptr, succeeded + others),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("clearBox"));
+    if (others > 0)
+        box->setInformativeText(tr("%n of them failed or were cancelled; clearing them throws "
+                                   "away their history and output.",
+                                   nullptr, others));
+    QPushButton *succeededOnly = nullptr;
+    if (succeeded > 0 && others > 0) {
+        succeededOnly = box->addButton(tr("Clear %n Succeeded Only", nullptr, succeeded),
+                                       QMessageBox::AcceptRole);
+        succeededOnly->setObjectName(QStringLiteral("clearSucceededButton"));
+    }
+    QPushButton *all = box->addButton(tr("Clear All %n Finished", nullptr, succeeded + others),
+                                      QMessageBox::DestructiveRole);
+    all->setObjectName(QStringLiteral("clearAllButton"));
+    QPushButton *keep = box->addButton(QMessageBox::Cancel);
+    keep->setObjectName(QStringLiteral("cancelButton"));
+    box->setDefaultButton(succeededOnly ? succeededOnly : keep);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, succeededOnly, all](QAbstractButton *button) {
+                if (button && button == succeededOnly)
+                    clearJobs(ClearWhich::SucceededOnly);
+                else if (button == all)
+                    clearJobs(ClearWhich::AllFinished);
+            });
+    box->open();
+}
+
+void MainWindow::clearJobs(ClearWhich which)
+{
+    // From the runner, not the rows: the table may be a tick behind.
+    QList<JobId> ids = m_runner->jobIds();
+    if (which == ClearWhich::SucceededOnly) {
+        const QList<JobSnapshot> jobs = m_runner->snapshots(ids);
+        ids.clear();
+        for (const JobSnapshot &job : jobs) {
+            if (job.state == JobState::Succeeded)
+                ids.append(job.id);
+        }
+    }
+    const int n = m_model->removeFinished(ids);
+    // The title's result was about jobs that are gone now.
+    if (!m_resultText.isEmpty())
+        m_resultText = m_runner->jobCount() > 0 ? resultText(m_runner->stateCounts()) : QString();
+    updateTitle();
     afterBulkAction(tr("Removed %n finished job(s).", nullptr, n));
 }
 
@@ -508,7 +743,7 @@ void MainWindow::onCountsChanged(const StateCounts &counts, int totalAttempts)
     m_counts = counts;
     m_totalAttempts = totalAttempts;
     m_filterBar->setCounts(counts);
-    m_status->update(counts, totalAttempts);
+    updateStatus();
     m_alerts->updateCounts(counts);
     // A huge selection is summed up here rather than on every model refresh.
     if (m_selectionDirty)
@@ -516,6 +751,13 @@ void MainWindow::onCountsChanged(const StateCounts &counts, int totalAttempts)
     m_retryFailedAction->setEnabled(counts[JobState::Failed] > 0);
     m_cancelAllAction->setEnabled(counts.active() > 0);
     m_clearAction->setEnabled(counts.finished() > 0);
+    // The output folder is made when the first attempt starts.
+    const QString output = m_runner->outputDirectory();
+    if (output != m_shownOutputFolder) {
+        m_shownOutputFolder = output;
+        m_status->setOutputFolder(output);
+        m_openOutputAction->setEnabled(!output.isEmpty());
+    }
     updateStartAction();
 }
 
@@ -525,11 +767,17 @@ void MainWindow::onPausedChanged(bool paused)
     updateStartAction();
 }
 
+void MainWindow::updateStatus()
+{
+    m_status->update(m_counts, m_totalAttempts, m_model->remainingSeconds(m_runner->maxWorkers()));
+}
+
 void MainWindow::updateStartAction()
 {
-    if (m_paused != m_shownPaused) {
-        m_shownPaused = m_paused;
-        m_startAction->setText(m_paused ? tr("&Start") : tr("&Pause"));
+    const QString startText
+        = m_paused ? (m_runStarted ? tr("&Resume") : tr("&Start")) : tr("&Pause");
+    if (startText != m_startAction->text()) {
+        m_startAction->setText(startText);
         m_startAction->setIcon(
             style()->standardIcon(m_paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     }
@@ -547,15 +795,24 @@ void MainWindow::onRunIdle()
     if (!m_runner->isIdle())
         return; // a retry got in first
     const StateCounts counts = m_runner->stateCounts();
-    m_resultText = tr("%1 succeeded, %2 failed, %3 cancelled")
-                       .arg(counts[JobState::Succeeded])
-                       .arg(counts[JobState::Failed])
-                       .arg(counts[JobState::Cancelled]);
+    m_resultText = resultText(counts);
     updateTitle();
     m_alerts->runFinished(counts);
+    if (m_runClock.isValid()) {
+        m_status->showFinished(m_runClock.elapsed(), counts, m_runner->totalAttempts());
+        m_runClock.invalidate();
+    }
     if (!isActiveWindow())
         QApplication::alert(this);
     qCDebug(lcUi) << "run finished:" << m_resultText;
+}
+
+QString MainWindow::resultText(const StateCounts &counts)
+{
+    return tr("%1 succeeded, %2 failed, %3 cancelled")
+        .arg(counts[int(JobState::Succeeded)])
+        .arg(counts[int(JobState::Failed)])
+        .arg(counts[int(JobState::Cancelled)]);
 }
 
 void MainWindow::onModelRefreshed()
@@ -601,9 +858,9 @@ MainWindow::SelectionSummary MainWindow::summarizeSelection() const
 
 void MainWindow::updateTitle()
 {
-    QString title = m_currentFile.isEmpty()
-        ? QStringLiteral("Requeue")
-        : QStringLiteral("%1 \u2014 Requeue").arg(QFileInfo(m_currentFile).fileName());
+    const QString name = runName();
+    QString title = name.isEmpty() ? QStringLiteral("Requeue")
+                                   : QStringLiteral("%1 \u2014 Requeue").arg(name);
     if (!m_resultText.isEmpty())
         title = tr("Done: %1 \u2014 %2").arg(m_resultText, title);
     setWindowTitle(title);
@@ -614,9 +871,12 @@ void MainWindow::showLoadErrors(const QString &path, const QStringList &errors)
     QStringList shown = errors.mid(0, MaxErrorsShown);
     if (errors.size() > MaxErrorsShown)
         shown << tr("... and %n more.", nullptr, int(errors.size() - MaxErrorsShown));
-    auto *box
-        = new QMessageBox(QMessageBox::Warning, tr("Cannot load %1").arg(path),
-                          tr("The job list has errors; no job was added."), QMessageBox::Ok, this);
+    // Past MaxJobFileErrors the reader stops and adds one "too many errors" line.
+    const QString total = errors.size() > MaxJobFileErrors
+        ? tr("The job list has more than %1 errors; no job was added.").arg(MaxJobFileErrors)
+        : tr("The job list has %n error(s); no job was added.", nullptr, int(errors.size()));
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot load %1").arg(path), total,
+                                QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("loadErrorBox"));
     box->setDetailedText(shown.join(QLatin1Char('\n')));
     box->setInformativeText(shown.mid(0, 5).join(QLatin1Char('\n')));

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "joblist.h"
 #include "jobrunner.h"
 #include "runsettings.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -27,14 +30,15 @@ class RunStatusWidget;
 
 // The Requeue window: the job table with its filter bar, the details pane,
 // the run settings dock and the status bar, over one JobRunner. Loading a
-// file adds its jobs paused-or-not as the runner is; nothing starts until the
-// user presses Start. Every bulk action is one runner call; the table, the
-// details pane, the filter counts and the status bar follow the runner's
-// change feed, so 100,000 jobs never mean 100,000 signals.
+// file never starts anything: a run going on is paused and the new jobs wait
+// for Start. Every bulk action is one runner call; the table, the details
+// pane, the filter counts and the status bar follow the runner's change
+// feed, so 100,000 jobs never mean 100,000 signals.
 //
 // GUI thread only. Actions are QActions with object names ("actionOpen",
 // "actionStartPause", "actionRetry", "actionCancel", "actionRetryFailed",
-// "actionCancelAll", "actionClearFinished") so tests can find and trigger them.
+// "actionCancelAll", "actionClearFinished", "actionOpenOutputFolder") so tests
+// can find and trigger them.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -44,10 +48,20 @@ public:
     explicit MainWindow(JobRunner *runner = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Adds the jobs of `path`, filling in the run settings where the file is
-    // silent. Shows errors (file:line:col) in a message box and adds nothing
-    // then. Returns whether jobs were added.
-    bool loadFile(const QString &path);
+    // How a job list joins what the window shows.
+    enum class LoadMode {
+        Ask,     // while jobs are shown, ask (box "openModeBox"; Replace is the default)
+        Replace, // a new run: the jobs shown go, active ones cancelled
+        Add,     // added to this run, numbered after its jobs
+    };
+    // Reads `path` and adds its jobs, filling in the run settings where the
+    // file is silent. Loading never starts anything: the runner is paused
+    // and the jobs wait for Start. Errors (file:line:col) go to a message
+    // box and nothing is added. Returns whether the file was read without
+    // errors (with Ask, its jobs may still wait for the answer).
+    bool loadFile(const QString &path, LoadMode mode = LoadMode::Ask);
+    // The same for several files at once (a drop): one question for all.
+    bool loadFiles(const QStringList &paths, LoadMode mode = LoadMode::Ask);
 
     JobRunner *runner() const { return m_runner; }
     JobTableModel *model() const { return m_model; }
@@ -76,6 +90,18 @@ private:
         int active = 0;
     };
 
+    struct LoadedList
+    {
+        QString path;
+        QList<JobListEntry> entries;
+    };
+
+    void askHowToOpen(const QList<LoadedList> &lists);
+    void addLists(const QList<LoadedList> &lists, LoadMode mode);
+    int addList(const LoadedList &list);
+    void replaceRun();
+    void onJobFinished(JobId id);
+    QString runName() const;
     void createTable();
     void createCentralArea();
     void createDocks();
@@ -89,12 +115,18 @@ private:
 
     void requestClose();
     void openFileDialog();
+    void openOutputFolder();
     void toggleStartPause();
+    void restartRunClock();
     void retrySelected();
     void cancelSelected();
     void retryAllFailed();
     void cancelAll();
+    void cancelAllNow();
     void clearFinished();
+    enum class ClearWhich { SucceededOnly, AllFinished };
+    void clearJobs(ClearWhich which);
+    static QString resultText(const StateCounts &counts);
     void afterBulkAction(const QString &message);
     void showTableMenu(const QPoint &pos);
     void showHeaderMenu(const QPoint &pos);
@@ -104,6 +136,7 @@ private:
 
     void onCountsChanged(const StateCounts &counts, int totalAttempts);
     void onPausedChanged(bool paused);
+    void updateStatus();
     void updateStartAction();
     void onRunIdle();
     void onModelRefreshed();
@@ -136,6 +169,7 @@ private:
     QAction *m_clearAction = nullptr;
     QAction *m_copyAction = nullptr;
     QAction *m_quitAction = nullptr;
+    QAction *m_openOutputAction = nullptr;
     // Re-feeds the status bar the last counts once a second while jobs run,
     // so rates and the ETA age; a clock, not a poll of the runner.
     QTimer m_clockTick;
@@ -144,10 +178,15 @@ private:
     bool m_paused = true;
     RunSettings m_settings;
     QString m_currentFile;
-    QString m_resultText; // shown in the title once a run ends
+    QStringList m_runFiles; // the files whose jobs make up this run, in order
+    int m_lastSeq = 0;      // the highest # in this run: added lists go on from it
+    QSet<JobId> m_leaving;  // jobs of a replaced run, removed once they end
+    QString m_resultText;   // shown in the title once a run ends
     bool m_selectionDirty = true;
     bool m_quitConfirmed = false;
-    std::optional<bool> m_shownPaused; // what the Start/Pause action shows
+    QString m_shownOutputFolder;
+    QElapsedTimer m_runClock;  // since Start (or a retry after the end), until idle
+    bool m_runStarted = false; // Start was pressed in this run: paused means "Resume"
 };
 
 } // namespace requeue

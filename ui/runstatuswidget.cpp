@@ -1,25 +1,40 @@
 #include "runstatuswidget.h"
 
+#include "elidedlabel.h"
 #include "stateicons.h"
 #include "textformat.h"
 
 #include <QHBoxLayout>
-#include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 
 namespace requeue {
 
 namespace {
 constexpr qint64 RateWindowMs = 5000;
-constexpr qint64 MinEtaWindowMs = 2000;
+
+int finishedOf(const StateCounts &counts)
+{
+    return counts[int(JobState::Succeeded)] + counts[int(JobState::Failed)]
+        + counts[int(JobState::Cancelled)];
+}
+
+int totalOf(const StateCounts &counts)
+{
+    int total = 0;
+    for (int n : counts)
+        total += n;
+    return total;
+}
+
 } // namespace
 
 RunStatusWidget::RunStatusWidget(QWidget *parent)
     : QWidget(parent)
-    , m_counts(new QLabel(this))
+    , m_counts(new ElidedLabel(this))
     , m_progress(new QProgressBar(this))
-    , m_rate(new QLabel(this))
-    , m_etaLabel(new QLabel(this))
+    , m_rate(new ElidedLabel(this))
+    , m_etaLabel(new ElidedLabel(this))
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -28,67 +43,116 @@ RunStatusWidget::RunStatusWidget(QWidget *parent)
     m_rate->setObjectName(QStringLiteral("statusRate"));
     m_etaLabel->setObjectName(QStringLiteral("statusEta"));
     m_progress->setMaximumWidth(200);
-    m_progress->setFormat(QStringLiteral("%v / %m"));
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
-    layout->addWidget(m_counts);
+    m_progress->setFormat(QString());
+    layout->addWidget(m_counts, 1);
     layout->addWidget(m_progress);
     layout->addWidget(m_rate);
     layout->addWidget(m_etaLabel);
     m_clock.start();
 }
 
-void RunStatusWidget::update(const StateCounts &counts, int totalAttempts)
+void RunStatusWidget::update(const StateCounts &counts, int totalAttempts,
+                             std::optional<double> etaSeconds)
 {
-    int total = 0;
-    for (int n : counts)
-        total += n;
-    const int finished = counts[int(JobState::Succeeded)] + counts[int(JobState::Failed)]
-        + counts[int(JobState::Cancelled)];
-    addSample(totalAttempts, finished);
+    const int total = totalOf(counts);
+    const int finished = finishedOf(counts);
     const int active = total - finished;
-    m_eta = active > 0 && m_finishRate > 0 ? qint64(active / m_finishRate) : -1;
-    m_progress->setRange(0, qMax(1, total));
-    m_progress->setValue(finished);
-    updateLabels(counts, active);
+    if (active > 0)
+        m_finishedText.clear();
+    addSample(totalAttempts);
+    updateProgress(finished, total);
+    if (!m_finishedText.isEmpty()) {
+        m_counts->setFullText(m_finishedText);
+    } else {
+        QStringList parts;
+        for (int state = 0; state < JobStateCount; ++state) {
+            if (counts[size_t(state)] > 0) {
+                parts << QStringLiteral("%1 %2")
+                             .arg(counts[size_t(state)])
+                             .arg(stateLabel(JobState(state)).toLower());
+            }
+        }
+        m_counts->setFullText(parts.isEmpty() ? tr("No jobs") : parts.join(u", "));
+    }
+    m_rate->setFullText(active > 0 ? tr("%1 attempts/s").arg(m_attemptRate, 0, 'f', 1) : QString());
+    const bool showEta = active > 0 && etaSeconds && *etaSeconds > 0;
+    m_etaLabel->setFullText(showEta ? tr("ETA %1").arg(formatEta(qint64(*etaSeconds + 0.5)))
+                                    : QString());
+}
+
+void RunStatusWidget::showFinished(qint64 elapsedMs, const StateCounts &counts, int totalAttempts)
+{
+    QStringList parts {tr("%n succeeded", nullptr, counts[int(JobState::Succeeded)])};
+    if (counts[int(JobState::Failed)] > 0)
+        parts << tr("%n failed", nullptr, counts[int(JobState::Failed)]);
+    if (counts[int(JobState::Cancelled)] > 0)
+        parts << tr("%n cancelled", nullptr, counts[int(JobState::Cancelled)]);
+    m_finishedText = tr("Finished in %1: %2; %3 attempts")
+                         .arg(formatDuration(elapsedMs * 1000), parts.join(u", "),
+                              QLocale().toString(totalAttempts));
+    update(counts, totalAttempts);
+}
+
+void RunStatusWidget::setOutputFolder(const QString &path)
+{
+    m_outputFolder = path;
+    updateToolTip();
 }
 
 QString RunStatusWidget::countsText() const
 {
-    return m_counts->text();
+    return m_counts->fullText();
 }
 
-void RunStatusWidget::addSample(int attempts, int finished)
+QString RunStatusWidget::progressText() const
+{
+    return m_progress->text();
+}
+
+QString RunStatusWidget::etaText() const
+{
+    return m_etaLabel->fullText();
+}
+
+void RunStatusWidget::addSample(int attempts)
 {
     const qint64 now = m_clock.elapsed();
-    // A retried job leaves the finished set: restart the window rather than
-    // report a negative rate.
-    if (!m_samples.empty() && finished < m_samples.back().finished)
-        m_samples.clear();
-    m_samples.push_back({now, attempts, finished});
+    m_samples.push_back({now, attempts});
     while (m_samples.size() > 2 && now - m_samples.front().ms > RateWindowMs)
         m_samples.pop_front();
     const Sample &first = m_samples.front();
     const double seconds = double(now - first.ms) / 1000.0;
     m_attemptRate = seconds > 0.2 ? (attempts - first.attempts) / seconds : 0.0;
-    // Too short a window guesses wildly: a burst of quick jobs says nothing
-    // about the slow ones still running.
-    m_finishRate = seconds >= MinEtaWindowMs / 1000.0 ? (finished - first.finished) / seconds : 0.0;
 }
 
-void RunStatusWidget::updateLabels(const StateCounts &counts, int active)
+void RunStatusWidget::updateProgress(int finished, int total)
 {
-    QStringList parts;
-    for (int state = 0; state < JobStateCount; ++state) {
-        if (counts[size_t(state)] > 0) {
-            parts << QStringLiteral("%1 %2")
-                         .arg(counts[size_t(state)])
-                         .arg(stateLabel(JobState(state)).toLower());
-        }
+    // With no jobs there is no progress to speak of, not "0 / 1".
+    const QString text = total > 0 ? QStringLiteral("%1 / %2").arg(finished).arg(total) : QString();
+    m_progress->setRange(0, qMax(1, total));
+    m_progress->setValue(finished);
+    if (m_progress->format() == text)
+        return;
+    m_progress->setFormat(text);
+    // Wide enough for its text, so "16789 / 20000" is never cut.
+    const int width = m_progress->fontMetrics().horizontalAdvance(text) + 24;
+    if (width > m_progress->minimumWidth())
+        m_progress->setMinimumWidth(qMin(width, m_progress->maximumWidth()));
+    updateToolTip();
+}
+
+void RunStatusWidget::updateToolTip()
+{
+    QString tip = m_progress->format().isEmpty() ? QString()
+                                                 : tr("%1 jobs finished").arg(m_progress->format());
+    if (!m_outputFolder.isEmpty()) {
+        if (!tip.isEmpty())
+            tip += QLatin1Char('\n');
+        tip += tr("Output folder: %1").arg(m_outputFolder);
     }
-    m_counts->setText(parts.isEmpty() ? tr("No jobs") : parts.join(QStringLiteral(", ")));
-    m_rate->setText(tr("%1 attempts/s").arg(m_attemptRate, 0, 'f', 1));
-    m_etaLabel->setText(active > 0 && m_eta >= 0 ? tr("ETA %1").arg(formatEta(m_eta)) : QString());
+    setToolTip(tip);
 }
 
 } // namespace requeue

@@ -6,15 +6,18 @@
 #include <QWidget>
 
 #include <deque>
+#include <optional>
 
-class QLabel;
 class QProgressBar;
 
 namespace requeue {
 
+class ElidedLabel;
+
 // The status bar's right side: counts per state, a progress bar (finished of
-// total), attempts per second and an estimate of the time left, computed
-// from samples of the last few seconds.
+// total), attempts per second and the time left (estimated by the caller),
+// or, once a run has ended, what it came to. Its texts elide: it never makes
+// the window wider than 800 px, however big the numbers.
 //
 // GUI thread only.
 class RunStatusWidget : public QWidget
@@ -23,34 +26,40 @@ class RunStatusWidget : public QWidget
 public:
     explicit RunStatusWidget(QWidget *parent = nullptr);
 
-    // Feeds one sample; call a few times a second while jobs run.
-    void update(const StateCounts &counts, int totalAttempts);
+    // Feeds one sample; call whenever the counts change and about once a
+    // second while jobs run. `etaSeconds`: nothing while unknown.
+    void update(const StateCounts &counts, int totalAttempts,
+                std::optional<double> etaSeconds = std::nullopt);
+    // Until jobs are active again, says "Finished in 14 s: 11 succeeded, ...".
+    void showFinished(qint64 elapsedMs, const StateCounts &counts, int totalAttempts);
+    // Where the run writes its output, shown in the tooltip.
+    void setOutputFolder(const QString &path);
 
     QString countsText() const;
+    QString progressText() const;
+    QString etaText() const;
     double attemptsPerSecond() const { return m_attemptRate; }
-    // Seconds left, or -1 when unknown.
-    qint64 etaSeconds() const { return m_eta; }
 
 private:
     struct Sample
     {
         qint64 ms;
         int attempts;
-        int finished;
     };
-    void addSample(int attempts, int finished);
-    void updateLabels(const StateCounts &counts, int active);
+    void addSample(int attempts);
+    void updateProgress(int finished, int total);
+    void updateToolTip();
 
     // Child widgets, owned through Qt's parent chain.
-    QLabel *m_counts;
+    ElidedLabel *m_counts;
     QProgressBar *m_progress;
-    QLabel *m_rate;
-    QLabel *m_etaLabel;
+    ElidedLabel *m_rate;
+    ElidedLabel *m_etaLabel;
     QElapsedTimer m_clock;
     std::deque<Sample> m_samples;
+    QString m_finishedText;
+    QString m_outputFolder;
     double m_attemptRate = 0;
-    double m_finishRate = 0;
-    qint64 m_eta = -1;
 };
 
 } // namespace requeue
