@@ -162,8 +162,12 @@ void DetailsPane::refresh()
         m_tailTimer.stop();
         return;
     }
+    // A job its file did not name goes by its #.
+    const QString name = snapshot.name.isEmpty()
+        ? QStringLiteral("#%1").arg(snapshot.seq > 0 ? qint64(snapshot.seq) : qint64(snapshot.id))
+        : snapshot.name;
     m_title->setText(QStringLiteral("<b>%1</b> \u2014 %2 \u2014 <code>%3</code>")
-                         .arg(snapshot.name.toHtmlEscaped(), stateLabel(snapshot.state),
+                         .arg(name.toHtmlEscaped(), stateLabel(snapshot.state),
                               snapshot.command.toHtmlEscaped()));
     if (snapshot.attempts != m_shownAttempts || snapshot.state != m_shownState
         || snapshot.runningSinceUs != m_shownRunningSinceUs)

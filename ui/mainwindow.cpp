@@ -339,7 +339,10 @@ void MainWindow::createTable()
     QHeaderView *header = m_table->horizontalHeader();
     header->setStretchLastSection(true);
     header->setSectionsMovable(true);
-    const int widths[] = {50, 150, 100, 70, 130, 70, 75, 75, 260};
+    // Commands differ at both ends (program, then the file it works on):
+    // eliding in the middle keeps both.
+    m_table->setTextElideMode(Qt::ElideMiddle);
+    const int widths[] = {50, 130, 150, 80, 170, 300, 70, 75, 75};
     for (int column = 0; column < JobTableModel::ColumnCount; ++column)
         header->resizeSection(column, widths[column]);
 
@@ -498,7 +501,7 @@ void MainWindow::restoreSettings()
         resize(1200, 760);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_table->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("window/columns")).toByteArray());
+        settings.value(QStringLiteral("window/columns2")).toByteArray());
 }
 
 void MainWindow::saveSettings() const
@@ -506,7 +509,9 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/columns"), m_table->horizontalHeader()->saveState());
+    // "columns2": Command moved before the times; an older saved order would
+    // put widths and hidden flags on the wrong columns.
+    settings.setValue(QStringLiteral("window/columns2"), m_table->horizontalHeader()->saveState());
     m_settings.save(settings);
 }
 
