@@ -1,5 +1,6 @@
 #include "jobrunner.h"
 
+#include "futurerelay.h"
 #include "localexecutor.h"
 #include "orphanreaper.h"
 #include "requeuelogging.h"
@@ -57,9 +58,13 @@ struct Event
     JobId id = 0;
     JobState state = JobState::Queued;
     AttemptRecord record;
+    JobFinishedHook onFinished {}; // JobFinished only; taken out by takeHooks()
 };
 
 using Events = QVarLengthArray<Event, 4>;
+
+// Finish hooks to call once the lock is released, with how the job ended.
+using Hooks = QVarLengthArray<std::pair<JobFinishedHook, JobState>, 2>;
 
 using Tickets = QVarLengthArray<AttemptTicket, 2>;
 
@@ -82,6 +87,8 @@ public:
     auto update(Change change);
 
     // Everything below runs with `mutex` held.
+    void reserveJobs(size_t count);
+    JobId addLocked(JobSpec &&spec);
     JobEntry *find(JobId id) const;
     void setState(JobEntry *job, JobState state, Events *events);
     void markDirty(JobEntry *job);
@@ -101,6 +108,8 @@ public:
     void execute(Tickets &tickets);
     // Hands `events` to the emitter thread; returns whether it must be woken.
     bool queueForEmitterLocked(Events &events);
+    static void takeHooks(Events &events, Hooks *hooks);
+    static void runHooks(const Hooks &hooks);
     void emitterLoop();
     void stopEmitter();
 
@@ -174,20 +183,25 @@ JobRunnerPrivate::JobRunnerPrivate(JobRunner *q, std::unique_ptr<Executor> execu
 
 void JobRunnerPrivate::shutdown()
 {
+    // Observers are not told about the jobs cancelled here (the runner is
+    // going away), but their hooks are: a future must not stay pending.
+    Events cancelled;
+    Hooks hooks;
     {
         QMutexLocker locker(&mutex);
         shuttingDown = true;
         paused = true;
-        Events ignored;
         for (auto &job : jobs) {
             if (job)
-                cancelLocked(job.get(), false, &ignored);
+                cancelLocked(job.get(), false, &cancelled);
         }
+        takeHooks(cancelled, &hooks);
         // Another thread may hold a ticket between dispatch() and execute():
         // wait until every ticket has been reported, not only those the
         // executor already has.
         becameIdle.wait(mutex, [this] { return inFlight == 0; });
     }
+    runHooks(hooks);
     executor->waitForDone(QDeadlineTimer(QDeadlineTimer::Forever));
     stopEmitter(); // after the last attempt reported: observers hear everything
 }
@@ -223,7 +237,7 @@ void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events)
         job->finishedUs = 0;
     } else if (!isTerminal(old) && isTerminal(state)) {
         job->finishedUs = nowUs();
-        events->append({Event::JobFinished, job->id, state, {}});
+        events->append({Event::JobFinished, job->id, state, {}, job->spec.onFinished});
         if (--activeJobs == 0) {
             events->append({Event::Idle, 0, state, {}});
             becameIdle.notify_all();
@@ -270,9 +284,11 @@ auto JobRunnerPrivate::update(Change change)
 {
     Events events;
     Tickets tickets;
+    Hooks hooks;
     QMutexLocker locker(&mutex);
     auto result = change(&events);
     dispatch(&tickets, &events);
+    takeHooks(events, &hooks);
     if (inFlight == 0)
         becameIdle.notify_all(); // waitForIdle(), shutdown()
     const bool postFeed = feedDirty && !feedScheduled;
@@ -284,6 +300,9 @@ auto JobRunnerPrivate::update(Change change)
     // Execute first, emit after: an observer never stands between a failed
     // attempt and its retry.
     execute(tickets);
+    // On this thread, not the emitter's: a future completes as soon as its
+    // job ends, and its continuations cannot hold up the runner's signals.
+    runHooks(hooks);
     if (wakeEmitter)
         emitterWake.notify_one();
     emitAll(events); // what the emitter did not take: nobody observes it
@@ -463,6 +482,20 @@ void JobRunnerPrivate::stopEmitter()
         emitter.join();
 }
 
+void JobRunnerPrivate::takeHooks(Events &events, Hooks *hooks)
+{
+    for (Event &event : events) {
+        if (event.kind == Event::JobFinished && event.onFinished)
+            hooks->append({std::move(event.onFinished), event.state});
+    }
+}
+
+void JobRunnerPrivate::runHooks(const Hooks &hooks)
+{
+    for (const auto &[hook, state] : hooks)
+        hook(state);
+}
+
 template<typename Range>
 void JobRunnerPrivate::emitAll(const Range &events)
 {
@@ -574,6 +607,41 @@ bool JobRunnerPrivate::isEventSignal(const QMetaMethod &signal) const
         || signal == QMetaMethod::fromSignal(&JobRunner::idle);
 }
 
+// --- adding jobs
+
+void JobRunnerPrivate::reserveJobs(size_t count)
+{
+    // Geometric growth: an exact reserve() would copy every job on each
+    // addJob().
+    const size_t needed = jobs.size() + count;
+    if (needed > jobs.capacity())
+        jobs.reserve(std::max(needed, 2 * jobs.capacity()));
+}
+
+JobId JobRunnerPrivate::addLocked(JobSpec &&spec)
+{
+    auto job = std::make_shared<JobEntry>();
+    job->id = JobId(jobs.size() + 1);
+    job->spec = std::move(spec);
+    job->attempts = job->budgetStart = qMax(0, job->spec.attemptsBefore);
+    // A job list's seq names the folder, as --results documents; a second
+    // list in the same runner (the window) must not share it.
+    const int seq = job->spec.seq;
+    const bool seqIsFree = seq > 0 && !seqsWithFolders.contains(seq);
+    if (seqIsFree)
+        seqsWithFolders.insert(seq);
+    // Callables write no output: no folder name to format.
+    if (!job->spec.isCallable())
+        job->outputFolder = seqIsFree ? QString::number(seq) : QStringLiteral("id-%1").arg(job->id);
+    ++counts[int(JobState::Queued)];
+    ++activeJobs;
+    ready.emplace_back(job->id, job->generation);
+    markDirty(job.get());
+    const JobId id = job->id;
+    jobs.push_back(std::move(job));
+    return id;
+}
+
 // --- control
 
 bool JobRunnerPrivate::cancelLocked(JobEntry *job, bool kill, Events *events)
@@ -647,6 +715,8 @@ bool JobRunner::adoptOrphanedProcesses()
 
 JobRunner::~JobRunner()
 {
+    // First, so that no cancelled future reaches into a runner on its way out.
+    detail::releaseFutureRelay(this);
     d->shutdown();
 }
 
@@ -691,34 +761,27 @@ void JobRunner::setHistoryLimit(int limit)
 
 JobId JobRunner::addJob(JobSpec spec)
 {
-    return addJobs({std::move(spec)}).constFirst();
+    // No list on the way: requeue::run() adds its jobs one at a time.
+    return d->update([&](Events *) {
+        d->reserveJobs(1);
+        return d->addLocked(std::move(spec));
+    });
 }
 
 QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
 {
+    return addJobs(QList<JobSpec>(specs));
+}
+
+QList<JobId> JobRunner::addJobs(QList<JobSpec> &&specs)
+{
+    specs.detach(); // a shared list is copied here, not under the lock
     return d->update([&](Events *) {
         QList<JobId> ids;
         ids.reserve(specs.size());
-        d->jobs.reserve(d->jobs.size() + specs.size());
-        for (const JobSpec &spec : specs) {
-            auto job = std::make_shared<JobEntry>();
-            job->id = JobId(d->jobs.size() + 1);
-            job->spec = spec;
-            job->attempts = job->budgetStart = qMax(0, spec.attemptsBefore);
-            // A job list's seq names the folder, as --results documents; a
-            // second list in the same runner (the window) must not share it.
-            const bool seqIsFree = spec.seq > 0 && !d->seqsWithFolders.contains(spec.seq);
-            job->outputFolder
-                = seqIsFree ? QString::number(spec.seq) : QStringLiteral("id-%1").arg(job->id);
-            if (seqIsFree)
-                d->seqsWithFolders.insert(spec.seq);
-            ++d->counts[int(JobState::Queued)];
-            ++d->activeJobs;
-            d->ready.emplace_back(job->id, job->generation);
-            d->markDirty(job.get());
-            ids.append(job->id);
-            d->jobs.push_back(std::move(job));
-        }
+        d->reserveJobs(size_t(specs.size()));
+        for (JobSpec &spec : specs)
+            ids.append(d->addLocked(std::move(spec)));
         return ids;
     });
 }

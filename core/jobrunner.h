@@ -67,6 +67,7 @@ public:
     // Adds queued jobs; they run once the runner is started and not paused.
     JobId addJob(JobSpec spec);
     QList<JobId> addJobs(const QList<JobSpec> &specs);
+    QList<JobId> addJobs(QList<JobSpec> &&specs); // moves the specs in
     // Forgets finished jobs; returns how many were removed. Others are kept.
     int removeFinishedJobs(const QList<JobId> &ids);
     QList<JobId> jobIds() const; // in the order they were added

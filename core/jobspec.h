@@ -50,12 +50,21 @@ struct AttemptContext
 // Called on a worker thread; must be safe to call from any thread.
 using JobCallable = std::function<int(const AttemptContext &)>;
 
+// Told each time a job reaches a terminal state (Succeeded, Failed or
+// Cancelled), on the thread that ended it (a worker, or the one that called
+// JobRunner::cancel()), once the runner's lock is released; not ordered with
+// the runner's signals, which an emitter thread may deliver. A job retried by
+// hand ends again and calls it again. Must not block; must be safe to call
+// from any thread. requeue::run() completes its future from here.
+using JobFinishedHook = std::function<void(JobState state)>;
+
 // A job to run: a value type, copied into the runner.
 struct JobSpec
 {
     QString name;
     ProcessSpec process;  // used when `callable` is empty
     JobCallable callable; // when set, the job runs in-process
+    JobFinishedHook onFinished;
     RetryPolicy retry;
     // Per attempt; zero means no timeout.
     std::chrono::milliseconds timeout {0};
