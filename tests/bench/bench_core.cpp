@@ -3,6 +3,7 @@
 // several repetitions. Prints one JSON object. See README "Benchmarks".
 // spawn_ratio's baseline does the same work as the runner, output files
 // included; spawn_ratio_vs_devnull's throws the output away.
+#include "future.h"
 #include "jobrunner.h"
 
 #include <QCoreApplication>
@@ -13,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <atomic>
@@ -294,6 +296,42 @@ double loadAverage()
     return file.open(QIODevice::ReadOnly) ? file.readAll().split(' ').value(0).toDouble() : -1;
 }
 
+// --- future: 100,000 no-op callables through requeue::run() against the
+// same through QtConcurrent::run(), 2 workers each, every future waited for
+
+double waitForAll(QList<QFuture<void>> &futures, Clock::time_point start)
+{
+    for (QFuture<void> &future : futures)
+        future.waitForFinished();
+    return secondsSince(start);
+}
+
+double requeueFutures(int jobs)
+{
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    runner.start();
+    RetryPolicy policy;
+    QList<QFuture<void>> futures;
+    futures.reserve(jobs);
+    const auto start = Clock::now();
+    for (int i = 0; i < jobs; ++i)
+        futures.append(requeue::run(&runner, policy, [] {}));
+    return waitForAll(futures, start);
+}
+
+double concurrentFutures(int jobs)
+{
+    QThreadPool pool;
+    pool.setMaxThreadCount(2);
+    QList<QFuture<void>> futures;
+    futures.reserve(jobs);
+    const auto start = Clock::now();
+    for (int i = 0; i < jobs; ++i)
+        futures.append(QtConcurrent::run(&pool, [] {}));
+    return waitForAll(futures, start);
+}
+
 template<typename F>
 std::vector<double> repeat(int times, F f)
 {
@@ -310,7 +348,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     const bool quick = args.contains(QStringLiteral("--quick"));
-    // --only dispatch|spawn|latency|observer|classic: one section, for profiling.
+    // --only dispatch|future|spawn|latency|observer|classic: one section, for profiling.
     const int onlyAt = int(args.indexOf(QStringLiteral("--only")));
     const QString only = onlyAt > 0 && onlyAt + 1 < args.size() ? args.at(onlyAt + 1) : QString();
     const auto wanted = [&](const char *section) {
@@ -330,6 +368,14 @@ int main(int argc, char *argv[])
         dispatchPool.push_back(pool * 1000);
         dispatchRunner.push_back(runner * 1000);
         dispatchRatios.push_back(runner / pool);
+    }
+    std::vector<double> futureRequeue, futureConcurrent, futureRatios;
+    for (int i = 0; wanted("future") && i < reps; ++i) {
+        const double concurrent = concurrentFutures(dispatchJobs);
+        const double requeue = requeueFutures(dispatchJobs);
+        futureConcurrent.push_back(concurrent * 1000);
+        futureRequeue.push_back(requeue * 1000);
+        futureRatios.push_back(requeue / concurrent);
     }
     for (int i = 0; wanted("spawn") && i < std::max(1, reps - 2); ++i) {
         const QString dir = outputs.path() + QStringLiteral("/%1").arg(i);
@@ -362,6 +408,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("dispatch_ratio"), median(dispatchRatios)},
         {QStringLiteral("dispatch_pool_ms"), median(dispatchPool)},
         {QStringLiteral("dispatch_runner_ms"), median(dispatchRunner)},
+        {QStringLiteral("future_ratio"), median(futureRatios)},
+        {QStringLiteral("future_concurrent_ms"), median(futureConcurrent)},
+        {QStringLiteral("future_requeue_ms"), median(futureRequeue)},
         {QStringLiteral("spawn_jobs"), spawnJobs},
         {QStringLiteral("spawn_ratio"), median(spawnRatios)},
         {QStringLiteral("spawn_ratio_vs_devnull"), median(spawnRatiosDevNull)},
