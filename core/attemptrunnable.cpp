@@ -21,7 +21,7 @@ void AttemptRunnable::run()
     m_sink->attemptStarted(m_ticket, startedUs);
     AttemptRecord record;
     try {
-        record = execute(m_ticket);
+        record = execute(m_ticket, m_sink);
     } catch (const std::exception &e) {
         record.outcome = AttemptOutcome::Exception;
         record.message = QString::fromLocal8Bit(e.what());
@@ -35,7 +35,7 @@ void AttemptRunnable::run()
     m_sink->attemptFinished(m_ticket, record);
 }
 
-AttemptRecord AttemptRunnable::execute(const AttemptTicket &ticket)
+AttemptRecord AttemptRunnable::execute(const AttemptTicket &ticket, AttemptSink *sink)
 {
     if (ticket.control->isCancelRequested()) {
         AttemptRecord record;
@@ -45,7 +45,7 @@ AttemptRecord AttemptRunnable::execute(const AttemptTicket &ticket)
     }
     if (ticket.spec->isCallable())
         return executeCallable(ticket);
-    return ProcessAttempt(ticket).run();
+    return ProcessAttempt(ticket, sink).run();
 }
 
 AttemptRecord AttemptRunnable::executeCallable(const AttemptTicket &ticket)

@@ -33,6 +33,13 @@ public:
     virtual ~AttemptSink() = default;
     // The attempt is about to execute (on `ticket`'s worker).
     virtual void attemptStarted(const AttemptTicket &ticket, qint64 startedUs) = 0;
+    // A process attempt's process was spawned (after attemptStarted()), for
+    // records that name it. Not called for callables or for a failed spawn.
+    virtual void attemptSpawned(const AttemptTicket &ticket, qint64 pid)
+    {
+        Q_UNUSED(ticket);
+        Q_UNUSED(pid);
+    }
     // The attempt is over; called exactly once per executed ticket.
     virtual void attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record) = 0;
 };

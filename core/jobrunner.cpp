@@ -77,6 +77,7 @@ public:
     void shutdown();
 
     void attemptStarted(const AttemptTicket &ticket, qint64 startedUs) override;
+    void attemptSpawned(const AttemptTicket &ticket, qint64 pid) override;
     void attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record) override;
     void retryDue(JobId id, quint64 generation);
 
@@ -320,6 +321,11 @@ void JobRunnerPrivate::attemptStarted(const AttemptTicket &ticket, qint64 starte
     if (!startPending.exchange(true, std::memory_order_acq_rel))
         requestFeed();
     Q_EMIT q->attemptStarted(ticket.jobId, ticket.attempt);
+}
+
+void JobRunnerPrivate::attemptSpawned(const AttemptTicket &ticket, qint64 pid)
+{
+    Q_EMIT q->attemptSpawned(ticket.jobId, ticket.attempt, pid);
 }
 
 void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record)

@@ -126,6 +126,8 @@ Q_SIGNALS:
     // before the jobStateChanged(Running) that handed it out.
     void jobStateChanged(requeue::JobId id, requeue::JobState state);
     void attemptStarted(requeue::JobId id, int attempt);
+    // A process job's attempt has its process (after attemptStarted).
+    void attemptSpawned(requeue::JobId id, int attempt, qint64 pid);
     void attemptFinished(requeue::JobId id, const requeue::AttemptRecord &record);
     // Exactly once each time a job reaches a terminal state.
     void jobFinished(requeue::JobId id, requeue::JobState state);

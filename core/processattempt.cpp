@@ -101,8 +101,9 @@ int millisecondsUntil(const QDeadlineTimer &deadline)
 
 } // namespace
 
-ProcessAttempt::ProcessAttempt(const AttemptTicket &ticket)
+ProcessAttempt::ProcessAttempt(const AttemptTicket &ticket, AttemptSink *sink)
     : m_ticket(ticket)
+    , m_sink(sink)
     , m_stdout(ticket.stdoutPath)
     , m_stderr(ticket.stderrPath)
 { }
@@ -272,6 +273,8 @@ bool ProcessAttempt::spawn(AttemptRecord *record)
     m_stderr.closeWriteEnd();
     ProcessGuard::instance().watch(pid);
     m_pidFd = openPidFd(pid); // -1 on old kernels: then we poll
+    if (m_sink)
+        m_sink->attemptSpawned(m_ticket, pid);
     return true;
 }
 

@@ -20,7 +20,8 @@ namespace requeue {
 class ProcessAttempt
 {
 public:
-    explicit ProcessAttempt(const AttemptTicket &ticket);
+    // `sink`, if given, hears of the spawned process (attemptSpawned()).
+    explicit ProcessAttempt(const AttemptTicket &ticket, AttemptSink *sink = nullptr);
     Q_DISABLE_COPY_MOVE(ProcessAttempt)
     ~ProcessAttempt();
 
@@ -47,6 +48,7 @@ private:
     void signalGroup(int signal) const;
 
     const AttemptTicket &m_ticket;
+    AttemptSink *m_sink = nullptr; // Not owning.
     AttemptOutput m_stdout;
     AttemptOutput m_stderr;
     int m_wakeFd = -1;

@@ -1,0 +1,345 @@
+#include "runhistory.h"
+
+#include "journalline.h"
+#include "rundirectory.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+#include <algorithm>
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace requeue {
+
+namespace {
+
+constexpr int MaxJournalErrors = 100; // then one line says how many more
+
+std::optional<JobState> stateFromName(QStringView name)
+{
+    for (int i = 0; i < JobStateCount; ++i) {
+        if (jobStateName(JobState(i)) == name)
+            return JobState(i);
+    }
+    return std::nullopt;
+}
+
+std::optional<AttemptOutcome> outcomeFromName(QStringView name)
+{
+    for (int i = 0; i <= int(AttemptOutcome::Exception); ++i) {
+        if (attemptOutcomeName(AttemptOutcome(i)) == name)
+            return AttemptOutcome(i);
+    }
+    return std::nullopt;
+}
+
+// The attempt numbered `number`, made if new; the list stays sorted.
+RunAttempt &attemptOf(RunJob *job, int number)
+{
+    QList<RunAttempt> &history = job->history;
+    auto it = history.end();
+    while (it != history.begin() && (it - 1)->record.number >= number)
+        --it;
+    if (it != history.end() && it->record.number == number)
+        return *it;
+    RunAttempt attempt;
+    attempt.record.number = number;
+    job->attempts = qMax(job->attempts, number);
+    return *history.insert(it, attempt);
+}
+
+} // namespace
+
+const RunAttempt *RunJob::lastFinished() const
+{
+    for (auto it = history.crbegin(); it != history.crend(); ++it) {
+        if (it->finished)
+            return &*it;
+    }
+    return nullptr;
+}
+
+int RunHistory::totalAttempts() const
+{
+    int total = 0;
+    for (const RunJob &job : jobs)
+        total += job.attempts;
+    return total;
+}
+
+int RunHistory::count(JobState state) const
+{
+    return int(std::count_if(jobs.cbegin(), jobs.cend(),
+                             [state](const RunJob &job) { return job.state == state; }));
+}
+
+int RunHistory::indexOfSeq(int seq) const
+{
+    // Jobs are in seq order and seqs are usually 1..n.
+    if (seq >= 1 && seq <= jobs.size() && jobs[seq - 1].seq() == seq)
+        return seq - 1;
+    const auto it = std::lower_bound(jobs.cbegin(), jobs.cend(), seq,
+                                     [](const RunJob &job, int s) { return job.seq() < s; });
+    return it != jobs.cend() && it->seq() == seq ? int(it - jobs.cbegin()) : -1;
+}
+
+QString RunHistory::statusName(Status status)
+{
+    switch (status) {
+    case Status::Running:
+        return u"running"_s;
+    case Status::Finished:
+        return u"finished"_s;
+    case Status::Crashed:
+        return u"crashed"_s;
+    }
+    Q_UNREACHABLE();
+    return {};
+}
+
+bool RunReader::open(const QString &dir)
+{
+    m_history = RunHistory();
+    m_indexOfSeq.clear();
+    m_pending.clear();
+    m_offset = 0;
+    m_lines = 0;
+    m_lastBadLine = -1;
+    m_history.dir = QFileInfo(dir).absoluteFilePath();
+    const QString infoPath = m_history.dir + u'/' + QLatin1String(RunDirectory::InfoFile);
+    QFile file(infoPath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_history.errors.append(
+            {infoPath, 0, 0,
+             QFileInfo(dir).isDir()
+                 ? u"cannot read it: %1 (is this a run directory?)"_s.arg(file.errorString())
+                 : u"no such run directory"_s});
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    QString message;
+    if (parseError.error != QJsonParseError::NoError)
+        message = u"not JSON: %1 at byte %2"_s.arg(parseError.errorString()).arg(parseError.offset);
+    else if (!RunInfo::fromJson(document.object(), &m_history.info, &message) && message.isEmpty())
+        message = u"not a run description"_s;
+    if (!message.isEmpty()) {
+        m_history.errors.append({infoPath, 0, 0, message});
+        return false;
+    }
+    m_history.infoOk = true;
+    QList<JobSpec> specs = m_history.info.jobs;
+    std::stable_sort(specs.begin(), specs.end(),
+                     [](const JobSpec &a, const JobSpec &b) { return a.seq < b.seq; });
+    m_history.jobs.reserve(specs.size());
+    for (JobSpec &spec : specs) {
+        m_indexOfSeq.insert(spec.seq, int(m_history.jobs.size()));
+        RunJob job;
+        job.spec = std::move(spec);
+        m_history.jobs.append(std::move(job));
+    }
+    m_history.info.jobs.clear(); // kept once, in `jobs`
+    readMore();
+    return true;
+}
+
+QSet<int> RunReader::readMore()
+{
+    QSet<int> changed;
+    // Asked before reading: a writer gone now has written all it ever will.
+    const bool live = RunDirectory::isLive(m_history.dir);
+    QFile file(m_history.dir + u'/' + QLatin1String(RunDirectory::EventsFile));
+    if (file.open(QIODevice::ReadOnly) && file.size() > m_offset && file.seek(m_offset)) {
+        QByteArray data = file.readAll();
+        m_offset += data.size();
+        if (!m_pending.isEmpty())
+            data.prepend(m_pending);
+        m_pending.clear();
+        qsizetype begin = 0;
+        while (begin < data.size()) {
+            const qsizetype end = data.indexOf('\n', begin);
+            if (end < 0) {
+                m_pending = data.sliced(begin);
+                break;
+            }
+            ++m_lines;
+            applyLine(QByteArrayView(data).sliced(begin, end - begin), m_lines, &changed);
+            begin = end + 1;
+        }
+    }
+    finishRead(!live);
+    if (live)
+        m_history.status = RunHistory::Status::Running;
+    else
+        m_history.status
+            = m_history.ended() ? RunHistory::Status::Finished : RunHistory::Status::Crashed;
+    return changed;
+}
+
+void RunReader::finishRead(bool atEnd)
+{
+    if (!atEnd || m_pending.isEmpty())
+        return;
+    m_history.warnings.append(
+        {m_history.dir + u'/' + QLatin1String(RunDirectory::EventsFile), m_lines + 1, 0,
+         u"incomplete last line (%1 bytes; the run was cut short), skipped"_s.arg(
+             m_pending.size())});
+    m_pending.clear();
+}
+
+RunJob *RunReader::job(int seq)
+{
+    const auto it = m_indexOfSeq.constFind(seq);
+    return it == m_indexOfSeq.cend() ? nullptr : &m_history.jobs[*it];
+}
+
+QString RunReader::resolve(const QString &path) const
+{
+    if (path.isEmpty() || path.startsWith(u'/'))
+        return path;
+    return m_history.dir + u'/' + path;
+}
+
+void RunReader::addError(int line, const QString &message)
+{
+    const QString file = m_history.dir + u'/' + QLatin1String(RunDirectory::EventsFile);
+    if (m_history.errors.size() < MaxJournalErrors)
+        m_history.errors.append({file, line, 0, message});
+    else if (m_history.errors.size() == MaxJournalErrors)
+        m_history.errors.append({file, line, 0, u"too many errors; later ones are not listed"_s});
+}
+
+// A resumed writer starts on a fresh line after a torn one: that line is the
+// crash's last, not a record lost in the middle.
+void RunReader::forgiveTornLine(int line)
+{
+    for (qsizetype i = m_history.errors.size() - 1; i >= 0; --i) {
+        if (m_history.errors[i].line == line) {
+            JobFileError warning = m_history.errors.takeAt(i);
+            warning.message = u"incomplete last line of the run before the resume "
+                              u"(%1 bytes; it was cut short), skipped"_s.arg(m_lastBadSize);
+            m_history.warnings.append(warning);
+            return;
+        }
+    }
+}
+
+void RunReader::applyLine(QByteArrayView line, int number, QSet<int> *changed)
+{
+    if (line.trimmed().isEmpty())
+        return; // the line break a resumed writer adds after a torn line
+    JournalFields fields;
+    QString message;
+    if (!fields.parse(line, &message)) {
+        addError(number, u"malformed record (%1), skipped"_s.arg(message));
+        m_lastBadLine = number;
+        m_lastBadSize = line.size();
+        return;
+    }
+    m_history.lastActivityUs
+        = qMax(m_history.lastActivityUs, qMax(fields.integer("t"), fields.integer("end")));
+    const QByteArrayView event = fields.event();
+    if (event == "run-started") {
+        RunSegment segment;
+        segment.startedUs = fields.integer("t");
+        segment.pid = fields.integer("pid");
+        segment.host = fields.string("host");
+        segment.resumed = fields.boolean("resume");
+        m_history.segments.append(segment);
+        if (segment.resumed && m_lastBadLine == number - 1)
+            forgiveTornLine(number - 1);
+        return;
+    }
+    if (event == "run-ended") {
+        if (m_history.segments.isEmpty())
+            m_history.segments.append(RunSegment());
+        RunSegment &segment = m_history.segments.last();
+        segment.endedUs = fields.integer("t");
+        segment.how = fields.string("how");
+        return;
+    }
+    if (event == "action") {
+        m_history.actions.append({fields.integer("t"), fields.string("action"),
+                                  fields.integers("seqs"), int(fields.integer("n", -1))});
+        return;
+    }
+    const bool attemptEvent = event == "started" || event == "pid" || event == "finished";
+    if (!attemptEvent && event != "state")
+        return; // an event of a later version: ignored
+    const int seq = int(fields.integer("seq"));
+    RunJob *target = job(seq);
+    if (!target) {
+        addError(number, u"job %1 is not in run.json, skipped"_s.arg(seq));
+        return;
+    }
+    changed->insert(seq);
+    if (event == "state") {
+        const auto state = stateFromName(fields.string("state"));
+        if (!state) {
+            addError(number, u"unknown state \"%1\", skipped"_s.arg(fields.string("state")));
+            return;
+        }
+        target->state = *state;
+        target->attempts = qMax(target->attempts, int(fields.integer("attempts")));
+        if (isTerminal(*state))
+            target->finishedUs = fields.integer("t");
+        return;
+    }
+    const int attemptNumber = int(fields.integer("attempt"));
+    if (attemptNumber < 1) {
+        addError(number, u"no attempt number, skipped"_s);
+        return;
+    }
+    RunAttempt &attempt = attemptOf(target, attemptNumber);
+    if (event == "started") {
+        if (!attempt.finished)
+            attempt.record.startedUs = fields.integer("t");
+        attempt.stdoutPath = resolve(fields.string("stdout"));
+        attempt.stderrPath = resolve(fields.string("stderr"));
+    } else if (event == "pid") {
+        attempt.pid = fields.integer("pid");
+    } else if (event == "finished") {
+        const auto outcome = outcomeFromName(fields.string("outcome"));
+        if (!outcome) {
+            addError(number, u"unknown outcome \"%1\", skipped"_s.arg(fields.string("outcome")));
+            return;
+        }
+        AttemptRecord &record = attempt.record;
+        record.outcome = *outcome;
+        record.startedUs = fields.integer("start");
+        record.finishedUs = fields.integer("end");
+        record.exitCode = int(fields.integer("exit", -1));
+        record.signal = int(fields.integer("signal"));
+        record.message = fields.string("msg");
+        attempt.finished = true;
+    }
+}
+
+RunHistory readRunDirectory(const QString &dir, bool withSize)
+{
+    RunReader reader;
+    reader.open(dir);
+    RunHistory history = reader.takeHistory();
+    if (withSize)
+        history.sizeOnDisk = directorySize(history.dir);
+    return history;
+}
+
+qint64 directorySize(const QString &dir)
+{
+    qint64 total = 0;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        total += it.fileInfo().size();
+    }
+    return total;
+}
+
+} // namespace requeue

@@ -1,0 +1,133 @@
+#pragma once
+
+#include "attemptrecord.h"
+#include "joblist.h"
+#include "runinfo.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+
+namespace requeue {
+
+// One attempt as a run directory recorded it. A value type.
+struct RunAttempt
+{
+    AttemptRecord record; // record.finishedUs is 0 while (or if ever) unfinished
+    bool finished = false;
+    qint64 pid = 0;     // the attempt's process, 0 if none was recorded
+    QString stdoutPath; // absolute; empty for callables
+    QString stderrPath;
+};
+
+// One job of a recorded run. A value type.
+struct RunJob
+{
+    JobSpec spec;                      // as run.json has it
+    JobState state = JobState::Queued; // the last one journalled
+    int attempts = 0;                  // the highest attempt number recorded
+    QList<RunAttempt> history;         // by attempt number, oldest first
+    qint64 finishedUs = 0;             // when it last reached a terminal state
+
+    int seq() const { return spec.seq; }
+    // The latest finished attempt, or null.
+    const RunAttempt *lastFinished() const;
+};
+
+// A manual action from the journal. A value type.
+struct RunAction
+{
+    qint64 us = 0;
+    QString action;
+    QList<int> seqs;
+    int n = -1;
+};
+
+// One stretch of the run by one process: the first start, then each resume.
+struct RunSegment
+{
+    qint64 startedUs = 0;
+    qint64 endedUs = 0; // 0: no end record (still running, or crashed)
+    qint64 pid = 0;
+    QString host;
+    QString how; // of its end record
+    bool resumed = false;
+};
+
+// What a run directory holds, read back. A value type.
+struct RunHistory
+{
+    enum class Status { Running, Finished, Crashed };
+
+    QString dir;
+    RunInfo info;
+    QList<RunJob> jobs; // in seq order
+    QList<RunSegment> segments;
+    QList<RunAction> actions;
+    // Lines that were skipped: each names the file and its line. Warnings are
+    // harmless (a last line a crash cut short); errors mean lost records.
+    QList<JobFileError> warnings;
+    QList<JobFileError> errors;
+    bool infoOk = false; // run.json was read; without it there are no jobs
+    Status status = Status::Crashed;
+    qint64 sizeOnDisk = 0; // bytes, when asked for
+
+    bool ended() const { return !segments.isEmpty() && segments.constLast().endedUs != 0; }
+    qint64 startedUs() const
+    {
+        return segments.isEmpty() ? info.startedUs : segments.first().startedUs;
+    }
+    // The end of the last segment, or of the last record if it has none.
+    qint64 lastActivityUs = 0;
+    int totalAttempts() const;
+    int count(JobState state) const;
+    // The index in `jobs` of the job with `seq`, or -1.
+    int indexOfSeq(int seq) const;
+    static QString statusName(Status status); // "running", "finished", "crashed"
+};
+
+// Reads a run directory, and follows it while another process writes it.
+// Tolerates what a crash leaves: an incomplete last line is skipped with a
+// warning naming the line (or, while following a live run, kept for the next
+// read); a malformed line elsewhere is an error with its line number and the
+// rest still loads.
+//
+// Thread affinity: none; one object is used by one thread at a time.
+class RunReader
+{
+public:
+    // Reads run.json and the whole journal. False only when `dir` is no run
+    // directory or run.json cannot be read (history().errors says why).
+    bool open(const QString &dir);
+    // Applies journal lines written since the last call (a live run).
+    // Returns the seqs of the jobs that changed. Sets status from the lock.
+    QSet<int> readMore();
+    const RunHistory &history() const { return m_history; }
+    RunHistory takeHistory() { return std::move(m_history); }
+
+private:
+    void applyLine(QByteArrayView line, int number, QSet<int> *changed);
+    void finishRead(bool atEnd);
+    RunJob *job(int seq);
+    QString resolve(const QString &path) const;
+    void addError(int line, const QString &message);
+    void forgiveTornLine(int line);
+
+    RunHistory m_history;
+    QHash<int, int> m_indexOfSeq;
+    QByteArray m_pending; // an incomplete last line
+    qint64 m_offset = 0;
+    int m_lines = 0;
+    int m_lastBadLine = -1;
+    qsizetype m_lastBadSize = 0;
+};
+
+// Opens `dir` in full (see RunReader); `withSize` adds its size on disk.
+RunHistory readRunDirectory(const QString &dir, bool withSize = false);
+
+// The size of every file under `dir`, in bytes.
+qint64 directorySize(const QString &dir);
+
+} // namespace requeue

@@ -1,0 +1,308 @@
+#include "runrecorder.h"
+
+#include "joblogwriter.h"
+#include "jobrunner.h"
+#include "journalline.h"
+#include "privatedirectory.h"
+#include "rundirectory.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QSysInfo>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace requeue {
+
+namespace {
+
+QString pathIn(const QString &dir, const char *name)
+{
+    return dir + u'/' + QLatin1String(name);
+}
+
+QString errnoText()
+{
+    return QString::fromLocal8Bit(strerror(errno));
+}
+
+// fsync through a descriptor of its own: the file may be open elsewhere.
+void syncPath(const QString &path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+bool writeRunInfo(const QString &dir, const RunInfo &info, QString *error)
+{
+    QSaveFile file(pathIn(dir, RunDirectory::InfoFile));
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(QJsonDocument(info.toJson()).toJson(QJsonDocument::Indented)) < 0
+        || !file.commit()) {
+        *error = u"%1: %2"_s.arg(file.fileName(), file.errorString());
+        return false;
+    }
+    QFile::setPermissions(file.fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return true;
+}
+
+} // namespace
+
+RunRecorder::RunRecorder(QObject *parent)
+    : QObject(parent)
+{ }
+
+RunRecorder::~RunRecorder()
+{
+    if (m_runner)
+        disconnect(m_runner, nullptr, this, nullptr);
+    if (m_eventsFd >= 0)
+        ::close(m_eventsFd);
+}
+
+bool RunRecorder::start(const QString &dir, const RunInfo &info, QString *error)
+{
+    if (!makePrivateDirectory(dir)) {
+        *error = u"cannot create %1: %2"_s.arg(dir, errnoText());
+        return false;
+    }
+    if (RunDirectory::isRunDirectory(dir)) {
+        *error = u"%1 already holds a run (requeue resume continues it)"_s.arg(dir);
+        return false;
+    }
+    m_dir = QDir(dir).absolutePath();
+    m_lock = std::make_unique<RunLock>();
+    if (!m_lock->acquire(m_dir, error))
+        return false;
+    if (!makePrivateDirectory(outputDirectory())) {
+        *error = u"cannot create %1: %2"_s.arg(outputDirectory(), errnoText());
+        return false;
+    }
+    return writeRunInfo(m_dir, info, error) && open(m_dir, false, error);
+}
+
+bool RunRecorder::resume(const QString &dir, QString *error)
+{
+    if (!RunDirectory::isRunDirectory(dir)) {
+        *error = u"%1 is not a run directory (it has no run.json)"_s.arg(dir);
+        return false;
+    }
+    m_dir = QDir(dir).absolutePath();
+    m_lock = std::make_unique<RunLock>();
+    if (!m_lock->acquire(m_dir, error))
+        return false;
+    if (!makePrivateDirectory(outputDirectory())) {
+        *error = u"cannot create %1: %2"_s.arg(outputDirectory(), errnoText());
+        return false;
+    }
+    return open(m_dir, true, error);
+}
+
+bool RunRecorder::open(const QString &dir, bool resuming, QString *error)
+{
+    const QString events = pathIn(dir, RunDirectory::EventsFile);
+    m_eventsFd = ::open(QFile::encodeName(events).constData(),
+                        O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (m_eventsFd < 0) {
+        *error = u"%1: %2"_s.arg(events, errnoText());
+        return false;
+    }
+    // A crash may have cut the last line short: start on a line of our own so
+    // that only that line is lost.
+    if (const qint64 size = ::lseek(m_eventsFd, 0, SEEK_END); size > 0) {
+        char last = '\n';
+        if (::pread(m_eventsFd, &last, 1, size - 1) == 1 && last != '\n')
+            write("\n");
+    }
+    m_joblog = std::make_unique<JoblogWriter>();
+    if (!m_joblog->open(pathIn(dir, RunDirectory::JoblogFile))) {
+        *error = m_joblog->errorString();
+        return false;
+    }
+    QMutexLocker locker(&m_mutex);
+    write(JournalLine("run-started")
+              .add("t", nowUs())
+              .add("pid", qint64(::getpid()))
+              .add("host", QSysInfo::machineHostName())
+              .add("resume", resuming)
+              .finish());
+    return true;
+}
+
+QString RunRecorder::outputDirectory() const
+{
+    return pathIn(m_dir, RunDirectory::OutputFolder);
+}
+
+void RunRecorder::follow(JobRunner *runner)
+{
+    m_runner = runner;
+    // Direct: a line is written on the worker the moment its attempt starts
+    // or ends, however busy the thread that owns the runner is.
+    connect(runner, &JobRunner::attemptStarted, this, &RunRecorder::onAttemptStarted,
+            Qt::DirectConnection);
+    connect(runner, &JobRunner::attemptSpawned, this, &RunRecorder::onAttemptSpawned,
+            Qt::DirectConnection);
+    connect(runner, &JobRunner::attemptFinished, this, &RunRecorder::onAttemptFinished,
+            Qt::DirectConnection);
+    connect(
+        runner, &JobRunner::jobStateChanged, this,
+        [this](JobId id, JobState) { onStateChanged(id); }, Qt::DirectConnection);
+}
+
+RunRecorder::JobInfo &RunRecorder::jobInfo(quint64 id)
+{
+    const auto it = m_jobs.find(id);
+    if (it != m_jobs.end())
+        return *it;
+    JobInfo info;
+    if (m_runner) {
+        const JobSnapshot job = m_runner->snapshot(id);
+        info.seq = job.seq;
+        info.command = job.command;
+        info.lastAttempts = job.attempts;
+    }
+    return *m_jobs.insert(id, info);
+}
+
+QString RunRecorder::relative(const QString &path) const
+{
+    if (path.startsWith(m_dir) && path.size() > m_dir.size() && path[m_dir.size()] == u'/')
+        return path.mid(m_dir.size() + 1);
+    return path;
+}
+
+void RunRecorder::onAttemptStarted(quint64 id, int attempt)
+{
+    const QString out
+        = m_runner ? m_runner->outputPath(id, attempt, OutputStream::Stdout) : QString();
+    const QString err
+        = m_runner ? m_runner->outputPath(id, attempt, OutputStream::Stderr) : QString();
+    QMutexLocker locker(&m_mutex);
+    JournalLine line("started");
+    line.add("seq", qint64(jobInfo(id).seq)).add("attempt", qint64(attempt)).add("t", nowUs());
+    if (!out.isEmpty())
+        line.add("stdout", relative(out)).add("stderr", relative(err));
+    write(line.finish());
+}
+
+void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
+{
+    QMutexLocker locker(&m_mutex);
+    write(JournalLine("pid")
+              .add("seq", qint64(jobInfo(id).seq))
+              .add("attempt", qint64(attempt))
+              .add("pid", pid)
+              .finish());
+}
+
+void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
+{
+    JobInfo info;
+    {
+        QMutexLocker locker(&m_mutex);
+        info = jobInfo(id);
+        write(JournalLine("finished")
+                  .add("seq", qint64(info.seq))
+                  .add("attempt", qint64(record.number))
+                  .add("start", record.startedUs)
+                  .add("end", record.finishedUs)
+                  .add("outcome", attemptOutcomeName(record.outcome))
+                  .add("exit", qint64(record.exitCode))
+                  .add("signal", qint64(record.signal))
+                  .add("msg", record.message)
+                  .finish());
+    }
+    if (m_joblog && !m_joblog->writeAttempt(info.seq, record, info.command))
+        m_writeErrors.fetch_add(1);
+}
+
+void RunRecorder::onStateChanged(quint64 id)
+{
+    QMutexLocker locker(&m_mutex);
+    if (!m_runner)
+        return;
+    // The runner's state now, not the signal's: see the class comment.
+    const JobSnapshot job = m_runner->snapshot(id);
+    if (!job.isValid())
+        return;
+    JobInfo &info = jobInfo(id);
+    if (info.lastState == job.state && info.lastAttempts == job.attempts)
+        return;
+    info.lastState = job.state;
+    info.lastAttempts = job.attempts;
+    write(JournalLine("state")
+              .add("seq", qint64(info.seq))
+              .add("state", jobStateName(job.state))
+              .add("attempts", qint64(job.attempts))
+              .add("t", nowUs())
+              .finish());
+}
+
+void RunRecorder::recordAction(const QString &action, const QList<int> &seqs, int n)
+{
+    JournalLine line("action");
+    line.add("action", action).add("t", nowUs());
+    if (!seqs.isEmpty())
+        line.add("seqs", seqs);
+    if (n >= 0)
+        line.add("n", qint64(n));
+    QMutexLocker locker(&m_mutex);
+    write(line.finish());
+}
+
+void RunRecorder::finish(const QString &how)
+{
+    {
+        QMutexLocker locker(&m_mutex);
+        if (m_finished || m_eventsFd < 0)
+            return;
+        m_finished = true;
+        write(JournalLine("run-ended").add("how", how).add("t", nowUs()).finish());
+        ::fsync(m_eventsFd);
+    }
+    if (m_runner)
+        disconnect(m_runner, nullptr, this, nullptr);
+    if (m_joblog)
+        syncPath(m_joblog->path());
+    syncPath(pathIn(m_dir, RunDirectory::InfoFile));
+    syncPath(m_dir);
+}
+
+QString RunRecorder::errorString() const
+{
+    QMutexLocker locker(&m_mutex);
+    if (!m_errorString.isEmpty())
+        return m_errorString;
+    return m_joblog ? m_joblog->errorString() : QString();
+}
+
+void RunRecorder::write(const QByteArray &line)
+{
+    qsizetype done = 0;
+    while (done < line.size()) {
+        // One write() in all but a disk-full case; then the rest goes after,
+        // so that the line at least ends where the next one begins.
+        const ssize_t n = ::write(m_eventsFd, line.constData() + done, size_t(line.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            m_errorString = u"%1: %2"_s.arg(pathIn(m_dir, RunDirectory::EventsFile), errnoText());
+            m_writeErrors.fetch_add(1);
+            return;
+        }
+        done += n;
+    }
+}
+
+} // namespace requeue

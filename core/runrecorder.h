@@ -1,0 +1,108 @@
+#pragma once
+
+#include "jobstate.h"
+#include "runinfo.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+#include <QPointer>
+
+#include <atomic>
+#include <memory>
+
+namespace requeue {
+
+class JobRunner;
+class JoblogWriter;
+class RunLock;
+struct AttemptRecord;
+
+// Records a run in its run directory (see rundirectory.h) as it happens: the
+// `events` journal, the joblog and run.json. The journal has one JSON object
+// per line, each written with a single write() on an O_APPEND descriptor the
+// moment it happens, so a SIGKILL loses at most the line being written:
+//
+//   {"ev":"run-started","t":US,"pid":N,"host":S,"resume":BOOL}   true: `requeue resume`
+//   {"ev":"started","seq":N,"attempt":N,"t":US,"stdout":PATH,"stderr":PATH}
+//   {"ev":"pid","seq":N,"attempt":N,"pid":N}
+//   {"ev":"finished","seq":N,"attempt":N,"start":US,"end":US,"outcome":S,
+//    "exit":N,"signal":N,"msg":S}
+//   {"ev":"state","seq":N,"state":S,"attempts":N,"t":US}
+//   {"ev":"action","action":S,"t":US[,"seqs":[N...]][,"n":N]}
+//   {"ev":"run-ended","how":S,"t":US}
+//
+// US are microseconds since the epoch; PATH is relative to the run directory
+// when inside it; S for outcome and state are attemptOutcomeName() and
+// jobStateName(). A "state" line carries the job's state as the runner had it
+// when the line was written (not as the signal said), so that the last one of
+// a job is its latest state even though workers emit concurrently.
+//
+// Thread affinity: lives in the thread that made it; the runner's signals are
+// handled on the workers that emit them (direct connections), and every
+// method may be called from any thread once start() or resume() returned.
+class RunRecorder : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RunRecorder(QObject *parent = nullptr);
+    // Closes the files (and drops the lock) without an end record if
+    // finish() was not called: the run then reads as crashed.
+    ~RunRecorder() override;
+
+    // A new run in `dir` (created 0700 if missing; it must not hold a run):
+    // takes its lock, writes run.json, opens the journal and the joblog.
+    bool start(const QString &dir, const RunInfo &info, QString *error);
+    // Goes on with the run in `dir`: takes its lock and appends to its files.
+    bool resume(const QString &dir, QString *error);
+    // Records what `runner` does from now on, until finish(). Jobs are known
+    // by their seq. `runner` must outlive the recording or finish() first.
+    void follow(JobRunner *runner);
+
+    QString directory() const { return m_dir; }
+    QString outputDirectory() const; // <dir>/out
+    // Journals a manual action: "retry", "cancel" (with seqs), "retry-failed",
+    // "cancel-all", "pause", "resume", "workers" (with n).
+    void recordAction(const QString &action, const QList<int> &seqs = {}, int n = -1);
+    // Journals the end ("finished", "interrupted", "deadline", "closed"...),
+    // flushes the files to disk and stops following. Idempotent. Call it once
+    // the runner is gone or drained: after waitForIdle() a worker may still be
+    // emitting, and what it reports would land after the end record.
+    void finish(const QString &how);
+    // Lines that could not be written (disk full...), and the last reason.
+    int writeErrors() const { return m_writeErrors.load(); }
+    QString errorString() const;
+
+private:
+    struct JobInfo
+    {
+        int seq = 0;
+        QString command;
+        // What the last "state" line said, so that an unchanged state (a
+        // retry's queued-then-running seen once both happened) is not repeated.
+        JobState lastState = JobState::Queued;
+        int lastAttempts = 0;
+    };
+
+    bool open(const QString &dir, bool resuming, QString *error);
+    void onAttemptStarted(quint64 id, int attempt);
+    void onAttemptSpawned(quint64 id, int attempt, qint64 pid);
+    void onAttemptFinished(quint64 id, const AttemptRecord &record);
+    void onStateChanged(quint64 id);
+    JobInfo &jobInfo(quint64 id); // m_mutex held
+    QString relative(const QString &path) const;
+    void write(const QByteArray &line); // m_mutex held
+
+    QString m_dir;
+    std::unique_ptr<RunLock> m_lock;        // Owning.
+    std::unique_ptr<JoblogWriter> m_joblog; // Owning.
+    QPointer<JobRunner> m_runner;           // Not owning.
+    mutable QMutex m_mutex;                 // guards the journal and m_jobs
+    QHash<quint64, JobInfo> m_jobs;
+    QString m_errorString;
+    int m_eventsFd = -1; // Owning.
+    std::atomic<int> m_writeErrors {0};
+    bool m_finished = false;
+};
+
+} // namespace requeue

@@ -1,0 +1,350 @@
+// RunRecorder following a JobRunner, read back with readRunDirectory(); the
+// run directory's files, modes, lock and run.json.
+#include "joblog.h"
+#include "jobrunner.h"
+#include "rundirectory.h"
+#include "runhistory.h"
+#include "runrecorder.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+
+using namespace Qt::StringLiterals;
+
+namespace requeue {
+
+namespace {
+
+constexpr int WaitMs = 30000; // generous: the machine may be loaded
+
+JobSpec shellJob(int seq, const QString &command, int maxAttempts = 3)
+{
+    JobSpec spec;
+    spec.seq = seq;
+    spec.name = QString::number(seq);
+    spec.process.shellCommand = command;
+    spec.retry.maxAttempts = maxAttempts;
+    return spec;
+}
+
+int modeOf(const QString &path)
+{
+    struct stat st
+    {
+    };
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
+}
+
+QByteArray contents(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<unreadable>");
+}
+
+RunInfo infoFor(const QList<JobSpec> &jobs)
+{
+    RunInfo info;
+    info.version = u"test"_s;
+    info.listPath = u"/somewhere/jobs.txt"_s;
+    info.jobs = jobs;
+    info.pid = 1;
+    info.startedUs = nowUs();
+    return info;
+}
+
+// Runs `jobs` to their end under `recorder`. The runner goes before finish():
+// its destructor waits for the workers, which may still be emitting.
+bool runAll(RunRecorder *recorder, const QList<JobSpec> &jobs, int workers)
+{
+    auto runner = std::make_unique<JobRunner>();
+    runner->setMaxWorkers(workers);
+    recorder->follow(runner.get());
+    runner->setOutputDirectory(recorder->outputDirectory());
+    runner->addJobs(jobs);
+    runner->start();
+    const bool idle = runner->waitForIdle(QDeadlineTimer(WaitMs));
+    runner.reset();
+    recorder->finish(u"finished"_s);
+    return idle;
+}
+
+} // namespace
+
+class tst_RunRecorder : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void recordsARun();
+    void liveThenCrashed();
+    void oneWriterAtATime();
+    void resumeAppends();
+    void manualActions();
+    void everyLineWholeUnderLoad();
+    void jobSpecRoundTrip();
+    void defaultRoot_data();
+    void defaultRoot();
+    void createsUniqueDirectories();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void tst_RunRecorder::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void tst_RunRecorder::recordsARun()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    const QList<JobSpec> jobs
+        = {shellJob(1, u"echo one"_s),
+           shellJob(2, u"echo try$REQUEUE_ATTEMPT >&2; test $REQUEUE_ATTEMPT -ge 2"_s),
+           shellJob(3, u"exit 3"_s)};
+    {
+        RunRecorder recorder;
+        QString error;
+        QVERIFY2(recorder.start(dir, infoFor(jobs), &error), qPrintable(error));
+        QVERIFY(runAll(&recorder, jobs, 2));
+    }
+    // Private: the folder, its files and the output.
+    QCOMPARE(modeOf(dir), 0700);
+    for (const char *name : {"run.json", "events", "lock", "out/2/1/stderr"})
+        QCOMPARE(modeOf(dir + u'/' + QLatin1String(name)), 0600);
+    QCOMPARE(modeOf(dir + "/out"_L1), 0700);
+
+    const RunHistory history = readRunDirectory(dir);
+    QVERIFY(history.errors.isEmpty());
+    QVERIFY(history.warnings.isEmpty());
+    QCOMPARE(history.status, RunHistory::Status::Finished);
+    QCOMPARE(history.jobs.size(), 3);
+    QCOMPARE(history.jobs[0].state, JobState::Succeeded);
+    QCOMPARE(history.jobs[1].state, JobState::Succeeded);
+    QCOMPARE(history.jobs[2].state, JobState::Failed);
+    QCOMPARE(history.jobs[1].attempts, 2);
+    QCOMPARE(history.jobs[2].attempts, 3);
+    QCOMPARE(history.totalAttempts(), 6);
+    for (const RunJob &job : history.jobs) {
+        QCOMPARE(job.history.size(), job.attempts);
+        for (const RunAttempt &attempt : job.history) {
+            QVERIFY(attempt.finished);
+            QVERIFY(attempt.pid > 0);
+            QVERIFY(attempt.record.finishedUs >= attempt.record.startedUs);
+            QVERIFY(QFile::exists(attempt.stdoutPath));
+        }
+    }
+    QCOMPARE(contents(history.jobs[1].history[1].stderrPath), QByteArray("try2\n"));
+    QCOMPARE(history.jobs[2].lastFinished()->record.exitCode, 3);
+    QCOMPARE(history.segments.size(), 1);
+    QCOMPARE(history.segments[0].how, u"finished"_s);
+    QCOMPARE(history.info.listPath, u"/somewhere/jobs.txt"_s);
+    QCOMPARE(history.jobs[1].spec.process.shellCommand, jobs[1].process.shellCommand);
+
+    // The joblog has one line per attempt.
+    const Joblog log = readJoblog(dir + "/joblog"_L1);
+    QVERIFY(log.ok());
+    QCOMPARE(log.jobs.value(3).attempts, 3);
+    QCOMPARE(log.succeededSeqs(), (QSet<int> {1, 2}));
+}
+
+void tst_RunRecorder::liveThenCrashed()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    auto recorder = std::make_unique<RunRecorder>();
+    QString error;
+    QVERIFY2(recorder->start(dir, infoFor({shellJob(1, u"true"_s)}), &error), qPrintable(error));
+    QVERIFY(RunDirectory::isLive(dir));
+    QCOMPARE(readRunDirectory(dir).status, RunHistory::Status::Running);
+    recorder.reset(); // gone without an end record, as after a SIGKILL
+    QVERIFY(!RunDirectory::isLive(dir));
+    QCOMPARE(readRunDirectory(dir).status, RunHistory::Status::Crashed);
+}
+
+void tst_RunRecorder::oneWriterAtATime()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    RunRecorder first;
+    QString error;
+    QVERIFY(first.start(dir, infoFor({shellJob(1, u"true"_s)}), &error));
+    RunRecorder second;
+    QVERIFY(!second.resume(dir, &error));
+    QVERIFY2(error.contains("in use by another process"_L1), qPrintable(error));
+    RunRecorder third;
+    QVERIFY(!third.start(dir, infoFor({}), &error));
+    QVERIFY2(error.contains("already holds a run"_L1), qPrintable(error));
+    QVERIFY(!third.resume(m_dir->filePath(u"nothing"_s), &error));
+    QVERIFY2(error.contains("not a run directory"_L1), qPrintable(error));
+}
+
+void tst_RunRecorder::resumeAppends()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    QString error;
+    {
+        RunRecorder recorder;
+        QVERIFY(recorder.start(dir, infoFor({shellJob(1, u"true"_s)}), &error));
+        recorder.finish(u"interrupted"_s);
+    }
+    {
+        RunRecorder recorder;
+        QVERIFY2(recorder.resume(dir, &error), qPrintable(error));
+        recorder.finish(u"finished"_s);
+        recorder.finish(u"twice"_s); // idempotent
+    }
+    const RunHistory history = readRunDirectory(dir);
+    QCOMPARE(history.segments.size(), 2);
+    QVERIFY(!history.segments[0].resumed);
+    QVERIFY(history.segments[1].resumed);
+    QCOMPARE(history.segments[0].how, u"interrupted"_s);
+    QCOMPARE(history.segments[1].how, u"finished"_s);
+    QCOMPARE(history.status, RunHistory::Status::Finished);
+}
+
+void tst_RunRecorder::manualActions()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    RunRecorder recorder;
+    QString error;
+    QVERIFY(recorder.start(dir, infoFor({shellJob(1, u"true"_s)}), &error));
+    recorder.recordAction(u"retry"_s, {1, 2});
+    recorder.recordAction(u"workers"_s, {}, 8);
+    recorder.recordAction(u"pause"_s);
+    const RunHistory history = readRunDirectory(dir);
+    QCOMPARE(history.actions.size(), 3);
+    QCOMPARE(history.actions[0].seqs, (QList<int> {1, 2}));
+    QCOMPARE(history.actions[1].n, 8);
+    QCOMPARE(history.actions[2].action, u"pause"_s);
+    QVERIFY(history.actions[2].us > 0);
+}
+
+// Many workers write at once: every line stays whole and every attempt has
+// its start and its end.
+void tst_RunRecorder::everyLineWholeUnderLoad()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    QList<JobSpec> jobs;
+    for (int seq = 1; seq <= 300; ++seq) {
+        JobSpec spec;
+        spec.seq = seq;
+        spec.name = u"job %1 with \"quotes\" and ünïcode"_s.arg(seq);
+        spec.process.shellCommand = u"test $REQUEUE_ATTEMPT -ge %1"_s.arg(seq % 3 + 1);
+        jobs.append(spec);
+    }
+    {
+        RunRecorder recorder;
+        QString error;
+        QVERIFY(recorder.start(dir, infoFor(jobs), &error));
+        QVERIFY(runAll(&recorder, jobs, 8));
+        QCOMPARE(recorder.writeErrors(), 0);
+    }
+    const RunHistory history = readRunDirectory(dir);
+    QVERIFY(history.errors.isEmpty());
+    QVERIFY(history.warnings.isEmpty());
+    QCOMPARE(history.count(JobState::Succeeded), 300);
+    QCOMPARE(history.totalAttempts(), 100 * (1 + 2 + 3));
+    for (const RunJob &job : history.jobs) {
+        QCOMPARE(job.history.size(), job.seq() % 3 + 1);
+        for (const RunAttempt &attempt : job.history)
+            QVERIFY(attempt.finished && attempt.record.startedUs > 0 && attempt.pid > 0);
+    }
+}
+
+void tst_RunRecorder::jobSpecRoundTrip()
+{
+    JobSpec spec;
+    spec.seq = 7;
+    spec.name = u"upload"_s;
+    spec.process.program = u"/usr/bin/rsync"_s;
+    spec.process.arguments = {u"-a"_s, u"a b"_s};
+    spec.process.workingDirectory = u"/tmp"_s;
+    spec.process.environment = {{u"A"_s, u"1"_s}, {u"B"_s, u"two"_s}};
+    spec.timeout = std::chrono::milliseconds(1500);
+    spec.retry.maxAttempts = 0;
+    spec.retry.backoff = RetryPolicy::Backoff::Exponential;
+    spec.retry.initialDelay = std::chrono::milliseconds(100);
+    spec.retry.maxDelay = std::chrono::milliseconds(30000);
+    spec.retry.factor = 3.5;
+    spec.retry.jitter = true;
+    spec.retry.permanentExitCodes = {2, 64};
+
+    JobSpec back;
+    QString error;
+    QVERIFY2(jobSpecFromJson(jobSpecToJson(spec), &back, &error), qPrintable(error));
+    QCOMPARE(back.seq, 7);
+    QCOMPARE(back.name, spec.name);
+    QCOMPARE(back.process.program, spec.process.program);
+    QCOMPARE(back.process.arguments, spec.process.arguments);
+    QCOMPARE(back.process.workingDirectory, spec.process.workingDirectory);
+    QCOMPARE(back.process.environment, spec.process.environment);
+    QCOMPARE(back.timeout, spec.timeout);
+    QCOMPARE(back.retry.maxAttempts, 0);
+    QCOMPARE(back.retry.backoff, RetryPolicy::Backoff::Exponential);
+    QCOMPARE(back.retry.initialDelay, spec.retry.initialDelay);
+    QCOMPARE(back.retry.maxDelay, spec.retry.maxDelay);
+    QCOMPARE(back.retry.factor, 3.5);
+    QVERIFY(back.retry.jitter);
+    QCOMPARE(back.retry.permanentExitCodes, spec.retry.permanentExitCodes);
+
+    RunInfo info = infoFor({spec, shellJob(8, u"echo"_s)});
+    info.host = u"box"_s;
+    RunInfo infoBack;
+    QVERIFY2(RunInfo::fromJson(info.toJson(), &infoBack, &error), qPrintable(error));
+    QCOMPARE(infoBack.jobs.size(), 2);
+    QCOMPARE(infoBack.jobs[1].process.shellCommand, u"echo"_s);
+    QCOMPARE(infoBack.host, u"box"_s);
+    QCOMPARE(infoBack.startedUs, info.startedUs);
+}
+
+void tst_RunRecorder::defaultRoot_data()
+{
+    QTest::addColumn<QByteArray>("xdg");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("set") << QByteArray("/state/here") << u"/state/here/requeue/runs"_s;
+    QTest::newRow("unset") << QByteArray() << QDir::homePath() + "/.local/state/requeue/runs"_L1;
+    QTest::newRow("relative is ignored")
+        << QByteArray("state") << QDir::homePath() + "/.local/state/requeue/runs"_L1;
+}
+
+void tst_RunRecorder::defaultRoot()
+{
+    QFETCH(QByteArray, xdg);
+    QFETCH(QString, expected);
+    const QByteArray saved = qgetenv("XDG_STATE_HOME");
+    const bool wasSet = qEnvironmentVariableIsSet("XDG_STATE_HOME");
+    if (xdg.isEmpty())
+        qunsetenv("XDG_STATE_HOME");
+    else
+        qputenv("XDG_STATE_HOME", xdg);
+    const QString root = RunDirectory::defaultRoot();
+    if (wasSet)
+        qputenv("XDG_STATE_HOME", saved);
+    else
+        qunsetenv("XDG_STATE_HOME");
+    QCOMPARE(root, expected);
+}
+
+void tst_RunRecorder::createsUniqueDirectories()
+{
+    const QString root = m_dir->filePath(u"state/runs"_s);
+    const QDateTime when(QDate(2026, 3, 4), QTime(5, 6, 7));
+    QString error;
+    const QString first = RunDirectory::create(root, u"/lists/nightly.build.txt"_s, when, &error);
+    const QString second = RunDirectory::create(root, u"nightly.build.txt"_s, when, &error);
+    QCOMPARE(first, root + "/20260304-050607-nightly.build"_L1);
+    QCOMPARE(second, first + "-2"_L1);
+    QCOMPARE(modeOf(root), 0700);
+    QCOMPARE(modeOf(first), 0700);
+    QVERIFY(RunDirectory::create(u"/proc/no/such"_s, u"x"_s, when, &error).isEmpty());
+    QVERIFY2(error.startsWith("cannot create /proc"_L1), qPrintable(error));
+}
+
+} // namespace requeue
+
+QTEST_GUILESS_MAIN(requeue::tst_RunRecorder)
+#include "tst_runrecorder.moc"
