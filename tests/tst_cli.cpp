@@ -79,6 +79,7 @@ private Q_SLOTS:
     void joblogFormat();
     void results();
     void defaultResultsDir();
+    void runDirOption();
     void summaryJson();
     void gaveUpReport();
     void resume_data();
@@ -112,6 +113,7 @@ private:
     QJsonObject readJson(const QString &name);
     pid_t waitForPid(const QString &name);
     bool tmpIsEmpty() const;
+    QStringList recordedRuns() const; // run directories in the default place, oldest first
 
     QString m_binary;
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -163,6 +165,7 @@ std::unique_ptr<QProcess> TestCli::start(const QStringList &arguments,
         = env.isEmpty() ? QProcessEnvironment::systemEnvironment() : env;
     // Default run folders land here, so that a test can see none was made.
     environment.insert(QStringLiteral("TMPDIR"), path(QStringLiteral("tmp")));
+    environment.insert(QStringLiteral("XDG_STATE_HOME"), path(QStringLiteral("state")));
     process->setProcessEnvironment(environment);
     process->setWorkingDirectory(m_dir->path());
     process->start(m_binary, arguments);
@@ -273,6 +276,15 @@ bool TestCli::tmpIsEmpty() const
         .isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
 }
 
+QStringList TestCli::recordedRuns() const
+{
+    const QDir runs(path(QStringLiteral("state/requeue/runs")));
+    QStringList dirs;
+    for (const QString &name : runs.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+        dirs.append(runs.filePath(name));
+    return dirs;
+}
+
 // ---
 
 void TestCli::helpAndVersion_data()
@@ -341,6 +353,7 @@ void TestCli::usageErrors()
     QVERIFY(!QFile::exists(path(QStringLiteral("marker"))));
     QVERIFY(!QFile::exists(path(QStringLiteral("log"))));
     QVERIFY(tmpIsEmpty());
+    QVERIFY(recordedRuns().isEmpty());
 }
 
 void TestCli::fileErrors_data()
@@ -416,6 +429,7 @@ void TestCli::fileErrors()
     QVERIFY(!QFile::exists(path(QStringLiteral("out"))));
     QVERIFY(!QFile::exists(path(QStringLiteral("s.json"))));
     QVERIFY(tmpIsEmpty());
+    QVERIFY(recordedRuns().isEmpty());
 }
 
 void TestCli::formats_data()
@@ -692,26 +706,61 @@ void TestCli::results()
     QVERIFY(tmpIsEmpty());
 }
 
+// Without --results, output goes to the run directory, which is made in
+// $XDG_STATE_HOME/requeue/runs.
 void TestCli::defaultResultsDir()
 {
     write(QStringLiteral("jobs.txt"), "echo hello\n");
     const Finished result = run({QStringLiteral("run"), QStringLiteral("--summary-json"),
                                  QStringLiteral("s.json"), QStringLiteral("jobs.txt")});
     QCOMPARE(result.exitCode, 0);
-    const QStringList dirs
-        = QDir(path(QStringLiteral("tmp"))).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    QCOMPARE(dirs.size(), 1);
-    const QString dir = path(QStringLiteral("tmp/") + dirs.first());
-    QCOMPARE(QFileInfo(dir).permissions()
-                 & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteOther),
-             QFile::Permissions());
-    QVERIFY2(result.err.contains(QString(QStringLiteral("output in ") + dir).toUtf8()),
+    const QStringList runs = recordedRuns();
+    QCOMPARE(runs.size(), 1);
+    const QString dir = runs.first();
+    QVERIFY2(QRegularExpression(QStringLiteral("/\\d{8}-\\d{6}-jobs$")).match(dir).hasMatch(),
+             qPrintable(dir));
+    for (const QString &folder : {path(QStringLiteral("state/requeue")), dir})
+        QCOMPARE(QFileInfo(folder).permissions()
+                     & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteOther),
+                 QFile::Permissions());
+    const QString out = dir + QStringLiteral("/out");
+    QVERIFY2(result.err.contains(QString(QStringLiteral("output in ") + out).toUtf8()),
+             result.err.constData());
+    QVERIFY2(result.err.contains(QString(QStringLiteral("run recorded in ") + dir).toUtf8()),
              result.err.constData());
     QCOMPARE(readJson(QStringLiteral("s.json")).value(QLatin1String("results_dir")).toString(),
-             dir);
-    QFile out(dir + QStringLiteral("/1/1/stdout"));
-    QVERIFY(out.open(QIODevice::ReadOnly));
-    QCOMPARE(out.readAll(), QByteArray("hello\n"));
+             out);
+    QFile stdoutFile(out + QStringLiteral("/1/1/stdout"));
+    QVERIFY(stdoutFile.open(QIODevice::ReadOnly));
+    QCOMPARE(stdoutFile.readAll(), QByteArray("hello\n"));
+    for (const char *name : {"run.json", "events", "joblog"})
+        QVERIFY2(QFile::exists(dir + QLatin1Char('/') + QLatin1String(name)), name);
+    QVERIFY(tmpIsEmpty());
+}
+
+// --run-dir names the folder; one that holds a run already is refused.
+void TestCli::runDirOption()
+{
+    write(QStringLiteral("jobs.txt"), "echo hello\nexit 4\n");
+    const QStringList arguments = {QStringLiteral("run"), QStringLiteral("--run-dir"),
+                                   QStringLiteral("my run"), QStringLiteral("jobs.txt")};
+    const Finished result = run(arguments);
+    QCOMPARE(result.exitCode, 1);
+    const QString dir = path(QStringLiteral("my run"));
+    QCOMPARE(QFileInfo(dir).permissions() & (QFile::ReadGroup | QFile::ReadOther),
+             QFile::Permissions());
+    const QList<JoblogLine> log = readJoblog(QStringLiteral("my run/joblog"));
+    QCOMPARE(log.size(), 4); // 1 + 3 attempts
+    const QStringList events = readLines(QStringLiteral("my run/events"));
+    QVERIFY(events.first().startsWith(QStringLiteral("{\"ev\":\"run-started\"")));
+    QVERIFY2(events.last().startsWith(QStringLiteral("{\"ev\":\"run-ended\",\"how\":\"finished\"")),
+             qPrintable(events.last()));
+    QVERIFY(recordedRuns().isEmpty());
+
+    const Finished again = run(arguments);
+    QCOMPARE(again.exitCode, 2);
+    QVERIFY2(again.err.contains("already holds a run"), again.err.constData());
+    QCOMPARE(readLines(QStringLiteral("my run/events")), events);
 }
 
 void TestCli::summaryJson()
@@ -1133,6 +1182,7 @@ void TestCli::progressOnTerminal()
     process.setWorkingDirectory(m_dir->path());
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("TMPDIR"), path(QStringLiteral("tmp")));
+    env.insert(QStringLiteral("XDG_STATE_HOME"), path(QStringLiteral("state")));
     process.setProcessEnvironment(env);
     process.start(script, {QStringLiteral("-qec"), command, QStringLiteral("/dev/null")});
     QVERIFY(process.waitForFinished(RunTimeoutMs));

@@ -7,14 +7,19 @@
 #include "orphanreaper.h"
 #include "privatedirectory.h"
 #include "progressframe.h"
+#include "rundirectory.h"
+#include "runrecorder.h"
 #include "runsummary.h"
 #include "textjoblistparser.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QSysInfo>
 #include <QThread>
 
 #include <csignal>
@@ -125,9 +130,13 @@ HeadlessRun::HeadlessRun(RunOptions options, QObject *parent)
 HeadlessRun::~HeadlessRun()
 {
     // The runner's destructor waits for the workers, which may still write
-    // to the joblog: it goes first.
+    // to the joblog and the run directory: it goes first. Only then is the
+    // journal complete and its end record the last line.
     m_runner.reset();
     m_joblog.reset();
+    if (m_recorder && !m_endHow.isEmpty())
+        m_recorder->finish(m_endHow);
+    m_recorder.reset();
 }
 
 int HeadlessRun::exec()
@@ -140,6 +149,8 @@ int HeadlessRun::exec()
     m_runner = std::make_unique<JobRunner>(m_options.backend.makeExecutor(runTag));
     m_runner->setMaxWorkers(m_options.workers > 0 ? m_options.workers
                                                   : m_options.backend.defaultWorkers());
+    if (!startRecording(toRun))
+        return 2;
     if (!m_options.resultsDir.isEmpty())
         m_runner->setOutputDirectory(m_options.resultsDir);
     // Direct: the joblog line is written on the worker the moment the attempt
@@ -294,6 +305,37 @@ bool HeadlessRun::selectForResume(QList<JobSpec> *specs)
     m_skipped = int(before - specs->size());
     for (JobSpec &spec : *specs) // attempt numbers, and output folders, go on
         spec.attemptsBefore = log.jobs.value(spec.seq).attempts;
+    return true;
+}
+
+// Makes the run directory and follows the runner in it; output goes there
+// unless --results says otherwise.
+bool HeadlessRun::startRecording(const QList<JobSpec> &jobs)
+{
+    const QDateTime now = QDateTime::currentDateTime();
+    QString error;
+    QString dir = m_options.runDir;
+    if (dir.isEmpty())
+        dir = RunDirectory::create(RunDirectory::defaultRoot(), m_options.jobFile, now, &error);
+    RunInfo info;
+    info.version = QCoreApplication::applicationVersion();
+    info.listPath = QFileInfo(m_options.jobFile).absoluteFilePath();
+    info.listSha256 = fileSha256(m_options.jobFile);
+    info.jobs = jobs;
+    info.options = m_options.toJson();
+    info.backend = m_options.backend.backendName();
+    info.host = QSysInfo::machineHostName();
+    info.pid = ::getpid();
+    info.startedUs = now.toMSecsSinceEpoch() * 1000;
+    info.workers = m_runner->maxWorkers();
+    m_recorder = std::make_unique<RunRecorder>();
+    if (dir.isEmpty() || !m_recorder->start(dir, info, &error)) {
+        writeStderr(QStringLiteral("requeue: run directory: %1\n").arg(error));
+        m_recorder.reset();
+        return false;
+    }
+    m_recorder->follow(m_runner.get());
+    m_runner->setOutputDirectory(m_recorder->outputDirectory());
     return true;
 }
 
@@ -563,6 +605,7 @@ int HeadlessRun::interruptedStatus() const
 
 void HeadlessRun::onDeadline()
 {
+    m_deadlineReached = true;
     say(QStringLiteral("requeue: --deadline reached after %1 s: cancelling what remains")
             .arg(double(m_clock.elapsed()) / 1000.0, 0, 'f', 1));
     m_runner->cancelAll();
@@ -639,6 +682,16 @@ int HeadlessRun::finish()
         say(QStringLiteral("requeue: --joblog: %1 lines could not be written (%2)")
                 .arg(errors)
                 .arg(m_joblog->errorString()));
+    if (m_recorder) {
+        if (const int errors = m_recorder->writeErrors())
+            say(QStringLiteral("requeue: run directory: %1 records could not be written (%2)")
+                    .arg(errors)
+                    .arg(m_recorder->errorString()));
+        say(QStringLiteral("requeue: run recorded in %1").arg(m_recorder->directory()));
+        m_endHow = m_interruptedBy ? QStringLiteral("interrupted")
+            : m_deadlineReached    ? QStringLiteral("deadline")
+                                   : QStringLiteral("finished");
+    }
     say(QLatin1String("requeue: ") + summary.line());
 
     if (m_interruptedBy)

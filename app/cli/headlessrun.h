@@ -18,6 +18,7 @@ namespace requeue {
 
 class InterruptWatcher;
 class JoblogWriter;
+class RunRecorder;
 
 // Runs one job list to its end without a window: what `requeue run` does.
 // Reports on stderr (progress bar on a terminal, jobs that gave up, a final
@@ -64,6 +65,7 @@ private:
     void cancelWaiting();
     void printBytes(int fd, const QByteArray &bytes);
     bool selectForResume(QList<JobSpec> *specs);
+    bool startRecording(const QList<JobSpec> &jobs);
     void onAttemptFinished(JobId id, const AttemptRecord &record); // on a worker
     void onJobFinished(JobId id, JobState state);
     std::optional<double> estimateRemaining(int queued) const;
@@ -82,11 +84,13 @@ private:
     std::unique_ptr<JobRunner> m_runner;            // Owning.
     std::unique_ptr<JoblogWriter> m_joblog;         // Owning.
     std::unique_ptr<InterruptWatcher> m_interrupts; // Owning.
-    QHash<JobId, JobInfo> m_jobs;                   // filled before start(), read-only after
-    QList<JobId> m_ids;                             // in file order
-    QSet<JobId> m_reported;                         // jobs whose giving up was reported
-    QSet<JobId> m_finishedSeen;                     // jobs onJobFinished() handled
-    QSet<JobId> m_started;                          // started and not finished yet
+    std::unique_ptr<RunRecorder> m_recorder;        // Owning.
+    QString m_endHow;             // for the run directory's end record, once finished
+    QHash<JobId, JobInfo> m_jobs; // filled before start(), read-only after
+    QList<JobId> m_ids;           // in file order
+    QSet<JobId> m_reported;       // jobs whose giving up was reported
+    QSet<JobId> m_finishedSeen;   // jobs onJobFinished() handled
+    QSet<JobId> m_started;        // started and not finished yet
     EtaEstimator m_eta;
     QEventLoop m_loop;
     QTimer m_progressTimer;
@@ -108,6 +112,7 @@ private:
     bool m_progress = false;      // stderr is a terminal and --quiet is off
     bool m_progressDrawn = false; // a bar is on the current line
     int m_interruptedBy = 0;      // the first SIGINT, SIGTERM or SIGHUP
+    bool m_deadlineReached = false;
 };
 
 } // namespace requeue

@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonArray>
 
 namespace requeue {
 
@@ -178,6 +179,11 @@ CommandLine parseRun(const QStringList &arguments)
     const QCommandLineOption summaryJson(QStringLiteral("summary-json"),
                                          QStringLiteral("Write a JSON summary to FILE at the end."),
                                          QStringLiteral("FILE"));
+    const QCommandLineOption runDir(
+        QStringLiteral("run-dir"),
+        QStringLiteral("Record the run in DIR (default: a new folder in "
+                       "$XDG_STATE_HOME/requeue/runs)."),
+        QStringLiteral("DIR"));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
                                    QStringLiteral("No progress bar."));
     const QCommandLineOption output(
@@ -192,8 +198,8 @@ CommandLine parseRun(const QStringList &arguments)
                        "jobs failed; soon,fail=N starts nothing new; fail=P% counts a share."),
         QStringLiteral("SPEC"));
     parser.addOptions({help, jobs, maxAttempts, retries, backoff, jitter, timeout, deadline,
-                       noRetryExit, joblog, resume, resumeFailed, results, summaryJson, quiet,
-                       output, halt});
+                       noRetryExit, joblog, resume, resumeFailed, results, summaryJson, runDir,
+                       quiet, output, halt});
     const BackendOptionParser backendOptions;
     backendOptions.addTo(&parser);
     parser.addPositionalArgument(QStringLiteral("FILE"),
@@ -287,7 +293,7 @@ CommandLine parseRun(const QStringList &arguments)
         return error(QStringLiteral("%1: needs --joblog FILE")
                          .arg(parser.isSet(resumeFailed) ? QStringLiteral("--resume-failed")
                                                          : QStringLiteral("--resume")));
-    for (const QCommandLineOption *option : {&joblog, &results, &summaryJson}) {
+    for (const QCommandLineOption *option : {&joblog, &results, &summaryJson, &runDir}) {
         if (parser.isSet(*option) && parser.values(*option).constLast().isEmpty())
             return error(QStringLiteral("%1: expected a path, got \"\"")
                              .arg(dashed(option->names().constFirst())));
@@ -295,6 +301,7 @@ CommandLine parseRun(const QStringList &arguments)
     run.resultsDir = parser.isSet(results) ? parser.values(results).constLast() : QString();
     run.summaryJson
         = parser.isSet(summaryJson) ? parser.values(summaryJson).constLast() : QString();
+    run.runDir = parser.isSet(runDir) ? parser.values(runDir).constLast() : QString();
     run.quiet = parser.isSet(quiet);
     if (const QString problem = backendOptions.read(parser, &run.backend); !problem.isEmpty())
         return error(problem);
@@ -384,6 +391,38 @@ CommandLine parseCommandLine(const QStringList &arguments)
     result.action = CommandLine::Action::Gui;
     result.guiFiles = positional;
     return result;
+}
+
+QJsonObject RunOptions::toJson() const
+{
+    QJsonObject object;
+    object[QLatin1String("file")] = jobFile;
+    object[QLatin1String("jobs")] = workers;
+    if (maxAttempts)
+        object[QLatin1String("max_attempts")] = *maxAttempts;
+    if (backoff)
+        object[QLatin1String("backoff_initial_ms")] = qint64(backoff->initialDelay.count());
+    if (timeout)
+        object[QLatin1String("timeout_ms")] = qint64(timeout->count());
+    if (deadline)
+        object[QLatin1String("deadline_ms")] = qint64(deadline->count());
+    if (noRetryExit) {
+        QJsonArray codes;
+        for (int code : *noRetryExit)
+            codes.append(code);
+        object[QLatin1String("no_retry_exit")] = codes;
+    }
+    object[QLatin1String("jitter")] = jitter;
+    const std::pair<const char *, const QString *> paths[]
+        = {{"joblog", &joblog}, {"results", &resultsDir}, {"summary_json", &summaryJson}};
+    for (const auto &[key, value] : paths) {
+        if (!value->isEmpty())
+            object[QLatin1String(key)] = *value;
+    }
+    object[QLatin1String("resume")] = resume == Resume::No ? QStringLiteral("no")
+        : resume == Resume::SkipDone                       ? QStringLiteral("done")
+                                                           : QStringLiteral("succeeded");
+    return object;
 }
 
 } // namespace requeue

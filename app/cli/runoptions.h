@@ -4,6 +4,7 @@
 #include "joblist.h"
 #include "retrypolicy.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -57,6 +58,7 @@ struct RunOptions
     Resume resume = Resume::No;
     QString resultsDir;
     QString summaryJson;
+    QString runDir; // empty: a fresh one under RunDirectory::defaultRoot()
     bool quiet = false;
     BackendOptions backend; // where jobs run, and cluster resources
     Output output = Output::Group;
@@ -64,6 +66,8 @@ struct RunOptions
 
     // The options that fill in what a job file left out.
     JobDefaults jobDefaults() const;
+    // The options as given, for the run directory's run.json (unset ones left out).
+    QJsonObject toJson() const;
 };
 
 // The parsed command line of the `requeue` executable. A value type.

@@ -198,6 +198,8 @@ int main(int argc, char *argv[])
                           : QDir::tempPath() + QStringLiteral("/bench_cli-XXXXXX"));
     if (!dir.isValid())
         return 1;
+    // Each `requeue run` records its run directory: in here, removed at the end.
+    qputenv("XDG_STATE_HOME", QFile::encodeName(dir.filePath(QStringLiteral("state"))));
     const auto writeList = [&](const QString &name, QByteArray (*command)(int)) {
         QFile file(dir.filePath(name));
         if (!file.open(QIODevice::WriteOnly))
