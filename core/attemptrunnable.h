@@ -16,7 +16,7 @@ public:
     void run() override;
 
     // Runs the attempt on the calling thread and returns what happened.
-    static AttemptRecord execute(const AttemptTicket &ticket, AttemptSink *sink);
+    static AttemptRecord execute(const AttemptTicket &ticket, AttemptSink *sink = nullptr);
 
 private:
     static AttemptRecord executeCallable(const AttemptTicket &ticket);

@@ -7,12 +7,12 @@ _requeue_commands="run"
 _requeue_global_options="-h -? --help -v --version"
 _requeue_run_options="-h -? --help -j --jobs --max-attempts --retries --backoff --jitter
     --timeout --deadline --no-retry-exit --joblog --resume --resume-failed --results
-    --summary-json -q --quiet --output --halt --backend --poll --cpus --mem --time
+    --summary-json --run-dir -q --quiet --output --halt --backend --poll --cpus --mem --time
     --partition --account --qos --gpus --sbatch-args"
 # Options whose value is the next word.
 _requeue_value_options="-j --jobs --max-attempts --retries --backoff --timeout --deadline
-    --no-retry-exit --joblog --results --summary-json --output --halt --backend --poll --cpus
-    --mem --time --partition --account --qos --gpus --sbatch-args"
+    --no-retry-exit --joblog --results --summary-json --run-dir --output --halt --backend --poll
+    --cpus --mem --time --partition --account --qos --gpus --sbatch-args"
 
 # Puts into COMPREPLY what may follow OPTION; returns 1 if OPTION takes no value.
 _requeue_option_value()
@@ -40,7 +40,7 @@ _requeue_option_value()
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return 0
         ;;
-    --results)
+    --results | --run-dir)
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return 0

@@ -25,6 +25,7 @@ complete -c requeue -n $run -l resume -d 'Skip jobs the joblog shows succeeded o
 complete -c requeue -n $run -l resume-failed -d 'Skip jobs the joblog shows succeeded'
 complete -c requeue -n $run -l results -x -a '(__fish_complete_directories)' -d 'Keep each attempt\'s output in DIR'
 complete -c requeue -n $run -l summary-json -r -F -d 'Write a JSON summary to FILE'
+complete -c requeue -n $run -l run-dir -x -a '(__fish_complete_directories)' -d 'Record the run in DIR'
 complete -c requeue -n $run -s q -l quiet -d 'No progress bar'
 complete -c requeue -n $run -l backend -x -a 'local slurm' -d 'Where jobs run'
 complete -c requeue -n $run -l poll -x -a '1s 5s 30s' -d 'Slurm: poll squeue this often'
