@@ -113,6 +113,8 @@ int main(int argc, char *argv[])
     case requeue::CommandLine::Action::Error:
         print(stderr, commandLine.text);
         return 2;
+    case requeue::CommandLine::Action::Runs:
+        return requeue::runRunsCommand(commandLine.runs);
     case requeue::CommandLine::Action::Run:
         return runHeadless(argc, argv, commandLine.run);
     case requeue::CommandLine::Action::Gui:

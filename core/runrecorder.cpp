@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QSysInfo>
@@ -223,7 +224,15 @@ void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
                   .add("msg", record.message)
                   .finish());
     }
-    if (m_joblog && !m_joblog->writeAttempt(info.seq, record, info.command))
+    if (!m_joblog)
+        return;
+    // Receive, as GNU parallel fills it: what the attempt wrote to stdout (a
+    // silent attempt leaves no file).
+    const QString stdoutPath
+        = m_runner ? m_runner->outputPath(id, record.number, OutputStream::Stdout) : QString();
+    const qint64 received
+        = stdoutPath.isEmpty() ? 0 : qMax<qint64>(0, QFileInfo(stdoutPath).size());
+    if (!m_joblog->writeAttempt(info.seq, record, info.command, received))
         m_writeErrors.fetch_add(1);
 }
 

@@ -91,6 +91,9 @@ private Q_SLOTS:
     void interrupt_data();
     void interrupt();
     void secondInterruptKills();
+    void killAndResume();
+    void runsAndShow();
+    void pruneRuns();
     void noDisplayRunsNothing();
     void progressOnTerminal();
     void outputModes_data();
@@ -1341,6 +1344,7 @@ void TestCli::progressSurvivesManyFailures()
     process.setWorkingDirectory(m_dir->path());
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("TMPDIR"), path(QStringLiteral("tmp")));
+    env.insert(QStringLiteral("XDG_STATE_HOME"), path(QStringLiteral("state")));
     process.setProcessEnvironment(env);
     process.start(script, {QStringLiteral("-qec"), command, QStringLiteral("/dev/null")});
     QVERIFY(process.waitForFinished(RunTimeoutMs * 2));
@@ -1371,6 +1375,147 @@ void TestCli::progressSurvivesManyFailures()
         QVERIFY2(next == "\r[" || at + 2 == running.size(),
                  qPrintable(QString::fromUtf8(running.mid(qMax<qsizetype>(0, at - 80), 160))));
     }
+}
+
+// SIGKILL halfway: `show` says what ran, `resume` runs exactly the jobs that
+// did not succeed, their attempt numbers going on, in the same directory.
+void TestCli::killAndResume()
+{
+    write(QStringLiteral("jobs.txt"),
+          "echo one\n"
+          "echo two\n"
+          "exit 3\n"
+          "test -e proceed || { echo $$ > pid4; exec sleep 60; }\n"
+          "echo five\n");
+    auto process
+        = start({QStringLiteral("run"), QStringLiteral("-j"), QStringLiteral("1"),
+                 QStringLiteral("--max-attempts"), QStringLiteral("2"), QStringLiteral("--run-dir"),
+                 QStringLiteral("run"), QStringLiteral("jobs.txt")});
+    // One worker: jobs 1 to 3 are over once job 4 runs.
+    QVERIFY(waitForPid(QStringLiteral("pid4")) > 0);
+    ::kill(pid_t(process->processId()), SIGKILL);
+    QVERIFY(process->waitForFinished(RunTimeoutMs));
+
+    const auto show = [this] {
+        const Finished shown
+            = run({QStringLiteral("show"), QStringLiteral("--json"), path(QStringLiteral("run"))});
+        return QJsonDocument::fromJson(shown.out).object();
+    };
+    const auto perJob = [](const QJsonObject &summary, const char *key) {
+        QStringList values;
+        for (const QJsonValue job : summary.value(QLatin1String("per_job")).toArray())
+            values.append(job.toObject().value(QLatin1String(key)).toVariant().toString());
+        return values.join(QLatin1Char(' '));
+    };
+    const QJsonObject crashed = show();
+    QCOMPARE(perJob(crashed, "state"), QStringLiteral("succeeded succeeded failed running queued"));
+    QCOMPARE(perJob(crashed, "attempts"), QStringLiteral("1 1 2 1 0"));
+    QCOMPARE(crashed.value(QLatin1String("attempts")).toInt(), 5);
+    const Finished listed = run({QStringLiteral("runs"), QStringLiteral("--json")});
+    QCOMPARE(QJsonDocument::fromJson(listed.out).array().size(),
+             0); // --run-dir: not in the list
+    const Finished text = run({QStringLiteral("show"), path(QStringLiteral("run"))});
+    QVERIFY2(text.out.contains("state:    crashed"), text.out.constData());
+
+    write(QStringLiteral("proceed"), "");
+    const Finished resumed = run({QStringLiteral("resume"), QStringLiteral("--summary-json"),
+                                  QStringLiteral("resumed.json"), path(QStringLiteral("run"))});
+    QCOMPARE(resumed.exitCode, 1); // job 3 fails again
+    QVERIFY2(resumed.err.contains("2 skipped"), resumed.err.constData());
+    const QJsonObject thisRun = readJson(QStringLiteral("resumed.json"));
+    QCOMPARE(perJob(thisRun, "seq"), QStringLiteral("3 4 5"));
+    QCOMPARE(thisRun.value(QLatin1String("attempts")).toInt(), 4); // 3, 3, 4, 5
+
+    const QJsonObject after = show();
+    QCOMPARE(perJob(after, "state"),
+             QStringLiteral("succeeded succeeded failed succeeded succeeded"));
+    QCOMPARE(perJob(after, "attempts"), QStringLiteral("1 1 4 2 1"));
+    // Numbering went on: no earlier attempt's folder was reused.
+    QVERIFY(QFile::exists(path(QStringLiteral("run/out/1/1/stdout"))));
+    QVERIFY(!QFile::exists(path(QStringLiteral("run/out/1/2"))));
+    QCOMPARE(readLines(QStringLiteral("run/out/5/1/stdout")), QStringList {QStringLiteral("five")});
+    // The joblog has every attempt that ended, and the journal the resume.
+    QStringList seqs;
+    for (const JoblogLine &line : readJoblog(QStringLiteral("run/joblog")))
+        seqs.append(QString::number(line.seq));
+    QCOMPARE(seqs.join(QLatin1Char(' ')), QStringLiteral("1 2 3 3 3 3 4 5"));
+    const QStringList events = readLines(QStringLiteral("run/events"));
+    QCOMPARE(events.filter(QStringLiteral("\"ev\":\"run-started\"")).size(), 2);
+    QCOMPARE(events.filter(QStringLiteral("\"resume\":true")).size(), 1);
+    QVERIFY(events.last().startsWith(QStringLiteral("{\"ev\":\"run-ended\"")));
+
+    // Nothing is left to run but the job that fails for good.
+    const Finished again = run({QStringLiteral("resume"), path(QStringLiteral("run"))});
+    QCOMPARE(again.exitCode, 1);
+    QVERIFY2(again.err.contains("1 job: 0 succeeded, 1 failed, 4 skipped"), again.err.constData());
+}
+
+// `runs` lists the recorded runs newest first; `show` finds one by a prefix.
+void TestCli::runsAndShow()
+{
+    write(QStringLiteral("first.txt"), "echo a\nexit 2\n");
+    write(QStringLiteral("second.txt"), "echo b\n");
+    QCOMPARE(run({QStringLiteral("run"), QStringLiteral("first.txt")}).exitCode, 1);
+    QCOMPARE(run({QStringLiteral("run"), QStringLiteral("second.txt")}).exitCode, 0);
+    const Finished listed = run({QStringLiteral("runs"), QStringLiteral("--json")});
+    QCOMPARE(listed.exitCode, 0);
+    const QJsonArray runs = QJsonDocument::fromJson(listed.out).array();
+    QCOMPARE(runs.size(), 2);
+    const QJsonObject newest = runs[0].toObject();
+    QVERIFY(newest.value(QLatin1String("id")).toString().endsWith(QLatin1String("-second")));
+    QCOMPARE(newest.value(QLatin1String("state")).toString(), QStringLiteral("finished"));
+    const QJsonObject oldest = runs[1].toObject();
+    QCOMPARE(oldest.value(QLatin1String("jobs")).toInt(), 2);
+    QCOMPARE(oldest.value(QLatin1String("succeeded")).toInt(), 1);
+    QCOMPARE(oldest.value(QLatin1String("failed")).toInt(), 1);
+    QCOMPARE(oldest.value(QLatin1String("attempts")).toInt(), 4);
+    QVERIFY(oldest.value(QLatin1String("size_bytes")).toInteger() > 0);
+
+    const Finished table = run({QStringLiteral("runs")});
+    QVERIFY2(table.out.startsWith("ID "), table.out.constData());
+    QCOMPARE(table.out.count('\n'), 3);
+
+    const QString id = oldest.value(QLatin1String("id")).toString();
+    const Finished shown = run({QStringLiteral("show"), id.left(id.size() - 3)});
+    QCOMPARE(shown.exitCode, 0);
+    QVERIFY2(shown.out.contains("job 2 (2): failed after 3 attempts, last: exit 2"),
+             shown.out.constData());
+    const Finished missing = run({QStringLiteral("show"), QStringLiteral("1999")});
+    QCOMPARE(missing.exitCode, 2);
+    QVERIFY2(missing.err.contains("no run 1999"), missing.err.constData());
+    const Finished ambiguous = run({QStringLiteral("show"), id.left(4)});
+    QCOMPARE(ambiguous.exitCode, 2);
+    QVERIFY2(ambiguous.err.contains("is the start of 2 runs"), ambiguous.err.constData());
+}
+
+// --prune keeps the newest runs, never a live one.
+void TestCli::pruneRuns()
+{
+    write(QStringLiteral("quick.txt"), "echo hi\n");
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(run({QStringLiteral("run"), QStringLiteral("quick.txt")}).exitCode, 0);
+    write(QStringLiteral("slow.txt"), "echo $$ > pid; exec sleep 60\n");
+    auto live = start({QStringLiteral("run"), QStringLiteral("slow.txt")});
+    QVERIFY(waitForPid(QStringLiteral("pid")) > 0);
+    QStringList before = recordedRuns();
+    QCOMPARE(before.size(), 4);
+
+    const Finished pruned = run({QStringLiteral("runs"), QStringLiteral("--prune"),
+                                 QStringLiteral("--keep"), QStringLiteral("1")});
+    QCOMPARE(pruned.exitCode, 0);
+    const QStringList after = recordedRuns();
+    // The live run and the newest finished one stay, whichever is newer.
+    QCOMPARE(after.size(), 2);
+    QVERIFY(std::any_of(after.cbegin(), after.cend(),
+                        [](const QString &dir) { return dir.endsWith(QLatin1String("-slow")); }));
+    QVERIFY2(pruned.out.count("removed ") == 2, pruned.out.constData());
+
+    live->kill();
+    QVERIFY(live->waitForFinished(RunTimeoutMs));
+    const Finished usage
+        = run({QStringLiteral("runs"), QStringLiteral("--keep"), QStringLiteral("3")});
+    QCOMPARE(usage.exitCode, 2);
+    QVERIFY2(usage.err.contains("need --prune"), usage.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

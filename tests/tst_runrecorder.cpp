@@ -136,10 +136,12 @@ void tst_RunRecorder::recordsARun()
             QVERIFY(attempt.finished);
             QVERIFY(attempt.pid > 0);
             QVERIFY(attempt.record.finishedUs >= attempt.record.startedUs);
-            QVERIFY(QFile::exists(attempt.stdoutPath));
+            QVERIFY(!attempt.stdoutPath.isEmpty());
         }
     }
     QCOMPARE(contents(history.jobs[1].history[1].stderrPath), QByteArray("try2\n"));
+    QCOMPARE(contents(history.jobs[0].history[0].stdoutPath), QByteArray("one\n"));
+    QVERIFY(!QFile::exists(history.jobs[2].history[0].stdoutPath)); // silent: no file
     QCOMPARE(history.jobs[2].lastFinished()->record.exitCode, 3);
     QCOMPARE(history.segments.size(), 1);
     QCOMPARE(history.segments[0].how, u"finished"_s);

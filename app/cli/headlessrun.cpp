@@ -7,7 +7,9 @@
 #include "orphanreaper.h"
 #include "privatedirectory.h"
 #include "progressframe.h"
+#include "runcommands.h"
 #include "rundirectory.h"
+#include "runhistory.h"
 #include "runrecorder.h"
 #include "runsummary.h"
 #include "textjoblistparser.h"
@@ -200,6 +202,8 @@ int HeadlessRun::exec()
 // every problem; returns false if the run must not start.
 bool HeadlessRun::prepare(QList<JobSpec> *toRun)
 {
+    if (!m_options.resumeRun.isEmpty())
+        return prepareResume(toRun);
     const JobList list = readJobList();
     if (!list.errors.isEmpty()) {
         writeStderr(list.errorText() + QLatin1Char('\n'));
@@ -255,6 +259,48 @@ JobList HeadlessRun::readJobList() const
         return list;
     }
     return parseTextJobList(data, name);
+}
+
+// `requeue resume RUN`: the jobs of the recorded run that did not succeed,
+// as run.json has them, their attempt numbers going on.
+bool HeadlessRun::prepareResume(QList<JobSpec> *toRun)
+{
+    QString error;
+    const auto dir = resolveRun(m_options.resumeRun, RunDirectory::defaultRoot(), &error);
+    if (!dir) {
+        writeStderr(QStringLiteral("requeue: resume: %1\n").arg(error));
+        return false;
+    }
+    const RunHistory history = readRunDirectory(*dir);
+    for (const JobFileError &warning : history.warnings)
+        writeStderr(QStringLiteral("requeue: warning: %1\n").arg(warning.toString()));
+    for (const JobFileError &problem : history.errors)
+        writeStderr(QStringLiteral("requeue: %1\n").arg(problem.toString()));
+    if (!history.infoOk)
+        return false;
+    if (history.status == RunHistory::Status::Running) {
+        const RunSegment &last = history.segments.constLast();
+        writeStderr(QStringLiteral("requeue: resume: %1 is running (pid %2 on %3)\n")
+                        .arg(history.dir)
+                        .arg(last.pid)
+                        .arg(last.host));
+        return false;
+    }
+    m_resumeDir = history.dir;
+    m_options.jobFile = history.info.listPath;
+    m_options.resultsDir = history.info.options.value(QLatin1String("results")).toString();
+    if (m_options.workers <= 0)
+        m_options.workers = history.info.workers;
+    for (const RunJob &job : history.jobs) {
+        if (job.state == JobState::Succeeded) {
+            ++m_skipped;
+            continue;
+        }
+        JobSpec spec = job.spec;
+        spec.attemptsBefore = job.attempts;
+        toRun->append(spec);
+    }
+    return true;
 }
 
 // Leaves out the jobs the joblog shows as done (see RunOptions::Resume).
@@ -314,6 +360,17 @@ bool HeadlessRun::startRecording(const QList<JobSpec> &jobs)
 {
     const QDateTime now = QDateTime::currentDateTime();
     QString error;
+    if (!m_resumeDir.isEmpty()) {
+        m_recorder = std::make_unique<RunRecorder>();
+        if (!m_recorder->resume(m_resumeDir, &error)) {
+            writeStderr(QStringLiteral("requeue: resume: %1\n").arg(error));
+            m_recorder.reset();
+            return false;
+        }
+        m_recorder->follow(m_runner.get());
+        m_runner->setOutputDirectory(m_recorder->outputDirectory());
+        return true;
+    }
     QString dir = m_options.runDir;
     if (dir.isEmpty())
         dir = RunDirectory::create(RunDirectory::defaultRoot(), m_options.jobFile, now, &error);

@@ -65,6 +65,7 @@ private:
     void cancelWaiting();
     void printBytes(int fd, const QByteArray &bytes);
     bool selectForResume(QList<JobSpec> *specs);
+    bool prepareResume(QList<JobSpec> *toRun);
     bool startRecording(const QList<JobSpec> &jobs);
     void onAttemptFinished(JobId id, const AttemptRecord &record); // on a worker
     void onJobFinished(JobId id, JobState state);
@@ -85,6 +86,7 @@ private:
     std::unique_ptr<JoblogWriter> m_joblog;         // Owning.
     std::unique_ptr<InterruptWatcher> m_interrupts; // Owning.
     std::unique_ptr<RunRecorder> m_recorder;        // Owning.
+    QString m_resumeDir;          // `requeue resume`: the run directory it goes on with
     QString m_endHow;             // for the run directory's end record, once finished
     QHash<JobId, JobInfo> m_jobs; // filled before start(), read-only after
     QList<JobId> m_ids;           // in file order

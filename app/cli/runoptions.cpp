@@ -328,6 +328,168 @@ CommandLine parseRun(const QStringList &arguments)
     return result;
 }
 
+CommandLine helpFor(const QCommandLineParser &parser, const QString &usage)
+{
+    CommandLine result;
+    result.action = CommandLine::Action::Help;
+    result.text = withUsage(parser.helpText(), usage);
+    return result;
+}
+
+QCommandLineOption helpOption()
+{
+    return QCommandLineOption({QStringLiteral("h"), QStringLiteral("?"), QStringLiteral("help")},
+                              QStringLiteral("Displays help on commandline options."));
+}
+
+// "500M", "2G", "1024": a size in bytes (K, M, G are powers of 1024).
+std::optional<qint64> parseSize(QString text)
+{
+    qint64 unit = 1;
+    const QString units = QStringLiteral("KMG");
+    if (!text.isEmpty() && units.contains(text.back().toUpper())) {
+        unit = qint64(1) << (10 * (units.indexOf(text.back().toUpper()) + 1));
+        text.chop(1);
+    }
+    const auto n = parseWholeNumber(text, 0);
+    if (!n)
+        return std::nullopt;
+    return qint64(*n) * unit;
+}
+
+CommandLine parseRuns(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Lists the recorded runs, newest first, or removes old ones."));
+    const QCommandLineOption help = helpOption();
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print JSON instead of a table."));
+    const QCommandLineOption prune(
+        QStringLiteral("prune"),
+        QStringLiteral("Remove all but the newest runs (--keep, --max-size); never a live one."));
+    const QCommandLineOption keep(QStringLiteral("keep"),
+                                  QStringLiteral("With --prune: runs to keep (default: 100)."),
+                                  QStringLiteral("N"));
+    const QCommandLineOption maxSize(
+        QStringLiteral("max-size"),
+        QStringLiteral("With --prune: keep at most SIZE in all (500M, 2G)."),
+        QStringLiteral("SIZE"));
+    parser.addOptions({help, json, prune, keep, maxSize});
+    if (!parser.parse(arguments))
+        return parseError(parser, QStringLiteral("requeue runs --help"));
+    if (parser.isSet(help))
+        return helpFor(parser, QStringLiteral("requeue runs [options]"));
+    if (!parser.positionalArguments().isEmpty())
+        return error(QStringLiteral("runs: unexpected argument %1")
+                         .arg(parser.positionalArguments().first()));
+    if ((parser.isSet(keep) || parser.isSet(maxSize)) && !parser.isSet(prune))
+        return error(QStringLiteral("runs: --keep and --max-size need --prune"));
+    CommandLine result;
+    result.action = CommandLine::Action::Runs;
+    RunsCommand &runs = result.runs;
+    runs.kind = parser.isSet(prune) ? RunsCommand::Kind::Prune : RunsCommand::Kind::List;
+    runs.json = parser.isSet(json);
+    if (parser.isSet(keep)) {
+        const QString text = parser.value(keep);
+        const auto n = parseWholeNumber(text, 0);
+        if (!n)
+            return error(
+                valueError(QStringLiteral("--keep"), QStringLiteral("a whole number >= 0"), text));
+        runs.keep = *n;
+    }
+    if (parser.isSet(maxSize)) {
+        const QString text = parser.value(maxSize);
+        const auto bytes = parseSize(text);
+        if (!bytes)
+            return error(valueError(QStringLiteral("--max-size"),
+                                    QStringLiteral("a size such as 500M or 2G"), text));
+        runs.maxBytes = *bytes;
+    }
+    return result;
+}
+
+// The one RUN argument of `show` and `resume`.
+std::optional<QString> runArgument(const QCommandLineParser &parser, const QString &command,
+                                   CommandLine *failure)
+{
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        *failure = error(
+            QStringLiteral("%1: expected one run (a directory or the start of a run id), got %2 "
+                           "(see requeue runs)")
+                .arg(command)
+                .arg(positional.size()));
+        return std::nullopt;
+    }
+    return positional.first();
+}
+
+CommandLine parseShow(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Summarises one recorded run. RUN is its directory or the start of its id."));
+    const QCommandLineOption help = helpOption();
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print the summary as --summary-json does."));
+    parser.addOptions({help, json});
+    parser.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("The run."));
+    if (!parser.parse(arguments))
+        return parseError(parser, QStringLiteral("requeue show --help"));
+    if (parser.isSet(help))
+        return helpFor(parser, QStringLiteral("requeue show [options] RUN"));
+    CommandLine result;
+    const auto run = runArgument(parser, QStringLiteral("show"), &result);
+    if (!run)
+        return result;
+    result.action = CommandLine::Action::Runs;
+    result.runs.kind = RunsCommand::Kind::Show;
+    result.runs.run = *run;
+    result.runs.json = parser.isSet(json);
+    return result;
+}
+
+CommandLine parseResume(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Goes on with a finished or crashed run in its directory: the jobs that did not\n"
+        "succeed run again, with the settings they had; attempt numbers go on."));
+    const QCommandLineOption help = helpOption();
+    const QCommandLineOption jobs({QStringLiteral("j"), QStringLiteral("jobs")},
+                                  QStringLiteral("Run up to N jobs at once (default: as before)."),
+                                  QStringLiteral("N"));
+    const QCommandLineOption summaryJson(QStringLiteral("summary-json"),
+                                         QStringLiteral("Write a JSON summary to FILE at the end."),
+                                         QStringLiteral("FILE"));
+    const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
+                                   QStringLiteral("No progress bar."));
+    parser.addOptions({help, jobs, summaryJson, quiet});
+    parser.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("The run."));
+    if (!parser.parse(arguments))
+        return parseError(parser, QStringLiteral("requeue resume --help"));
+    if (parser.isSet(help))
+        return helpFor(parser, QStringLiteral("requeue resume [options] RUN"));
+    CommandLine result;
+    const auto run = runArgument(parser, QStringLiteral("resume"), &result);
+    if (!run)
+        return result;
+    result.action = CommandLine::Action::Run;
+    result.run.resumeRun = *run;
+    if (parser.isSet(jobs)) {
+        const QString text = parser.value(jobs);
+        const auto n = parseWholeNumber(text, 1);
+        if (!n)
+            return error(
+                valueError(QStringLiteral("--jobs"), QStringLiteral("a whole number >= 1"), text));
+        result.run.workers = *n;
+    }
+    result.run.summaryJson = parser.value(summaryJson);
+    result.run.quiet = parser.isSet(quiet);
+    return result;
+}
+
 } // namespace
 
 JobDefaults RunOptions::jobDefaults() const
@@ -351,7 +513,11 @@ CommandLine parseCommandLine(const QStringList &arguments)
                        "Commands:\n"
                        "  requeue [FILE]               Open the window (and load FILE, if given).\n"
                        "  requeue run [options] FILE   Run FILE's jobs without a window;\n"
-                       "                               see requeue run --help."));
+                       "                               see requeue run --help.\n"
+                       "  requeue runs [options]       List the recorded runs, newest first.\n"
+                       "  requeue show [options] RUN   Summarise one recorded run.\n"
+                       "  requeue resume [options] RUN Run again the jobs of RUN that did not\n"
+                       "                               succeed."));
     // Everything after the first positional argument belongs to the command.
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     const QCommandLineOption help(
@@ -380,9 +546,13 @@ CommandLine parseCommandLine(const QStringList &arguments)
         return result;
     }
     const QStringList positional = parser.positionalArguments();
-    if (!positional.isEmpty() && positional.first() == QLatin1String("run"))
-        return parseRun(QStringList {arguments.value(0, QStringLiteral("requeue"))}
-                        + positional.mid(1));
+    const std::pair<const char *, CommandLine (*)(const QStringList &)> commands[]
+        = {{"run", parseRun}, {"runs", parseRuns}, {"show", parseShow}, {"resume", parseResume}};
+    for (const auto &[name, parse] : commands) {
+        if (!positional.isEmpty() && positional.first() == QLatin1String(name))
+            return parse(QStringList {arguments.value(0, QStringLiteral("requeue"))}
+                         + positional.mid(1));
+    }
     for (const QString &file : positional) {
         // After the first file, options were taken as positional arguments.
         if (file.startsWith(QLatin1Char('-')) && file != QLatin1String("-"))

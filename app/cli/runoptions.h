@@ -3,6 +3,7 @@
 #include "backendoptions.h"
 #include "joblist.h"
 #include "retrypolicy.h"
+#include "runcommands.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -59,6 +60,9 @@ struct RunOptions
     QString resultsDir;
     QString summaryJson;
     QString runDir; // empty: a fresh one under RunDirectory::defaultRoot()
+    // `requeue resume RUN`: the run directory to go on with; jobFile and the
+    // retry settings then come from its run.json.
+    QString resumeRun;
     bool quiet = false;
     BackendOptions backend; // where jobs run, and cluster resources
     Output output = Output::Group;
@@ -75,7 +79,8 @@ struct CommandLine
 {
     enum class Action {
         Gui,     // `requeue` or `requeue FILE...`: open the window
-        Run,     // `requeue run [OPTIONS] FILE`: headless
+        Run,     // `requeue run [OPTIONS] FILE` or `requeue resume RUN`: headless
+        Runs,    // `requeue runs` or `requeue show RUN`: see `runs`
         Help,    // print `text` on stdout, exit 0
         Version, // print `text` on stdout, exit 0
         Error,   // print `text` on stderr, exit 2
@@ -85,6 +90,7 @@ struct CommandLine
     QString text; // help, version or error message (with "requeue: "), ends in '\n'
     QStringList guiFiles;
     RunOptions run;
+    RunsCommand runs;
 };
 
 // Parses `arguments` (argv, the program name first) following

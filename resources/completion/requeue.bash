@@ -3,16 +3,19 @@
 # bash-completion package too (source it). tst_completion checks it against
 # `requeue --help` and `requeue COMMAND --help`.
 
-_requeue_commands="run"
+_requeue_commands="run runs show resume"
 _requeue_global_options="-h -? --help -v --version"
 _requeue_run_options="-h -? --help -j --jobs --max-attempts --retries --backoff --jitter
     --timeout --deadline --no-retry-exit --joblog --resume --resume-failed --results
     --summary-json --run-dir -q --quiet --output --halt --backend --poll --cpus --mem --time
     --partition --account --qos --gpus --sbatch-args"
+_requeue_runs_options="-h -? --help --json --prune --keep --max-size"
+_requeue_show_options="-h -? --help --json"
+_requeue_resume_options="-h -? --help -j --jobs --summary-json -q --quiet"
 # Options whose value is the next word.
 _requeue_value_options="-j --jobs --max-attempts --retries --backoff --timeout --deadline
     --no-retry-exit --joblog --results --summary-json --run-dir --output --halt --backend --poll
-    --cpus --mem --time --partition --account --qos --gpus --sbatch-args"
+    --cpus --mem --time --partition --account --qos --gpus --sbatch-args --keep --max-size"
 
 # Puts into COMPREPLY what may follow OPTION; returns 1 if OPTION takes no value.
 _requeue_option_value()
@@ -35,6 +38,8 @@ _requeue_option_value()
     --account | --qos | --gpus | --sbatch-args) words="" ;;
     --output) words="group tag none" ;;
     --halt) words="never now,fail=1 soon,fail=1 now,fail=10% soon,fail=10%" ;;
+    --keep) words="10 50 100" ;;
+    --max-size) words="100M 500M 1G 10G" ;;
     --joblog | --summary-json)
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -57,6 +62,17 @@ _requeue_job_lists()
 {
     compopt -o filenames 2>/dev/null
     mapfile -t COMPREPLY < <(compgen -f -- "$1")
+}
+
+# Run ids (the folders of $XDG_STATE_HOME/requeue/runs) and run directories.
+_requeue_run_ids()
+{
+    local root=${XDG_STATE_HOME:-$HOME/.local/state}/requeue/runs
+    mapfile -t COMPREPLY < <(compgen -W "$(ls "$root" 2>/dev/null)" -- "$1")
+    local dirs
+    mapfile -t dirs < <(compgen -d -- "$1")
+    ((${#dirs[@]})) && compopt -o filenames 2>/dev/null
+    COMPREPLY+=("${dirs[@]}")
 }
 
 # Readline splits words at '=' and ':' (COMP_WORDBREAKS): joins them back
@@ -101,7 +117,9 @@ _requeue_complete()
         _requeue_option_value "$prev" "$cur"
     elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "${!options_var}" -- "$cur")
-    else
+    elif [[ $command == show || $command == resume ]]; then
+        _requeue_run_ids "$cur"
+    elif [[ $command == run ]]; then
         _requeue_job_lists "$cur"
     fi
 }

@@ -2,12 +2,15 @@
 # /usr/share/fish/vendor_completions.d/requeue.fish; tst_completion checks it
 # against `requeue --help` and `requeue COMMAND --help`.
 
-set -l commands run
+set -l commands run runs show resume
 
 # No command yet: global options, the commands, or a job list for the window.
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -s h -s '?' -l help -d 'Print help and exit'
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -s v -l version -d 'Print the version and exit'
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a run -d 'Run the jobs of a file without a window'
+complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a runs -d 'List the recorded runs'
+complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a show -d 'Summarise one recorded run'
+complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a resume -d 'Run again what did not succeed'
 
 # requeue run [options] FILE (FILE: any file, fish's default)
 set -l run '__fish_seen_subcommand_from run'
@@ -39,3 +42,25 @@ complete -c requeue -n $run -l gpus -x -d 'Slurm: GPUs per job'
 complete -c requeue -n $run -l sbatch-args -x -d 'Slurm: more sbatch arguments'
 complete -c requeue -n $run -l output -x -a 'group tag none' -d 'The jobs\' output on the terminal'
 complete -c requeue -n $run -l halt -x -a 'never now,fail=1 soon,fail=1 now,fail=10% soon,fail=10%' -d 'Stop early once jobs fail'
+
+# requeue runs [options]
+set -l runs '__fish_seen_subcommand_from runs'
+complete -c requeue -n $runs -f
+complete -c requeue -n $runs -s h -s '?' -l help -d 'Print the options of requeue runs'
+complete -c requeue -n $runs -l json -d 'Print JSON instead of a table'
+complete -c requeue -n $runs -l prune -d 'Remove all but the newest runs'
+complete -c requeue -n $runs -l keep -x -a '10 50 100' -d 'With --prune: runs to keep'
+complete -c requeue -n $runs -l max-size -x -a '100M 500M 1G 10G' -d 'With --prune: at most SIZE in all'
+
+# requeue show [options] RUN, requeue resume [options] RUN
+set -l run_ids '(ls (set -q XDG_STATE_HOME; and echo $XDG_STATE_HOME; or echo ~/.local/state)/requeue/runs 2>/dev/null)'
+set -l show '__fish_seen_subcommand_from show'
+complete -c requeue -n $show -a $run_ids
+complete -c requeue -n $show -s h -s '?' -l help -d 'Print the options of requeue show'
+complete -c requeue -n $show -l json -d 'Print the summary as --summary-json does'
+set -l resume '__fish_seen_subcommand_from resume'
+complete -c requeue -n $resume -a $run_ids
+complete -c requeue -n $resume -s h -s '?' -l help -d 'Print the options of requeue resume'
+complete -c requeue -n $resume -s j -l jobs -x -a '1 2 4 8 16' -d 'Run up to N jobs at once'
+complete -c requeue -n $resume -l summary-json -r -F -d 'Write a JSON summary to FILE'
+complete -c requeue -n $resume -s q -l quiet -d 'No progress bar'
