@@ -878,6 +878,9 @@ void TestCli::resume()
     auto first = start(arguments);
     const pid_t hanging = waitForPid(QStringLiteral("pid"));
     QVERIFY(hanging > 0);
+    // Job 4 may start before job 3's line is written (observers come after
+    // the next attempt): wait for it, then kill.
+    QTRY_COMPARE_WITH_TIMEOUT(readJoblog(QStringLiteral("log")).size(), 3, 10000);
     ::kill(pid_t(first->processId()), SIGKILL);
     QVERIFY(first->waitForFinished(5000));
     ::kill(-hanging, SIGKILL); // the orphaned job
@@ -1391,8 +1394,14 @@ void TestCli::killAndResume()
         = start({QStringLiteral("run"), QStringLiteral("-j"), QStringLiteral("1"),
                  QStringLiteral("--max-attempts"), QStringLiteral("2"), QStringLiteral("--run-dir"),
                  QStringLiteral("run"), QStringLiteral("jobs.txt")});
-    // One worker: jobs 1 to 3 are over once job 4 runs.
+    // One worker: jobs 1 to 3 are over once job 4 runs, and recorded once
+    // job 3's end is in the journal (its lines come after job 4's start).
     QVERIFY(waitForPid(QStringLiteral("pid4")) > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(readLines(QStringLiteral("run/events"))
+                                     .filter(QStringLiteral("\"seq\":3,\"state\":\"failed\""))
+                                     .size()
+                                 == 1,
+                             10000);
     ::kill(pid_t(process->processId()), SIGKILL);
     QVERIFY(process->waitForFinished(RunTimeoutMs));
 
