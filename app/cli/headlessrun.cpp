@@ -744,7 +744,6 @@ int HeadlessRun::finish()
             say(QStringLiteral("requeue: run directory: %1 records could not be written (%2)")
                     .arg(errors)
                     .arg(m_recorder->errorString()));
-        say(QStringLiteral("requeue: run recorded in %1").arg(m_recorder->directory()));
         m_endHow = m_interruptedBy ? QStringLiteral("interrupted")
             : m_deadlineReached    ? QStringLiteral("deadline")
                                    : QStringLiteral("finished");
