@@ -21,8 +21,8 @@ wait_for() { # seconds, command...
     done
 }
 
-write_config() { # dir
-    local dir=$1 node memory cpus port
+write_config() { # dir munge-dir
+    local dir=$1 munge=$2 node memory cpus port
     node=$(hostname -s)
     cpus=$(nproc)
     memory=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 2 ))
@@ -35,7 +35,7 @@ SlurmdUser=root
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
 AuthType=auth/munge
-AuthInfo=socket=$dir/munge/munge.socket
+AuthInfo=socket=$munge/munge.socket
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/slurmctld.pidfile
@@ -72,17 +72,21 @@ start() { # dir
     command -v munged >/dev/null || die "munge is not installed"
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
-    chmod 0755 "$dir"
-    chown munge:munge "$dir/munge"
-    chmod 0711 "$dir/munge"
-    write_config "$dir"
+    mkdir -p "$dir/state" "$dir/spool"
+    # munged runs as its own user, which must reach its folder: DIR may be
+    # inside a private (0700) folder, so it lives in /tmp.
+    local munge
+    munge=$(mktemp -d /tmp/requeue-munge.XXXXXX)
+    echo "$munge" > "$dir/munge-dir"
+    chown munge:munge "$munge"
+    chmod 0711 "$munge"
+    write_config "$dir" "$munge"
 
     runuser -u munge -- /usr/sbin/munged --foreground --force >"$dir/munged.out" 2>&1 \
-        --socket="$dir/munge/munge.socket" --pid-file="$dir/munge/munged.pid" \
-        --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed" &
+        --socket="$munge/munge.socket" --pid-file="$munge/munged.pid" \
+        --log-file="$munge/munged.log" --seed-file="$munge/munged.seed" &
     echo $! > "$dir/munged.pid"
-    wait_for 10 munge -S "$dir/munge/munge.socket" -n || die "munged did not start (see $dir/munge/munged.log)"
+    wait_for 10 munge -S "$munge/munge.socket" -n || die "munged did not start (see $munge/munged.log)"
 
     export SLURM_CONF="$dir/slurm.conf"
     /usr/sbin/slurmctld -D -i -f "$SLURM_CONF" >"$dir/slurmctld.out" 2>&1 &
@@ -119,6 +123,7 @@ stop() { # dir
     # slurmstepd processes of jobs still running die with their jobs' steps.
     pkill -TERM -f "slurmstepd.*$dir" 2>/dev/null || true
     stop_pid "$dir/munged.pid"
+    [ -f "$dir/munge-dir" ] && rm -rf "$(cat "$dir/munge-dir")"
     rm -rf "$dir"
 }
 
