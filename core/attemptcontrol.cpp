@@ -44,4 +44,23 @@ void AttemptControl::detachWakeFd()
     m_wakeFd = -1;
 }
 
+void AttemptControl::setClusterStatus(const QString &jobId, const QString &state)
+{
+    QMutexLocker locker(&m_mutex);
+    m_clusterJobId = jobId;
+    m_clusterState = state;
+}
+
+QString AttemptControl::clusterJobId() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_clusterJobId;
+}
+
+QString AttemptControl::clusterState() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_clusterState;
+}
+
 } // namespace requeue

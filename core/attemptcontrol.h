@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMutex>
+#include <QString>
 
 #include <atomic>
 
@@ -27,6 +28,13 @@ public:
     void setStartedUs(qint64 us) { m_startedUs.store(us, std::memory_order_relaxed); }
     qint64 startedUs() const { return m_startedUs.load(std::memory_order_relaxed); }
 
+    // Where the attempt is in a cluster scheduler, for views: its job id there
+    // and a word on its state ("PENDING (Resources)", "RUNNING on node1").
+    // Set by the executor; empty for local attempts.
+    void setClusterStatus(const QString &jobId, const QString &state);
+    QString clusterJobId() const;
+    QString clusterState() const;
+
     // A process attempt registers an eventfd to be woken by requestCancel().
     // Returns false if cancel was already requested (the caller should stop).
     bool attachWakeFd(int fd);
@@ -38,8 +46,10 @@ private:
     std::atomic_bool m_cancelled {false};
     std::atomic_bool m_kill {false};
     std::atomic<qint64> m_startedUs {0};
-    QMutex m_mutex; // guards m_wakeFd against a concurrent detach
+    mutable QMutex m_mutex; // guards m_wakeFd against a concurrent detach, and the cluster status
     int m_wakeFd = -1;
+    QString m_clusterJobId;
+    QString m_clusterState;
 };
 
 } // namespace requeue

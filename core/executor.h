@@ -42,6 +42,9 @@ public:
     }
     // The attempt is over; called exactly once per executed ticket.
     virtual void attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record) = 0;
+    // The executor changed what `ticket`'s control says about it (its
+    // cluster status); views may want to show it.
+    virtual void attemptStatusChanged(const AttemptTicket &ticket) { Q_UNUSED(ticket) }
 };
 
 // Where attempts run. The runner decides what runs and when (retry policy,

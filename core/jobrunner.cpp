@@ -79,6 +79,7 @@ public:
     void attemptStarted(const AttemptTicket &ticket, qint64 startedUs) override;
     void attemptSpawned(const AttemptTicket &ticket, qint64 pid) override;
     void attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record) override;
+    void attemptStatusChanged(const AttemptTicket &ticket) override;
     void retryDue(JobId id, quint64 generation);
 
     // Applies `change(Events *)` under the lock and hands out what it made
@@ -272,6 +273,10 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
     s.finishedUs = job.finishedUs;
     s.ranUs = job.ranUs;
     s.runningSinceUs = job.state == JobState::Running ? runningSince : 0;
+    if (job.control && job.state == JobState::Running) {
+        s.clusterJobId = job.control->clusterJobId();
+        s.clusterState = job.control->clusterState();
+    }
     s.hasLastAttempt = !job.history.isEmpty();
     if (s.hasLastAttempt)
         s.lastAttempt = job.history.constLast();
@@ -326,6 +331,16 @@ void JobRunnerPrivate::attemptStarted(const AttemptTicket &ticket, qint64 starte
 void JobRunnerPrivate::attemptSpawned(const AttemptTicket &ticket, qint64 pid)
 {
     Q_EMIT q->attemptSpawned(ticket.jobId, ticket.attempt, pid);
+}
+
+void JobRunnerPrivate::attemptStatusChanged(const AttemptTicket &ticket)
+{
+    update([&](Events *) {
+        JobEntry *job = find(ticket.jobId);
+        if (job && job->control == ticket.control)
+            markDirty(job);
+        return true;
+    });
 }
 
 void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record)

@@ -28,6 +28,8 @@ struct JobSnapshot
     bool hasLastAttempt = false;
     AttemptRecord lastAttempt;    // the latest finished attempt
     qint64 runningSinceUs = 0;    // start of the running attempt, if Running
+    QString clusterJobId;         // the running attempt's job id in a cluster scheduler
+    QString clusterState;         // what the scheduler says of it: "PENDING (Resources)"
     QList<AttemptRecord> history; // only when asked for; bounded (oldest dropped)
 
     bool isValid() const { return id != 0; }

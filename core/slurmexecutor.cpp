@@ -439,8 +439,20 @@ void SlurmExecutorPrivate::poll()
 
 void SlurmExecutorPrivate::publish(const SlurmAttempt &attempt)
 {
-    std::lock_guard lock(mutex);
-    published.insert(attempt.ticket.jobId, attempt.status);
+    const SlurmJobStatus &status = attempt.status;
+    QString state = status.state;
+    if (status.state == QLatin1String("PENDING") && !status.reason.isEmpty()
+        && status.reason != QLatin1String("None")) {
+        state += QLatin1String(" (") + status.reason + QLatin1Char(')');
+    } else if (status.state == QLatin1String("RUNNING") && !status.nodes.isEmpty()) {
+        state += QLatin1String(" on ") + status.nodes;
+    }
+    attempt.ticket.control->setClusterStatus(status.jobId, state);
+    {
+        std::lock_guard lock(mutex);
+        published.insert(attempt.ticket.jobId, status);
+    }
+    sink->attemptStatusChanged(attempt.ticket);
 }
 
 // Reports the attempt and forgets it; `attempt` is gone afterwards.

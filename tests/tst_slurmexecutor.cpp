@@ -193,9 +193,16 @@ void tst_SlurmExecutor::cancelsPendingJob()
     spec.resources.sbatchArgs = QStringList {QStringLiteral("--begin=now+1hour")};
     const JobId id = m_runner->addJob(spec);
     m_runner->start();
+    QSignalSpy changes(m_runner.get(), &JobRunner::jobsChanged);
     const auto status = waitForSlurmState(m_executor, id, QStringLiteral("PENDING"));
     QVERIFY(status);
     QVERIFY(!status->jobId.isEmpty());
+    // Views learn it through the change feed, and the snapshot says why it waits.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_runner->snapshot(id).clusterState.startsWith(QLatin1String("PENDING (BeginTime")),
+        10'000);
+    QCOMPARE(m_runner->snapshot(id).clusterJobId, status->jobId);
+    QTRY_VERIFY(!changes.isEmpty());
     QVERIFY(m_runner->cancel(id));
     QVERIFY(waitForState(id, JobState::Cancelled));
     QCOMPARE(m_runner->snapshot(id).attempts, 1); // a cancelled job is never retried
