@@ -22,6 +22,7 @@
 #include <deque>
 #include <stdlib.h>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace requeue {
@@ -739,6 +740,23 @@ JobRunner::~JobRunner()
     // First, so that no cancelled future reaches into a runner on its way out.
     detail::releaseFutureRelay(this);
     d->shutdown();
+}
+
+bool JobRunner::setExecutor(std::unique_ptr<Executor> executor)
+{
+    std::unique_ptr<Executor> old;
+    {
+        QMutexLocker locker(&d->mutex);
+        // With nothing in flight no thread is between dispatch() and
+        // execute(): the next dispatch reads the new executor under this lock.
+        if (d->inFlight > 0 || d->shuttingDown)
+            return false;
+        executor->setSink(d.get());
+        executor->setMaxConcurrency(d->maxWorkers);
+        old = std::exchange(d->executor, std::move(executor));
+    }
+    old->waitForDone(QDeadlineTimer(QDeadlineTimer::Forever));
+    return true;
 }
 
 void JobRunner::setMaxWorkers(int count)

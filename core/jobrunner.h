@@ -49,6 +49,10 @@ public:
     static bool adoptOrphanedProcesses();
 
     // --- settings
+    // Runs attempts on `executor` from now on (the window's "Run on" choice).
+    // Only while no attempt is in flight: returns false then, keeping the
+    // executor it has. The old executor is destroyed before this returns.
+    bool setExecutor(std::unique_ptr<Executor> executor);
     void setMaxWorkers(int count); // takes effect at once, also while running
     int maxWorkers() const;
     // Where process jobs write `<dir>/<seq>/<attempt>/stdout|stderr`; a job

@@ -3,6 +3,7 @@
 #include "common/fakeexecutor.h"
 #include "common/runnerevents.h"
 #include "jobrunner.h"
+#include "localexecutor.h"
 
 #include <QElapsedTimer>
 #include <QScopeGuard>
@@ -102,6 +103,7 @@ private Q_SLOTS:
     void observersNeverDelayARetry();
     void removeFinishedJobsKeepsActiveOnes();
     void resumedJobContinuesItsNumbering();
+    void executorIsReplacedOnlyWhenNothingRuns();
 };
 
 void tst_JobRunner::classicCase()
@@ -664,6 +666,23 @@ void tst_JobRunner::resumedJobContinuesItsNumbering()
     QCOMPARE(done.attempts, 6);
     QCOMPARE(done.history.constFirst().number, 4);
     QCOMPARE(done.attemptsInBudget(), 3);
+}
+
+void tst_JobRunner::executorIsReplacedOnlyWhenNothingRuns()
+{
+    JobRunner runner;
+    QSemaphore gate;
+    const JobId first = runner.addJob(callableJob(QStringLiteral("a"), gated(&gate)));
+    runner.start();
+    QTRY_COMPARE(runner.snapshot(first).state, JobState::Running);
+    QVERIFY(!runner.setExecutor(std::make_unique<LocalExecutor>())); // an attempt is in flight
+    gate.release();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(10'000)));
+    QTRY_VERIFY(runner.setExecutor(std::make_unique<LocalExecutor>()));
+    const JobId second = runner.addJob(callableJob(QStringLiteral("b"), flaky(2)));
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(10'000)));
+    QCOMPARE(runner.snapshot(second).state, JobState::Succeeded);
+    QCOMPARE(runner.snapshot(second).attempts, 2);
 }
 
 QTEST_GUILESS_MAIN(tst_JobRunner)
