@@ -75,6 +75,8 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (column == LastResultColumn && !row.lastMessage.isEmpty())
             return row.lastMessage;
+        if (column == StateColumn && !row.clusterState.isEmpty())
+            return tr("Slurm job %1: %2").arg(row.clusterJobId, row.clusterState);
         return column == CommandColumn || column == NameColumn ? displayData(row, column)
                                                                : QVariant();
     case JobIdRole:
@@ -109,6 +111,8 @@ QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Finished");
     case CommandColumn:
         return tr("Command");
+    case ClusterJobColumn:
+        return tr("Slurm job");
     case ColumnCount:
         break;
     }
@@ -282,6 +286,8 @@ JobTableModel::Row JobTableModel::rowFromSnapshot(const JobSnapshot &s)
         row.lastSignal = last.signal;
         row.lastMessage = last.message;
     }
+    row.clusterJobId = s.clusterJobId;
+    row.clusterState = s.clusterState;
     return row;
 }
 
@@ -310,6 +316,8 @@ JobTableModel::ColumnMask JobTableModel::diff(const Row &old, const Row &now, bo
         mask |= bit(StartedColumn) | bit(DurationColumn);
     if (old.finishedUs != now.finishedUs)
         mask |= bit(FinishedColumn) | bit(DurationColumn);
+    if (old.clusterJobId != now.clusterJobId || old.clusterState != now.clusterState)
+        mask |= bit(ClusterJobColumn) | bit(StateColumn);
     return mask;
 }
 
@@ -322,6 +330,8 @@ QVariant JobTableModel::displayData(const Row &row, int column) const
         return row.name;
     case StateColumn:
         return stateText(row);
+    case ClusterJobColumn:
+        return row.clusterJobId;
     case AttemptsColumn:
         return attemptsText(row.attempts, row.attempts - row.budgetStart, row.maxAttempts);
     case LastResultColumn:
@@ -370,6 +380,8 @@ qint64 JobTableModel::numericKey(const Row &row, int column) const
         return row.firstStartedUs;
     case FinishedColumn:
         return row.finishedUs;
+    case ClusterJobColumn:
+        return row.clusterJobId.toLongLong();
     case NameColumn:
     case CommandColumn:
     case ColumnCount:
@@ -401,6 +413,9 @@ QString JobTableModel::lastResultText(const Row &row) const
 
 QString JobTableModel::stateText(const Row &row) const
 {
+    // Submitted to Slurm but not running yet: queued there, and why.
+    if (row.clusterState.startsWith(QLatin1String("PENDING")))
+        return tr("queued in Slurm%1").arg(row.clusterState.mid(7));
     if (row.state == JobState::WaitingForRetry && row.retryAtUs > 0)
         return QStringLiteral("%1: %2").arg(stateLabel(row.state),
                                             retryCountdown(row.retryAtUs - nowUs()));

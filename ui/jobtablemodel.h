@@ -36,6 +36,7 @@ public:
         DurationColumn,
         StartedColumn,
         FinishedColumn,
+        ClusterJobColumn, // the attempt's Slurm job id; the window shows it for Slurm runs
         ColumnCount
     };
     Q_ENUM(Column)
@@ -101,6 +102,8 @@ private:
         QString name;
         QString command;
         QString lastMessage; // usually empty
+        QString clusterJobId; // empty unless a cluster runs the attempt
+        QString clusterState;
         qint64 firstStartedUs = 0;
         qint64 finishedUs = 0;
         qint64 runningSinceUs = 0;

@@ -6,10 +6,12 @@
 #include "jobfile.h"
 #include "jobfilterproxy.h"
 #include "jobtablemodel.h"
+#include "localexecutor.h"
 #include "recentfiles.h"
 #include "runalerts.h"
 #include "runsettingswidget.h"
 #include "runstatuswidget.h"
+#include "slurmexecutor.h"
 #include "stateicons.h"
 #include "uilogging.h"
 
@@ -59,6 +61,8 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
     setAcceptDrops(true);
     m_settings = RunSettings::load(QSettings());
     m_runner->setMaxWorkers(m_settings.workers);
+    if (m_settings.backend != m_backend)
+        useBackend(m_settings.backend);
     createTable();
     createDocks();
     createActions();
@@ -342,9 +346,11 @@ void MainWindow::createTable()
     // Commands differ at both ends (program, then the file it works on):
     // eliding in the middle keeps both.
     m_table->setTextElideMode(Qt::ElideMiddle);
-    const int widths[] = {50, 130, 150, 80, 170, 300, 70, 75, 75};
+    const int widths[] = {50, 130, 150, 80, 170, 300, 70, 75, 75, 80};
     for (int column = 0; column < JobTableModel::ColumnCount; ++column)
         header->resizeSection(column, widths[column]);
+    m_table->setColumnHidden(JobTableModel::ClusterJobColumn,
+                             m_backend != RunSettings::Backend::Slurm);
 
     header->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(header, &QWidget::customContextMenuRequested, this, &MainWindow::showHeaderMenu);
@@ -735,8 +741,35 @@ void MainWindow::copySelectedCommands()
     QApplication::clipboard()->setText(commands.join(QLatin1Char('\n')));
 }
 
+bool MainWindow::useBackend(RunSettings::Backend backend)
+{
+    std::unique_ptr<Executor> executor;
+    if (backend == RunSettings::Backend::Slurm) {
+        SlurmSettings slurm;
+        slurm.runTag = QStringLiteral("gui%1").arg(QCoreApplication::applicationPid());
+        executor = std::make_unique<SlurmExecutor>(slurm);
+    } else {
+        executor = std::make_unique<LocalExecutor>();
+    }
+    if (!m_runner->setExecutor(std::move(executor)))
+        return false;
+    m_backend = backend;
+    if (m_table) {
+        m_table->setColumnHidden(JobTableModel::ClusterJobColumn,
+                                 backend != RunSettings::Backend::Slurm);
+    }
+    return true;
+}
+
 void MainWindow::applyRunSettings(const RunSettings &settings)
 {
+    if (settings.backend != m_backend && !useBackend(settings.backend)) {
+        statusBar()->showMessage(tr("Where jobs run changes once no attempt is running."), 5000);
+        RunSettings kept = settings;
+        kept.backend = m_backend;
+        m_settingsWidget->setSettings(kept);
+        return applyRunSettings(kept);
+    }
     m_settings = settings;
     m_runner->setMaxWorkers(settings.workers);
     QSettings store;

@@ -133,6 +133,8 @@ private:
     void showAbout();
     void copySelectedCommands();
     void applyRunSettings(const RunSettings &settings);
+    // Runs attempts on `backend` from now on; false while attempts run.
+    bool useBackend(RunSettings::Backend backend);
 
     void onCountsChanged(const StateCounts &counts, int totalAttempts);
     void onPausedChanged(bool paused);
@@ -177,6 +179,7 @@ private:
     int m_totalAttempts = 0;
     bool m_paused = true;
     RunSettings m_settings;
+    RunSettings::Backend m_backend = RunSettings::Backend::Local; // the runner's executor
     QString m_currentFile;
     QStringList m_runFiles; // the files whose jobs make up this run, in order
     int m_lastSeq = 0;      // the highest # in this run: added lists go on from it

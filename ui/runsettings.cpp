@@ -21,6 +21,9 @@ RunSettings RunSettings::load(const QSettings &settings)
         qMax<qint64>(0, settings.value(QStringLiteral("run/delayMs"), 1000).toLongLong()));
     s.timeout = std::chrono::milliseconds(
         qMax<qint64>(0, settings.value(QStringLiteral("run/timeoutMs"), 0).toLongLong()));
+    s.backend = settings.value(QStringLiteral("run/backend")).toString() == QLatin1String("slurm")
+        ? Backend::Slurm
+        : Backend::Local;
     return s;
 }
 
@@ -31,6 +34,8 @@ void RunSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("run/backoff"), int(backoff));
     settings.setValue(QStringLiteral("run/delayMs"), qlonglong(delay.count()));
     settings.setValue(QStringLiteral("run/timeoutMs"), qlonglong(timeout.count()));
+    settings.setValue(QStringLiteral("run/backend"),
+                      backend == Backend::Slurm ? QStringLiteral("slurm") : QStringLiteral("local"));
 }
 
 JobDefaults RunSettings::jobDefaults() const
@@ -53,7 +58,7 @@ void RunSettings::applyTo(JobListEntry &entry) const
 
 bool RunSettings::operator==(const RunSettings &other) const
 {
-    return workers == other.workers && maxAttempts == other.maxAttempts && backoff == other.backoff
+    return backend == other.backend && workers == other.workers && maxAttempts == other.maxAttempts && backoff == other.backoff
         && delay == other.delay && timeout == other.timeout;
 }
 

@@ -16,6 +16,10 @@ struct JobListEntry;
 // their job file left out. A value type, remembered with QSettings.
 struct RunSettings
 {
+    // Where the jobs run: this computer, or one Slurm batch job per attempt.
+    enum class Backend { Local, Slurm };
+
+    Backend backend = Backend::Local;
     int workers = 4;
     int maxAttempts = 3; // 0: unlimited
     RetryPolicy::Backoff backoff = RetryPolicy::Backoff::None;

@@ -9,12 +9,17 @@ namespace requeue {
 
 RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     : QWidget(parent)
+    , m_backend(new QComboBox(this))
     , m_workers(new QSpinBox(this))
     , m_maxAttempts(new QSpinBox(this))
     , m_backoff(new QComboBox(this))
     , m_delayMs(new QSpinBox(this))
     , m_timeoutS(new QSpinBox(this))
 {
+    m_backend->setObjectName(QStringLiteral("backendCombo"));
+    m_backend->addItems({tr("This computer"), tr("Slurm cluster")});
+    m_backend->setToolTip(tr("Slurm: each attempt is one sbatch job; workers count the jobs "
+                             "submitted at once. Applies when no attempt is running."));
     m_workers->setObjectName(QStringLiteral("workersSpin"));
     m_workers->setRange(1, 1024);
     m_maxAttempts->setObjectName(QStringLiteral("maxAttemptsSpin"));
@@ -32,6 +37,7 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     m_timeoutS->setSpecialValueText(tr("none"));
 
     auto *form = new QFormLayout(this);
+    form->addRow(tr("Run &on:"), m_backend);
     form->addRow(tr("&Workers:"), m_workers);
     form->addRow(tr("Max &attempts:"), m_maxAttempts);
     form->addRow(tr("&Backoff:"), m_backoff);
@@ -46,12 +52,14 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     for (QSpinBox *spin : {m_workers, m_maxAttempts, m_delayMs, m_timeoutS})
         connect(spin, &QSpinBox::valueChanged, this, &RunSettingsWidget::emitChanged);
     connect(m_backoff, &QComboBox::currentIndexChanged, this, &RunSettingsWidget::emitChanged);
+    connect(m_backend, &QComboBox::currentIndexChanged, this, &RunSettingsWidget::emitChanged);
     setSettings(RunSettings());
 }
 
 RunSettings RunSettingsWidget::settings() const
 {
     RunSettings s;
+    s.backend = RunSettings::Backend(m_backend->currentIndex());
     s.workers = m_workers->value();
     s.maxAttempts = m_maxAttempts->value();
     s.backoff = RetryPolicy::Backoff(m_backoff->currentIndex());
@@ -63,6 +71,7 @@ RunSettings RunSettingsWidget::settings() const
 void RunSettingsWidget::setSettings(const RunSettings &settings)
 {
     m_updating = true;
+    m_backend->setCurrentIndex(int(settings.backend));
     m_workers->setValue(settings.workers);
     m_maxAttempts->setValue(settings.maxAttempts);
     m_backoff->setCurrentIndex(int(settings.backoff));

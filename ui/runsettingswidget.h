@@ -9,7 +9,7 @@ class QSpinBox;
 
 namespace requeue {
 
-// The run settings form: workers, max attempts (0 = unlimited), backoff
+// The run settings form: where jobs run (this computer or Slurm), workers, max attempts (0 = unlimited), backoff
 // (none, fixed, exponential) with its delay, and the per-attempt timeout.
 // Emits settingsChanged() on every edit.
 //
@@ -31,6 +31,7 @@ private:
     void emitChanged();
 
     // Child widgets, owned through Qt's parent chain.
+    QComboBox *m_backend;
     QSpinBox *m_workers;
     QSpinBox *m_maxAttempts;
     QComboBox *m_backoff;

@@ -7,8 +7,9 @@
 #   cluster.sh stop DIR    stop what `start DIR` started and remove DIR
 #
 # Needs root (slurmd runs jobs as their submitter) and the slurm-wlm and munge
-# packages (requeue.sh installs them). Ports come from REQUEUE_SLURM_PORT
-# (slurmctld; slurmd uses the next one), default 6817.
+# packages (requeue.sh installs them). slurmctld listens on REQUEUE_SLURM_PORT
+# and slurmd on the next port; by default the first free pair from 6817, so
+# that two checkouts' clusters never answer for each other.
 set -euo pipefail
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
@@ -21,12 +22,25 @@ wait_for() { # seconds, command...
     done
 }
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port_pair() {
+    local port
+    for ((port = 6817; port < 7017; port += 2)); do
+        if ! port_in_use "$port" && ! port_in_use $((port + 1)); then
+            echo "$port"
+            return
+        fi
+    done
+    die "no free port pair between 6817 and 7017"
+}
+
 write_config() { # dir munge-dir
     local dir=$1 munge=$2 node memory cpus port
     node=$(hostname -s)
     cpus=$(nproc)
     memory=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 2 ))
-    port=${REQUEUE_SLURM_PORT:-6817}
+    port=${REQUEUE_SLURM_PORT:-$(free_port_pair)}
     cat > "$dir/slurm.conf" <<CONF
 ClusterName=requeue-test
 SlurmctldHost=$node
@@ -82,7 +96,9 @@ start() { # dir
     chmod 0711 "$munge"
     write_config "$dir" "$munge"
 
-    runuser -u munge -- /usr/sbin/munged --foreground --force >"$dir/munged.out" 2>&1 \
+    # setpriv execs munged itself, so that its PID is the one to stop.
+    setpriv --reuid=munge --regid=munge --init-groups -- \
+        /usr/sbin/munged --foreground --force >"$dir/munged.out" 2>&1 \
         --socket="$munge/munge.socket" --pid-file="$munge/munged.pid" \
         --log-file="$munge/munged.log" --seed-file="$munge/munged.seed" &
     echo $! > "$dir/munged.pid"
@@ -94,6 +110,7 @@ start() { # dir
     /usr/sbin/slurmd -D -f "$SLURM_CONF" >"$dir/slurmd.out" 2>&1 &
     echo $! > "$dir/slurmd.pid"
     echo "export SLURM_CONF=$SLURM_CONF" > "$dir/env"
+    DIR=$dir
     if ! wait_for 30 node_is_idle; then
         sinfo >&2 || true
         tail -n 20 "$dir/slurmctld.log" "$dir/slurmd.log" >&2 || true
@@ -102,7 +119,11 @@ start() { # dir
     fi
 }
 
-node_is_idle() { sinfo -h -o %T | grep -qx idle; }
+# Ours, not another cluster's answering on the same port.
+node_is_idle() {
+    kill -0 "$(cat "$DIR/slurmctld.pid")" && kill -0 "$(cat "$DIR/slurmd.pid")" \
+        && sinfo -h -o %T | grep -qx idle
+}
 
 stop_pid() { # pidfile
     [ -f "$1" ] || return 0
