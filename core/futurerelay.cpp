@@ -4,8 +4,9 @@
 
 #include <QMutex>
 #include <QThread>
-#include <QWaitCondition>
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -47,7 +48,7 @@ public:
         {
             QMutexLocker locker(&m_mutex);
             m_stopping = true;
-            m_wake.wakeOne();
+            m_wake.notify_one();
         }
         m_thread->wait();
     }
@@ -57,7 +58,7 @@ public:
         QMutexLocker locker(&m_mutex);
         m_pending.push_back(std::move(watch));
         if (m_idle) // no wake-up per future: a busy relay looks again soon
-            m_wake.wakeOne();
+            m_wake.notify_one();
     }
 
 private:
@@ -78,10 +79,10 @@ private:
             // a steady stream of short jobs must not cost a wake-up each.
             if (nothing && nothingLastTime && !m_stopping) {
                 m_idle = true;
-                m_wake.wait(&m_mutex);
+                m_wake.wait(m_mutex);
                 m_idle = false;
             } else if (!m_stopping) {
-                m_wake.wait(&m_mutex, QDeadlineTimer(interval(active.size())));
+                m_wake.wait_for(m_mutex, std::chrono::milliseconds(interval(active.size())));
             }
             nothingLastTime = nothing;
         }
@@ -114,7 +115,9 @@ private:
     JobRunner *const m_runner; // Not owning; outlives the relay (see releaseFutureRelay).
     std::unique_ptr<QThread> m_thread;
     QMutex m_mutex; // guards what follows
-    QWaitCondition m_wake;
+    // Not QWaitCondition: it unlocks and relocks the QMutex inside QtCore,
+    // where ThreadSanitizer cannot see it (see JobRunner::waitForIdle()).
+    std::condition_variable_any m_wake;
     std::vector<Watch> m_pending;
     bool m_idle = false;
     bool m_stopping = false;

@@ -122,7 +122,8 @@ void TestJsonTokenizer::callerErrorsAreSortedWithPositions()
 
 void TestJsonTokenizer::tooManyErrorsStop()
 {
-    JsonTokenizer tokens("[]", u"t.json"_s);
+    const QByteArray json("[]"); // the tokenizer keeps a reference to it
+    JsonTokenizer tokens(json, u"t.json"_s);
     for (int i = 0; i < MaxJobFileErrors; ++i)
         QVERIFY(tokens.error(0, u"e"_s));
     QVERIFY(!tokens.error(0, u"one too many"_s));
