@@ -84,6 +84,10 @@ int runWindow(int argc, char *argv[], const QStringList &files)
 
 int runHeadless(int argc, char *argv[], const requeue::RunOptions &options)
 {
+    // `requeue run` starts no process but jobs (and its guard): it may adopt
+    // and kill what a job leaves behind outside its process group. The
+    // window does not: its platform helpers would become its children too.
+    requeue::JobRunner::adoptOrphanedProcesses();
     QCoreApplication app(argc, argv);
     requeue::HeadlessRun run(options);
     return run.exec();
@@ -95,9 +99,6 @@ int main(int argc, char *argv[])
 {
     QCoreApplication::setApplicationName(QStringLiteral("requeue"));
     QCoreApplication::setApplicationVersion(QStringLiteral(REQUEUE_VERSION));
-    // Requeue starts no process but jobs (and its guard): it may adopt and
-    // kill what a job leaves behind outside its process group.
-    requeue::JobRunner::adoptOrphanedProcesses();
     raiseDescriptorLimit();
 
     QStringList arguments;

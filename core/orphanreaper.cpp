@@ -7,9 +7,9 @@
 #include <QFile>
 
 #include <csignal>
-#include <thread>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace requeue {
@@ -108,22 +108,43 @@ void OrphanReaper::sweepLoop()
     }
 }
 
+bool OrphanReaper::isJobDescendant(pid_t pid)
+{
+    // Every job starts with REQUEUE_JOB_ID in its environment, and what it
+    // starts inherits it; a process Requeue did not start through a job (a
+    // file dialog's helper) does not carry it and is never killed.
+    QFile file(QStringLiteral("/proc/%1/environ").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray environment = file.readAll();
+    return environment.startsWith("REQUEUE_JOB_ID=")
+        || environment.contains(QByteArrayLiteral("\0REQUEUE_JOB_ID="));
+}
+
+QList<pid_t> OrphanReaper::orphans()
+{
+    const pid_t guard = ProcessGuard::instance().guardPid();
+    // Held only while listing: no leader is half-registered meanwhile.
+    std::unique_lock spawnLock(m_spawnLock);
+    QList<pid_t> pids = children();
+    std::lock_guard lock(m_leadersMutex);
+    pids.removeIf([&](pid_t pid) { return pid == guard || m_leaders.contains(pid); });
+    return pids;
+}
+
 void OrphanReaper::sweep()
 {
     if (!isEnabled())
         return;
-    std::unique_lock spawnLock(m_spawnLock); // no leader is half-registered now
-    const pid_t guard = ProcessGuard::instance().guardPid();
     // Killing an orphan may orphan its own children in turn: a few rounds.
+    // The spawn lock is not held here: kill() and waitpid() may block, and
+    // attempts must not wait for them to start.
     for (int round = 0; round < 8; ++round) {
-        QList<pid_t> orphans = children();
-        {
-            std::lock_guard lock(m_leadersMutex);
-            orphans.removeIf([&](pid_t pid) { return pid == guard || m_leaders.contains(pid); });
-        }
-        if (orphans.isEmpty())
+        QList<pid_t> found = orphans();
+        found.removeIf([](pid_t pid) { return !isJobDescendant(pid); });
+        if (found.isEmpty())
             return;
-        for (pid_t pid : std::as_const(orphans)) {
+        for (pid_t pid : std::as_const(found)) {
             ::kill(-pid, SIGKILL); // its group, if it made one
             ::kill(pid, SIGKILL);
             ::waitpid(pid, nullptr, 0);

@@ -14,11 +14,13 @@ namespace requeue {
 // called setsid() or setpgid() and outlived the job. Once enabled, Requeue is
 // a child subreaper, so such orphans are re-parented to it instead of to init;
 // after each attempt, every child of Requeue's that is not a running job's
-// leader (nor the process guard) is one of them, and is killed and reaped
-// within about 50 ms.
+// leader (nor the process guard) and carries a job's REQUEUE_JOB_ID in its
+// environment is one of them, and is killed and reaped within about 50 ms.
+// Other children are never touched.
 //
-// Process-wide and opt-in: a program embedding core/ may have children of its
-// own, which this would kill. Every method is thread-safe.
+// Process-wide and opt-in: only `requeue run` enables it (a window would
+// become the parent of every orphan its platform helpers leave). Every
+// method is thread-safe; the sweeper runs on a thread of its own.
 class OrphanReaper
 {
 public:
@@ -44,6 +46,9 @@ public:
 private:
     OrphanReaper() = default;
     QList<pid_t> children() const;
+    // Children that are neither job leaders nor the guard.
+    QList<pid_t> orphans();
+    static bool isJobDescendant(pid_t pid);
     [[noreturn]] void sweepLoop();
 
     std::atomic_bool m_enabled {false};

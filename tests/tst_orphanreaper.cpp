@@ -6,6 +6,7 @@
 #include "common/processes.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void initTestCase();
     void escapedProcessDiesWithItsAttempt();
     void runningJobsAreLeftAlone();
+    void childrenNotStartedByJobsAreLeftAlone();
 };
 
 void tst_OrphanReaper::initTestCase()
@@ -72,6 +74,21 @@ void tst_OrphanReaper::runningJobsAreLeftAlone()
     runner.cancel(slow);
     QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
     QCOMPARE(runner.snapshot(slow).lastAttempt.outcome, AttemptOutcome::Cancelled);
+}
+
+void tst_OrphanReaper::childrenNotStartedByJobsAreLeftAlone()
+{
+    // A child of the program's own (a file dialog's helper) is no job's.
+    QProcess own;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("REQUEUE_JOB_ID"));
+    own.setProcessEnvironment(environment);
+    own.start(QStringLiteral("sleep"), {QStringLiteral("100")});
+    QVERIFY(own.waitForStarted(5000));
+    OrphanReaper::instance().sweep();
+    QVERIFY(isRunning(pid_t(own.processId())));
+    own.kill();
+    QVERIFY(own.waitForFinished(5000));
 }
 
 QTEST_GUILESS_MAIN(tst_OrphanReaper)
