@@ -22,6 +22,7 @@
 #include <deque>
 #include <stdlib.h>
 #include <thread>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -103,6 +104,8 @@ public:
     void dispatch(Tickets *tickets, Events *events);
     AttemptTicket makeTicket(JobEntry *job, Events *events);
     QString outputPathLocked(const JobEntry &job, int attempt, OutputStream stream);
+    // Without the lock: makes the default output directory if `specs` need one.
+    void ensureOutputDirectory(const QList<JobSpec> &specs);
     JobSnapshot snapshotLocked(const JobEntry &job, bool withHistory) const;
 
     // Runs without the lock.
@@ -438,18 +441,34 @@ AttemptTicket JobRunnerPrivate::makeTicket(JobEntry *job, Events *events)
     return ticket;
 }
 
+void JobRunnerPrivate::ensureOutputDirectory(const QList<JobSpec> &specs)
+{
+    {
+        QMutexLocker locker(&mutex);
+        if (!outputDir.isEmpty())
+            return;
+    }
+    if (std::all_of(specs.cbegin(), specs.cend(), [](const JobSpec &s) { return s.isCallable(); }))
+        return;
+    // Made without the lock: a slow file system must not stall every worker.
+    const QString temp = QDir::tempPath().isEmpty() ? QStringLiteral("/tmp") : QDir::tempPath();
+    QByteArray pattern = QFile::encodeName(temp) + "/requeue-run-XXXXXX";
+    if (!::mkdtemp(pattern.data())) { // mode 0700
+        // An empty path makes each attempt fail with a message naming it.
+        qCWarning(lcCore, "cannot create a run directory in %s", qPrintable(temp));
+        return;
+    }
+    QMutexLocker locker(&mutex);
+    if (outputDir.isEmpty())
+        outputDir = QFile::decodeName(pattern);
+    else
+        ::rmdir(pattern.constData()); // another thread was first
+}
+
 QString JobRunnerPrivate::outputPathLocked(const JobEntry &job, int attempt, OutputStream stream)
 {
-    if (outputDir.isEmpty()) {
-        const QString temp = QDir::tempPath().isEmpty() ? QStringLiteral("/tmp") : QDir::tempPath();
-        QByteArray pattern = QFile::encodeName(temp) + "/requeue-run-XXXXXX";
-        if (!::mkdtemp(pattern.data())) { // mode 0700
-            // An empty path makes the attempt fail with a message naming it.
-            qCWarning(lcCore, "cannot create a run directory in %s", qPrintable(temp));
-            return {};
-        }
-        outputDir = QFile::decodeName(pattern);
-    }
+    if (outputDir.isEmpty())
+        return {};
     return outputDir + QLatin1Char('/') + job.outputFolder + QLatin1Char('/')
         + QString::number(attempt)
         + (stream == OutputStream::Stdout ? QLatin1String("/stdout") : QLatin1String("/stderr"));
@@ -815,6 +834,7 @@ QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
 QList<JobId> JobRunner::addJobs(QList<JobSpec> &&specs)
 {
     specs.detach(); // a shared list is copied here, not under the lock
+    d->ensureOutputDirectory(specs);
     return d->update([&](Events *) {
         QList<JobId> ids;
         ids.reserve(specs.size());

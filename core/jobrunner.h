@@ -44,8 +44,9 @@ public:
 
     // Process-wide and opt-in: job processes that leave their process group
     // (setsid) and outlive their job are adopted and killed as attempts end.
-    // Only for programs that start no child processes of their own. Returns
-    // false if the system does not allow it.
+    // Other children are adopted too but never killed, so a program whose
+    // libraries start helpers (a window) should not call it. Returns false
+    // if the system does not allow it.
     static bool adoptOrphanedProcesses();
 
     // --- settings
@@ -58,8 +59,8 @@ public:
     // Where process jobs write `<dir>/<seq>/<attempt>/stdout|stderr`; a job
     // without a seq, or whose seq an earlier job of this runner took, uses
     // `id-<id>` instead of `<seq>`.
-    // Empty (default): a fresh private directory in the temp folder, made on
-    // first use.
+    // Empty (default): a fresh private directory in the temp folder, made
+    // when the first process job is added.
     void setOutputDirectory(const QString &dir);
     QString outputDirectory() const;
     // SIGTERM first, SIGKILL after this long (timeouts and cancels).
