@@ -12,7 +12,9 @@ struct AttemptRecord
     int number = 0;        // 1-based, counting every attempt the job ever made
     qint64 startedUs = 0;  // microseconds since the epoch
     qint64 finishedUs = 0; // 0 while running
-    AttemptOutcome outcome = AttemptOutcome::Succeeded;
+    // Not a success until an executor says so: a record nobody filled in
+    // must never pass for one.
+    AttemptOutcome outcome = AttemptOutcome::NotStarted;
     int exitCode = -1; // valid for Succeeded and ExitCode
     int signal = 0;    // valid for Signalled (and TimedOut/Cancelled if it took a signal)
     QString message;   // for a person: "not found: /usr/bin/foo", an exception's what()

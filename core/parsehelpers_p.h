@@ -38,6 +38,8 @@ QString formatByteSize(qint64 bytes);
 
 // Collects errors up to MaxJobFileErrors; the next one is replaced by a final
 // "too many errors" error and the collector reports itself full.
+// Lives on the stack of one parse, in the parsing thread; not thread-safe
+// (parsers on several threads each have their own).
 class ErrorCollector
 {
 public:

@@ -52,11 +52,7 @@ int count(JobRunner *runner, JobState state)
 
 bool allFinished(JobRunner *runner)
 {
-    const StateCounts counts = runner->stateCounts();
-    return runner->jobCount() > 0
-        && counts[int(JobState::Queued)] + counts[int(JobState::Running)]
-            + counts[int(JobState::WaitingForRetry)]
-        == 0;
+    return runner->jobCount() > 0 && runner->stateCounts().active() == 0;
 }
 
 QString cellOf(MainWindow &window, JobId id, int column)

@@ -19,11 +19,10 @@ struct Summary
     int active = 0;
 
     explicit Summary(const StateCounts &counts)
-        : succeeded(counts[int(JobState::Succeeded)])
-        , failed(counts[int(JobState::Failed)])
-        , cancelled(counts[int(JobState::Cancelled)])
-        , active(counts[int(JobState::Queued)] + counts[int(JobState::Running)]
-                 + counts[int(JobState::WaitingForRetry)])
+        : succeeded(counts[JobState::Succeeded])
+        , failed(counts[JobState::Failed])
+        , cancelled(counts[JobState::Cancelled])
+        , active(counts.active())
     { }
     int finished() const { return succeeded + failed + cancelled; }
     int total() const { return finished() + active; }

@@ -13,20 +13,6 @@ namespace requeue {
 namespace {
 constexpr qint64 RateWindowMs = 5000;
 
-int finishedOf(const StateCounts &counts)
-{
-    return counts[int(JobState::Succeeded)] + counts[int(JobState::Failed)]
-        + counts[int(JobState::Cancelled)];
-}
-
-int totalOf(const StateCounts &counts)
-{
-    int total = 0;
-    for (int n : counts)
-        total += n;
-    return total;
-}
-
 } // namespace
 
 RunStatusWidget::RunStatusWidget(QWidget *parent)
@@ -56,9 +42,9 @@ RunStatusWidget::RunStatusWidget(QWidget *parent)
 void RunStatusWidget::update(const StateCounts &counts, int totalAttempts,
                              std::optional<double> etaSeconds)
 {
-    const int total = totalOf(counts);
-    const int finished = finishedOf(counts);
-    const int active = total - finished;
+    const int total = counts.total();
+    const int finished = counts.finished();
+    const int active = counts.active();
     if (active > 0)
         m_finishedText.clear();
     addSample(totalAttempts);

@@ -673,10 +673,9 @@ void HeadlessRun::drawProgress()
     const StateCounts counts = m_runner->stateCounts();
     ProgressFrame frame;
     frame.total = int(m_ids.size());
-    frame.done = counts[int(JobState::Succeeded)] + counts[int(JobState::Failed)]
-        + counts[int(JobState::Cancelled)];
-    frame.running = counts[int(JobState::Running)];
-    frame.failed = counts[int(JobState::Failed)];
+    frame.done = counts.finished();
+    frame.running = counts[JobState::Running];
+    frame.failed = counts[JobState::Failed];
     frame.retries = m_retries.load(std::memory_order_relaxed);
     frame.elapsedSeconds = double(m_clock.elapsed()) / 1000.0;
     frame.etaSeconds = estimateRemaining(counts[int(JobState::Queued)]);

@@ -9,7 +9,7 @@
 namespace requeue {
 
 // How one headless run ended, for the final line and --summary-json. A value
-// type.
+// type: made and printed on the main thread, safe to copy to any other.
 struct RunSummary
 {
     qint64 startedUs = 0;    // since the epoch
