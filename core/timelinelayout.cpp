@@ -1,0 +1,299 @@
+#include "timelinelayout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+namespace requeue {
+
+namespace {
+
+constexpr qint64 stillRunning = std::numeric_limits<qint64>::max();
+
+void insertSorted(std::vector<qint64> &values, qint64 value)
+{
+    // Attempts arrive nearly in time order, so this is almost always an append.
+    values.insert(std::upper_bound(values.begin(), values.end(), value), value);
+}
+
+qsizetype countUpTo(const std::vector<qint64> &values, qint64 value)
+{
+    return std::upper_bound(values.begin(), values.end(), value) - values.begin();
+}
+
+qsizetype countBefore(const std::vector<qint64> &values, qint64 value)
+{
+    return std::lower_bound(values.begin(), values.end(), value) - values.begin();
+}
+
+} // namespace
+
+BarKind barKind(const AttemptRecord &record, bool running)
+{
+    if (running)
+        return BarKind::Running;
+    switch (record.outcome) {
+    case AttemptOutcome::Succeeded:
+        return BarKind::Succeeded;
+    case AttemptOutcome::ExitCode:
+    case AttemptOutcome::Exception:
+        return BarKind::Failed;
+    case AttemptOutcome::Signalled:
+        return BarKind::Signalled;
+    case AttemptOutcome::TimedOut:
+        return BarKind::TimedOut;
+    case AttemptOutcome::Cancelled:
+        return BarKind::Cancelled;
+    case AttemptOutcome::NotStarted:
+        return BarKind::NotStarted;
+    }
+    Q_UNREACHABLE();
+    return BarKind::Failed;
+}
+
+quint32 barRgb(BarKind kind)
+{
+    switch (kind) {
+    case BarKind::Succeeded:
+        return 0x2e9e44;
+    case BarKind::Failed:
+        return 0xd22d2d;
+    case BarKind::Signalled:
+        return 0x9c2fae;
+    case BarKind::TimedOut:
+        return 0xb35c00;
+    case BarKind::Cancelled:
+        return 0x5a5a5a;
+    case BarKind::NotStarted:
+        return 0x8d6e63;
+    case BarKind::Running:
+        return 0x1e6fd9;
+    }
+    Q_UNREACHABLE();
+    return 0;
+}
+
+quint32 waitRgb()
+{
+    return 0xd9821e;
+}
+
+QString barKindName(BarKind kind)
+{
+    switch (kind) {
+    case BarKind::Succeeded:
+        return QStringLiteral("succeeded");
+    case BarKind::Failed:
+        return QStringLiteral("failed");
+    case BarKind::Signalled:
+        return QStringLiteral("signalled");
+    case BarKind::TimedOut:
+        return QStringLiteral("timed out");
+    case BarKind::Cancelled:
+        return QStringLiteral("cancelled");
+    case BarKind::NotStarted:
+        return QStringLiteral("not started");
+    case BarKind::Running:
+        return QStringLiteral("running");
+    }
+    Q_UNREACHABLE();
+    return {};
+}
+
+int barPriority(BarKind kind)
+{
+    switch (kind) {
+    case BarKind::Succeeded:
+        return 0;
+    case BarKind::Running:
+        return 1;
+    case BarKind::Cancelled:
+        return 2;
+    case BarKind::NotStarted:
+        return 3;
+    case BarKind::TimedOut:
+        return 4;
+    case BarKind::Signalled:
+        return 5;
+    case BarKind::Failed:
+        return 6;
+    }
+    Q_UNREACHABLE();
+    return 0;
+}
+
+int TimelineLayout::update(JobId job, int seq, const AttemptRecord &record, bool running)
+{
+    QList<int> &ofJob = m_byJob[job];
+    for (int index : std::as_const(ofJob)) {
+        TimelineAttempt &known = m_attempts[size_t(index)];
+        if (known.record.number != record.number)
+            continue;
+        if (known.isRunning() && !running) {
+            known.record = record;
+            known.record.finishedUs = std::max(record.finishedUs, known.record.startedUs);
+            known.kind = barKind(record, false);
+            --m_running;
+            qint64 &laneEnd = m_laneEnds[size_t(known.lane)];
+            if (laneEnd == stillRunning)
+                laneEnd = known.record.finishedUs;
+            noteFinished(known);
+        }
+        return index;
+    }
+
+    TimelineAttempt attempt;
+    attempt.job = job;
+    attempt.seq = seq;
+    attempt.record = record;
+    attempt.kind = barKind(record, running);
+    if (!running)
+        attempt.record.finishedUs = std::max(record.finishedUs, record.startedUs);
+    attempt.lane = assignLane(record.startedUs);
+    const int index = int(m_attempts.size());
+    m_laneEnds[size_t(attempt.lane)] = running ? stillRunning : attempt.record.finishedUs;
+    m_lanes[size_t(attempt.lane)].push_back(index);
+    insertSorted(m_starts, record.startedUs);
+    if (running)
+        ++m_running;
+    else
+        noteFinished(attempt);
+    m_attempts.push_back(attempt);
+    // Keep a job's attempts in number order even if they arrive out of order.
+    const auto pos
+        = std::upper_bound(ofJob.begin(), ofJob.end(), record.number, [this](int n, int i) {
+              return n < m_attempts[size_t(i)].record.number;
+          });
+    ofJob.insert(pos, index);
+    return index;
+}
+
+void TimelineLayout::clear()
+{
+    *this = TimelineLayout();
+}
+
+int TimelineLayout::assignLane(qint64 startUs)
+{
+    for (size_t lane = 0; lane < m_laneEnds.size(); ++lane) {
+        if (m_laneEnds[lane] <= startUs)
+            return int(lane);
+    }
+    m_lanes.emplace_back();
+    m_laneEnds.push_back(stillRunning);
+    return int(m_lanes.size() - 1);
+}
+
+void TimelineLayout::noteFinished(const TimelineAttempt &attempt)
+{
+    const qint64 end = attempt.record.finishedUs;
+    insertSorted(m_ends, end);
+    insertSorted(attempt.kind == BarKind::Succeeded ? m_succeededEnds : m_failedEnds, end);
+    m_lastEndUs = std::max(m_lastEndUs, end);
+}
+
+qint64 TimelineLayout::lastEndUs(qint64 nowUs) const
+{
+    if (m_running > 0)
+        return std::max(nowUs, m_lastEndUs);
+    return m_lastEndUs;
+}
+
+std::vector<TimelineSpan> TimelineLayout::laneSpans(int lane, const TimeWindow &window,
+                                                    qint64 nowUs) const
+{
+    const std::vector<int> &ids = m_lanes[size_t(lane)];
+    // A lane's attempts do not overlap, so their ends are sorted as their starts are.
+    auto it = std::lower_bound(ids.begin(), ids.end(), window.fromUs, [&](int i, qint64 t) {
+        return m_attempts[size_t(i)].endUs(nowUs) < t;
+    });
+    std::vector<TimelineSpan> spans;
+    std::optional<TimelineSpan> column; // attempts thinner than a pixel, in one column
+    const auto flush = [&] {
+        if (!column)
+            return;
+        if (column->count > 1)
+            column->attempt = -1;
+        TimelineSpan *last = spans.empty() ? nullptr : &spans.back();
+        if (last && last->attempt == -1 && column->attempt == -1 && last->kind == column->kind
+            && last->x1 == column->x0) {
+            last->x1 = column->x1;
+            last->count += column->count;
+        } else {
+            spans.push_back(*column);
+        }
+        column.reset();
+    };
+    const double width = window.width;
+    for (; it != ids.end(); ++it) {
+        const TimelineAttempt &attempt = m_attempts[size_t(*it)];
+        if (attempt.record.startedUs > window.toUs)
+            break;
+        const double x0 = std::max(-1.0, window.x(attempt.record.startedUs));
+        const double x1 = std::min(width + 1, window.x(attempt.endUs(nowUs)));
+        if (x1 - x0 >= 1.0) {
+            flush();
+            spans.push_back({x0, x1, attempt.kind, *it, 1});
+            continue;
+        }
+        const double left = std::floor(x0);
+        if (column && column->x0 == left) {
+            ++column->count;
+            column->attempt = -1;
+            if (barPriority(attempt.kind) > barPriority(column->kind))
+                column->kind = attempt.kind;
+            continue;
+        }
+        flush();
+        column = TimelineSpan {left, left + 1, attempt.kind, *it, 1};
+    }
+    flush();
+    return spans;
+}
+
+int TimelineLayout::attemptAt(int lane, qint64 timeUs, qint64 slackUs, qint64 nowUs) const
+{
+    if (lane < 0 || lane >= laneCount())
+        return -1;
+    const std::vector<int> &ids = m_lanes[size_t(lane)];
+    const auto it
+        = std::lower_bound(ids.begin(), ids.end(), timeUs - slackUs,
+                           [&](int i, qint64 t) { return m_attempts[size_t(i)].endUs(nowUs) < t; });
+    if (it == ids.end() || m_attempts[size_t(*it)].record.startedUs > timeUs + slackUs)
+        return -1;
+    return *it;
+}
+
+int TimelineLayout::runningAt(qint64 timeUs) const
+{
+    return int(countUpTo(m_starts, timeUs) - countUpTo(m_ends, timeUs));
+}
+
+FinishedCounts TimelineLayout::finishedIn(qint64 fromUs, qint64 toUs) const
+{
+    FinishedCounts counts;
+    counts.succeeded
+        = int(countBefore(m_succeededEnds, toUs) - countBefore(m_succeededEnds, fromUs));
+    counts.failed = int(countBefore(m_failedEnds, toUs) - countBefore(m_failedEnds, fromUs));
+    return counts;
+}
+
+int TimelineLayout::maxConcurrency() const
+{
+    // Ends sort before starts at the same instant: back-to-back attempts
+    // share a slot.
+    int running = 0;
+    int most = running;
+    size_t end = 0;
+    for (qint64 start : m_starts) {
+        while (end < m_ends.size() && m_ends[end] <= start) {
+            ++end;
+            --running;
+        }
+        most = std::max(most, ++running);
+    }
+    return most;
+}
+
+} // namespace requeue

@@ -1,0 +1,142 @@
+#pragma once
+
+#include "attemptrecord.h"
+#include "jobstate.h"
+
+#include <QHash>
+#include <QList>
+
+#include <array>
+#include <vector>
+
+namespace requeue {
+
+// How an attempt's bar is coloured: its outcome, or Running while it runs.
+enum class BarKind : quint8 {
+    Succeeded,
+    Failed, // a non-zero exit code or an exception
+    Signalled,
+    TimedOut,
+    Cancelled,
+    NotStarted,
+    Running,
+};
+constexpr int BarKindCount = 7;
+
+BarKind barKind(const AttemptRecord &record, bool running);
+// 0xRRGGBB, shared by the window and the report so both read alike; the
+// succeeded, failed, running and cancelled colours are the table's.
+quint32 barRgb(BarKind kind);
+// The colour of a backoff wait between two attempts of a job (the table's "waiting").
+quint32 waitRgb();
+// "succeeded", "failed", ... (for legends and CSS classes).
+QString barKindName(BarKind kind);
+// Which kind an aggregated pixel column shows: failures must stay visible
+// however far one zooms out, so they win over successes.
+int barPriority(BarKind kind);
+
+// One attempt as the timeline draws it. A value type.
+struct TimelineAttempt
+{
+    JobId job = 0;
+    int seq = 0;
+    AttemptRecord record; // finishedUs == 0 while running
+    BarKind kind = BarKind::Running;
+    int lane = -1;
+
+    bool isRunning() const { return kind == BarKind::Running; }
+    // Where the bar ends: `nowUs` while running.
+    qint64 endUs(qint64 nowUs) const { return isRunning() ? nowUs : record.finishedUs; }
+};
+
+// The visible time range and the pixels it maps to.
+struct TimeWindow
+{
+    qint64 fromUs = 0;
+    qint64 toUs = 1;
+    int width = 1; // pixels
+
+    double usPerPixel() const { return double(toUs - fromUs) / double(qMax(1, width)); }
+    double x(qint64 us) const { return double(us - fromUs) / usPerPixel(); }
+    qint64 time(double x) const { return fromUs + qint64(x * usPerPixel()); }
+};
+
+// What to paint on one lane: one attempt's bar, or one or more pixel columns
+// that several attempts share (attempt == -1, `count` attempts, the kind of
+// highest barPriority()).
+struct TimelineSpan
+{
+    double x0 = 0;
+    double x1 = 0;
+    BarKind kind = BarKind::Succeeded;
+    int attempt = -1; // index into attempts(), or -1 when aggregated
+    int count = 1;
+};
+
+struct FinishedCounts
+{
+    int succeeded = 0;
+    int failed = 0; // every other outcome
+};
+
+// Attempts laid out in lanes, one lane per worker slot: an attempt goes to the
+// lowest lane that is free at its start (greedy interval partitioning), so no
+// two attempts of a lane overlap, and with attempts added in start order no
+// more lanes are used than attempts ever ran at once. Lanes are append-only,
+// so a live view never sees a bar jump. Also answers the charts' questions
+// (running at a time, finished in a range) in O(log n).
+//
+// A value type without thread affinity; not thread-safe.
+class TimelineLayout
+{
+public:
+    // Adds the attempt, or updates it when `job` already has attempt
+    // `record.number` (a running attempt that finished). Returns its index.
+    int update(JobId job, int seq, const AttemptRecord &record, bool running);
+    void clear();
+
+    const std::vector<TimelineAttempt> &attempts() const { return m_attempts; }
+    int laneCount() const { return int(m_lanes.size()); }
+    // Indices into attempts(), in start order.
+    const std::vector<int> &lane(int lane) const { return m_lanes[size_t(lane)]; }
+    // Indices of `job`'s attempts by attempt number.
+    QList<int> attemptsOfJob(JobId job) const { return m_byJob.value(job); }
+    int runningCount() const { return m_running; }
+
+    // 0 when empty.
+    qint64 firstStartUs() const { return m_starts.empty() ? 0 : m_starts.front(); }
+    // The latest end, or `nowUs` while anything runs; 0 when empty.
+    qint64 lastEndUs(qint64 nowUs) const;
+
+    // What to paint on `lane` inside `window`: bars at least a pixel wide one
+    // by one, everything thinner aggregated per pixel column, so a lane never
+    // yields more than about two spans per pixel column however many attempts
+    // it holds.
+    std::vector<TimelineSpan> laneSpans(int lane, const TimeWindow &window, qint64 nowUs) const;
+    // The attempt of `lane` covering `timeUs` (within `slackUs`), else -1.
+    int attemptAt(int lane, qint64 timeUs, qint64 slackUs, qint64 nowUs) const;
+
+    // Attempts running at `timeUs`.
+    int runningAt(qint64 timeUs) const;
+    // Attempts that ended in [fromUs, toUs).
+    FinishedCounts finishedIn(qint64 fromUs, qint64 toUs) const;
+    // The most attempts that ever ran at once.
+    int maxConcurrency() const;
+
+private:
+    int assignLane(qint64 startUs);
+    void noteFinished(const TimelineAttempt &attempt);
+
+    std::vector<TimelineAttempt> m_attempts;
+    std::vector<std::vector<int>> m_lanes;
+    std::vector<qint64> m_laneEnds; // the end of each lane's last attempt; max while it runs
+    QHash<JobId, QList<int>> m_byJob;
+    std::vector<qint64> m_starts; // sorted, every attempt
+    std::vector<qint64> m_ends;   // sorted, finished attempts
+    std::vector<qint64> m_succeededEnds;
+    std::vector<qint64> m_failedEnds;
+    qint64 m_lastEndUs = 0;
+    int m_running = 0;
+};
+
+} // namespace requeue

@@ -1,0 +1,284 @@
+// Unit tests for requeue::TimelineLayout: lane assignment (no overlap in a
+// lane, every attempt exactly once, no more lanes than attempts ever ran at
+// once), live updates, aggregation per pixel column and the chart queries.
+// Pure value-type tests.
+
+#include "timelinelayout.h"
+
+#include <QRandomGenerator>
+#include <QSet>
+#include <QTest>
+
+#include <algorithm>
+
+namespace requeue {
+
+namespace {
+
+AttemptRecord attempt(int number, qint64 start, qint64 end,
+                      AttemptOutcome outcome = AttemptOutcome::Succeeded)
+{
+    AttemptRecord record;
+    record.number = number;
+    record.startedUs = start;
+    record.finishedUs = end;
+    record.outcome = outcome;
+    record.exitCode = outcome == AttemptOutcome::ExitCode ? 1 : 0;
+    return record;
+}
+
+// Random attempts in start order: `count` of them, up to `workers` at once.
+TimelineLayout randomRun(quint32 seed, int count, int workers)
+{
+    QRandomGenerator random(seed);
+    std::vector<qint64> slotFree(size_t(workers), 0);
+    struct Item
+    {
+        qint64 start;
+        qint64 end;
+    };
+    std::vector<Item> items;
+    for (int i = 0; i < count; ++i) {
+        auto slot = std::min_element(slotFree.begin(), slotFree.end());
+        const qint64 start = *slot + random.bounded(0, 50);
+        const qint64 end = start + random.bounded(0, 1000);
+        *slot = end;
+        items.push_back({start, end});
+    }
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Item &a, const Item &b) { return a.start < b.start; });
+    TimelineLayout layout;
+    for (size_t i = 0; i < items.size(); ++i) {
+        const auto outcome
+            = random.bounded(4) == 0 ? AttemptOutcome::ExitCode : AttemptOutcome::Succeeded;
+        layout.update(JobId(i + 1), int(i + 1), attempt(1, items[i].start, items[i].end, outcome),
+                      false);
+    }
+    return layout;
+}
+
+void verifyLanes(const TimelineLayout &layout, qint64 nowUs)
+{
+    QSet<int> seen;
+    for (int lane = 0; lane < layout.laneCount(); ++lane) {
+        qint64 previousEnd = std::numeric_limits<qint64>::min();
+        for (int index : layout.lane(lane)) {
+            QVERIFY2(!seen.contains(index), "an attempt is in two lanes");
+            seen.insert(index);
+            const TimelineAttempt &a = layout.attempts()[size_t(index)];
+            QCOMPARE(a.lane, lane);
+            QVERIFY2(a.record.startedUs >= previousEnd, "two attempts overlap in a lane");
+            previousEnd = a.endUs(nowUs);
+        }
+    }
+    QCOMPARE(seen.size(), int(layout.attempts().size()));
+}
+
+} // namespace
+
+class tst_TimelineLayout : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void lanesNeverOverlap_data();
+    void lanesNeverOverlap();
+    void backToBackAttemptsShareALane();
+    void runningAttemptHoldsItsLaneUntilItEnds();
+    void updateFinishesTheRunningAttempt();
+    void attemptsOfJobInNumberOrder();
+    void zoomedOutAggregatesPerPixelColumn();
+    void failedWinsAnAggregatedColumn();
+    void wideBarsStayOneSpanEach();
+    void attemptAtFindsTheBar();
+    void chartQueries();
+    void barKindsFollowOutcomes();
+};
+
+void tst_TimelineLayout::lanesNeverOverlap_data()
+{
+    QTest::addColumn<quint32>("seed");
+    QTest::addColumn<int>("count");
+    QTest::addColumn<int>("workers");
+    QTest::newRow("one worker") << 1u << 200 << 1;
+    QTest::newRow("four workers") << 2u << 1000 << 4;
+    QTest::newRow("sixty-four workers") << 3u << 5000 << 64;
+    QTest::newRow("more workers than jobs") << 4u << 10 << 32;
+}
+
+void tst_TimelineLayout::lanesNeverOverlap()
+{
+    QFETCH(quint32, seed);
+    QFETCH(int, count);
+    QFETCH(int, workers);
+    const TimelineLayout layout = randomRun(seed, count, workers);
+    verifyLanes(layout, 0);
+    // Greedy partitioning in start order is optimal.
+    QCOMPARE(layout.laneCount(), layout.maxConcurrency());
+    QVERIFY(layout.laneCount() <= workers);
+}
+
+void tst_TimelineLayout::backToBackAttemptsShareALane()
+{
+    TimelineLayout layout;
+    layout.update(1, 1, attempt(1, 0, 100), false);
+    layout.update(1, 1, attempt(2, 100, 200), false);
+    layout.update(2, 2, attempt(1, 150, 300), false);
+    QCOMPARE(layout.laneCount(), 2);
+    QCOMPARE(layout.attempts()[1].lane, 0);
+    QCOMPARE(layout.attempts()[2].lane, 1);
+}
+
+void tst_TimelineLayout::runningAttemptHoldsItsLaneUntilItEnds()
+{
+    TimelineLayout layout;
+    layout.update(1, 1, attempt(1, 0, 0), true);
+    layout.update(2, 2, attempt(1, 10, 20), false);
+    layout.update(3, 3, attempt(1, 30, 40), false); // lane 1 is free again at 30
+    QCOMPARE(layout.attempts()[1].lane, 1);
+    QCOMPARE(layout.attempts()[2].lane, 1);
+    layout.update(1, 1, attempt(1, 0, 50), false);
+    layout.update(4, 4, attempt(1, 60, 70), false);
+    QCOMPARE(layout.attempts()[3].lane, 0);
+    verifyLanes(layout, 100);
+}
+
+void tst_TimelineLayout::updateFinishesTheRunningAttempt()
+{
+    TimelineLayout layout;
+    const int index = layout.update(7, 3, attempt(1, 1000, 0), true);
+    QCOMPARE(layout.runningCount(), 1);
+    QCOMPARE(layout.attempts()[0].endUs(5000), 5000); // grows while it runs
+    QCOMPARE(layout.lastEndUs(5000), 5000);
+    QCOMPARE(layout.update(7, 3, attempt(1, 1000, 4000, AttemptOutcome::ExitCode), false), index);
+    QCOMPARE(layout.attempts().size(), size_t(1));
+    QCOMPARE(layout.runningCount(), 0);
+    QCOMPARE(layout.attempts()[0].kind, BarKind::Failed);
+    QCOMPARE(layout.attempts()[0].endUs(9000), 4000);
+    QCOMPARE(layout.lastEndUs(9000), 4000);
+    // A repeated report of the same finished attempt changes nothing.
+    layout.update(7, 3, attempt(1, 1000, 4000, AttemptOutcome::ExitCode), false);
+    QCOMPARE(layout.attempts().size(), size_t(1));
+    QCOMPARE(layout.finishedIn(0, 10000).failed, 1);
+}
+
+void tst_TimelineLayout::attemptsOfJobInNumberOrder()
+{
+    TimelineLayout layout;
+    layout.update(1, 1, attempt(2, 300, 400), false);
+    layout.update(1, 1, attempt(1, 0, 100), false);
+    layout.update(2, 2, attempt(1, 0, 100), false);
+    const QList<int> ofJob = layout.attemptsOfJob(1);
+    QCOMPARE(ofJob.size(), 2);
+    QCOMPARE(layout.attempts()[size_t(ofJob[0])].record.number, 1);
+    QCOMPARE(layout.attempts()[size_t(ofJob[1])].record.number, 2);
+    QVERIFY(layout.attemptsOfJob(99).isEmpty());
+}
+
+void tst_TimelineLayout::zoomedOutAggregatesPerPixelColumn()
+{
+    TimelineLayout layout;
+    const int count = 100000;
+    for (int i = 0; i < count; ++i)
+        layout.update(JobId(i + 1), i + 1, attempt(1, i * 10, i * 10 + 5), false);
+    QCOMPARE(layout.laneCount(), 1);
+    const TimeWindow window {0, count * 10, 200};
+    const std::vector<TimelineSpan> spans = layout.laneSpans(0, window, 0);
+    QVERIFY2(spans.size() <= 2 * size_t(window.width) + 2, "one item per attempt");
+    int drawn = 0;
+    for (const TimelineSpan &span : spans)
+        drawn += span.count;
+    QCOMPARE(drawn, count);
+    // All succeeded, contiguous: merged into one aggregated span.
+    QCOMPARE(spans.size(), size_t(1));
+    QCOMPARE(spans[0].attempt, -1);
+}
+
+void tst_TimelineLayout::failedWinsAnAggregatedColumn()
+{
+    TimelineLayout layout;
+    for (int i = 0; i < 1000; ++i) {
+        const auto outcome = i == 500 ? AttemptOutcome::ExitCode : AttemptOutcome::Succeeded;
+        layout.update(JobId(i + 1), i + 1, attempt(1, i * 10, i * 10 + 5, outcome), false);
+    }
+    const TimeWindow window {0, 10000, 100}; // 10 attempts per pixel
+    const std::vector<TimelineSpan> spans = layout.laneSpans(0, window, 0);
+    QCOMPARE(spans.size(), size_t(3));
+    QCOMPARE(spans[1].kind, BarKind::Failed);
+    QCOMPARE(spans[1].x0, 50.0);
+    QCOMPARE(spans[1].x1, 51.0);
+    QCOMPARE(spans[0].kind, BarKind::Succeeded);
+    QCOMPARE(spans[0].x1, 50.0);
+    QCOMPARE(spans[0].count + spans[1].count + spans[2].count, 1000);
+}
+
+void tst_TimelineLayout::wideBarsStayOneSpanEach()
+{
+    TimelineLayout layout;
+    layout.update(1, 1, attempt(1, 0, 400), false);
+    layout.update(2, 2, attempt(1, 500, 900, AttemptOutcome::Signalled), false);
+    layout.update(3, 3, attempt(1, 950, 0), true);
+    const std::vector<TimelineSpan> spans = layout.laneSpans(0, TimeWindow {0, 1000, 100}, 1000);
+    QCOMPARE(spans.size(), size_t(3));
+    QCOMPARE(spans[0].attempt, 0);
+    QCOMPARE(spans[0].x0, 0.0);
+    QCOMPARE(spans[0].x1, 40.0);
+    QCOMPARE(spans[1].kind, BarKind::Signalled);
+    QCOMPARE(spans[2].kind, BarKind::Running);
+    QCOMPARE(spans[2].x1, 100.0); // up to now
+    // Outside the window: nothing.
+    QVERIFY(layout.laneSpans(0, TimeWindow {2000, 3000, 100}, 1000).empty());
+}
+
+void tst_TimelineLayout::attemptAtFindsTheBar()
+{
+    TimelineLayout layout;
+    layout.update(1, 1, attempt(1, 0, 400), false);
+    layout.update(2, 2, attempt(1, 500, 900), false);
+    QCOMPARE(layout.attemptAt(0, 200, 0, 0), 0);
+    QCOMPARE(layout.attemptAt(0, 600, 0, 0), 1);
+    QCOMPARE(layout.attemptAt(0, 450, 0, 0), -1);
+    QCOMPARE(layout.attemptAt(0, 470, 60, 0), 1);
+    QCOMPARE(layout.attemptAt(1, 200, 0, 0), -1);
+}
+
+void tst_TimelineLayout::chartQueries()
+{
+    TimelineLayout layout;
+    layout.update(1, 1, attempt(1, 0, 100, AttemptOutcome::ExitCode), false);
+    layout.update(2, 2, attempt(1, 50, 150), false);
+    layout.update(1, 1, attempt(2, 120, 0), true);
+    QCOMPARE(layout.runningAt(-1), 0);
+    QCOMPARE(layout.runningAt(60), 2);
+    QCOMPARE(layout.runningAt(110), 1);
+    QCOMPARE(layout.runningAt(130), 2);
+    QCOMPARE(layout.runningAt(1000), 1);
+    QCOMPARE(layout.maxConcurrency(), 2);
+    const FinishedCounts all = layout.finishedIn(0, 1000);
+    QCOMPARE(all.succeeded, 1);
+    QCOMPARE(all.failed, 1);
+    QCOMPARE(layout.finishedIn(0, 100).failed, 0); // [from, to)
+    QCOMPARE(layout.finishedIn(100, 101).failed, 1);
+    QCOMPARE(layout.firstStartUs(), 0);
+    QCOMPARE(layout.lastEndUs(500), 500);
+}
+
+void tst_TimelineLayout::barKindsFollowOutcomes()
+{
+    AttemptRecord record;
+    record.outcome = AttemptOutcome::Exception;
+    QCOMPARE(barKind(record, false), BarKind::Failed);
+    QCOMPARE(barKind(record, true), BarKind::Running);
+    record.outcome = AttemptOutcome::TimedOut;
+    QCOMPARE(barKind(record, false), BarKind::TimedOut);
+    QSet<quint32> colours;
+    for (int kind = 0; kind < BarKindCount; ++kind)
+        colours.insert(barRgb(BarKind(kind)));
+    QCOMPARE(colours.size(), BarKindCount);
+    QVERIFY(barPriority(BarKind::Failed) > barPriority(BarKind::Succeeded));
+}
+
+} // namespace requeue
+
+QTEST_APPLESS_MAIN(requeue::tst_TimelineLayout)
+#include "tst_timelinelayout.moc"
