@@ -2,6 +2,7 @@
 #include "guiapp.h"
 #include "headlessrun.h"
 #include "jobrunner.h"
+#include "reportcommand.h"
 #include "runoptions.h"
 
 #include <QApplication>
@@ -118,6 +119,10 @@ int main(int argc, char *argv[])
         return requeue::runRunsCommand(commandLine.runs);
     case requeue::CommandLine::Action::Run:
         return runHeadless(argc, argv, commandLine.run);
+    case requeue::CommandLine::Action::Report: {
+        QCoreApplication app(argc, argv);
+        return requeue::runReportCommand(commandLine.report);
+    }
     case requeue::CommandLine::Action::Gui:
         break;
     }

@@ -5,7 +5,9 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -84,6 +86,13 @@ QByteArray formatMillis(qint64 ms)
 
 // Turns lines into a Joblog. Holds back a malformed line until it is known not
 // to be the last one, since a crash may have cut the last line short.
+qint64 secondsToUs(QByteArrayView field)
+{
+    // isDecimal() has checked the form; the clamp keeps absurd values defined.
+    const double seconds = std::clamp(field.toByteArray().toDouble(), -1e12, 1e12);
+    return qint64(std::llround(seconds * 1e6));
+}
+
 class JoblogParser
 {
 public:
@@ -222,6 +231,8 @@ void JoblogParser::parseRecord(const char *line, qsizetype size)
     job.command
         = unescapeJoblogCommand(detail::fromUtf8KeepingBom(fields[8].data(), fields[8].size()));
     job.line = m_lineNumber;
+    m_log->attempts.append(JoblogAttempt {*seq, m_lineNumber, secondsToUs(fields[2]),
+                                          secondsToUs(fields[3]), *exitValue, *signal});
 }
 
 void JoblogParser::finish()

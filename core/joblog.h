@@ -81,11 +81,23 @@ struct JoblogJob
     AttemptRecord lastAttempt() const { return joblogAttempt(lastExitValue, lastSignal); }
 };
 
+// One line of a joblog: one attempt, as written. A value type.
+struct JoblogAttempt
+{
+    int seq = 0;
+    int line = 0;
+    qint64 startUs = 0;   // Starttime, microseconds since the epoch
+    qint64 runtimeUs = 0; // JobRuntime
+    int exitValue = 0;
+    int signal = 0;
+};
+
 // A joblog as read back. A value type.
 struct Joblog
 {
     QString path;
-    QMap<int, JoblogJob> jobs; // by seq
+    QMap<int, JoblogJob> jobs;     // by seq
+    QList<JoblogAttempt> attempts; // every line, in file order
     QList<JobFileError> errors;
     // Things that were skipped without harm, e.g. the incomplete last line a
     // crash left behind.

@@ -11,6 +11,7 @@
 #include "rundirectory.h"
 #include "runhistory.h"
 #include "runrecorder.h"
+#include "runreport.h"
 #include "runsummary.h"
 #include "textjoblistparser.h"
 
@@ -733,6 +734,12 @@ int HeadlessRun::finish()
             || !file.commit())
             say(QStringLiteral("requeue: --summary-json: cannot write %1: %2")
                     .arg(m_options.summaryJson, file.errorString()));
+    }
+    if (!m_options.report.isEmpty()) {
+        QString error;
+        if (!writeRunReport(reportFromRunner(*m_runner, QFileInfo(m_options.jobFile).fileName()),
+                            m_options.report, &error))
+            say(QStringLiteral("requeue: --report: cannot write %1").arg(error));
     }
     if (const int errors = m_joblogErrors.load())
         say(QStringLiteral("requeue: --joblog: %1 lines could not be written (%2)")

@@ -1,5 +1,6 @@
 #include "runoptions.h"
 
+#include "reportcommand.h"
 #include "specparsers.h"
 
 #include <QCommandLineParser>
@@ -184,6 +185,10 @@ CommandLine parseRun(const QStringList &arguments)
         QStringLiteral("Record the run in DIR (default: a new folder in "
                        "$XDG_STATE_HOME/requeue/runs)."),
         QStringLiteral("DIR"));
+    const QCommandLineOption report(
+        QStringLiteral("report"),
+        QStringLiteral("Write a self-contained HTML report of the run to FILE at the end."),
+        QStringLiteral("FILE"));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
                                    QStringLiteral("No progress bar."));
     const QCommandLineOption output(
@@ -198,7 +203,7 @@ CommandLine parseRun(const QStringList &arguments)
                        "jobs failed; soon,fail=N starts nothing new; fail=P% counts a share."),
         QStringLiteral("SPEC"));
     parser.addOptions({help, jobs, maxAttempts, retries, backoff, jitter, timeout, deadline,
-                       noRetryExit, joblog, resume, resumeFailed, results, summaryJson, runDir,
+                       noRetryExit, joblog, resume, resumeFailed, results, summaryJson, runDir, report,
                        quiet, output, halt});
     const BackendOptionParser backendOptions;
     backendOptions.addTo(&parser);
@@ -293,7 +298,7 @@ CommandLine parseRun(const QStringList &arguments)
         return error(QStringLiteral("%1: needs --joblog FILE")
                          .arg(parser.isSet(resumeFailed) ? QStringLiteral("--resume-failed")
                                                          : QStringLiteral("--resume")));
-    for (const QCommandLineOption *option : {&joblog, &results, &summaryJson, &runDir}) {
+    for (const QCommandLineOption *option : {&joblog, &results, &summaryJson, &runDir, &report}) {
         if (parser.isSet(*option) && parser.values(*option).constLast().isEmpty())
             return error(QStringLiteral("%1: expected a path, got \"\"")
                              .arg(dashed(option->names().constFirst())));
@@ -302,6 +307,7 @@ CommandLine parseRun(const QStringList &arguments)
     run.summaryJson
         = parser.isSet(summaryJson) ? parser.values(summaryJson).constLast() : QString();
     run.runDir = parser.isSet(runDir) ? parser.values(runDir).constLast() : QString();
+    run.report = parser.isSet(report) ? parser.values(report).constLast() : QString();
     run.quiet = parser.isSet(quiet);
     if (const QString problem = backendOptions.read(parser, &run.backend); !problem.isEmpty())
         return error(problem);
@@ -517,7 +523,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
                        "  requeue runs [options]       List the recorded runs, newest first.\n"
                        "  requeue show [options] RUN   Summarise one recorded run.\n"
                        "  requeue resume [options] RUN Run again the jobs of RUN that did not\n"
-                       "                               succeed."));
+                       "                               succeed.\n"
+                       "  requeue report RUN -o FILE   An HTML report of a run (RUN: a joblog);\n"
+                       "                               see requeue report --help."));
     // Everything after the first positional argument belongs to the command.
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     const QCommandLineOption help(
@@ -547,7 +555,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     const QStringList positional = parser.positionalArguments();
     const std::pair<const char *, CommandLine (*)(const QStringList &)> commands[]
-        = {{"run", parseRun}, {"runs", parseRuns}, {"show", parseShow}, {"resume", parseResume}};
+        = {{"run", parseRun}, {"runs", parseRuns}, {"show", parseShow}, {"resume", parseResume},
+           {"report", parseReportCommand}};
     for (const auto &[name, parse] : commands) {
         if (!positional.isEmpty() && positional.first() == QLatin1String(name))
             return parse(QStringList {arguments.value(0, QStringLiteral("requeue"))}

@@ -63,6 +63,7 @@ struct RunOptions
     // `requeue resume RUN`: the run directory to go on with; jobFile and the
     // retry settings then come from its run.json.
     QString resumeRun;
+    QString report; // --report FILE: an HTML report at the end
     bool quiet = false;
     BackendOptions backend; // where jobs run, and cluster resources
     Output output = Output::Group;
@@ -74,12 +75,21 @@ struct RunOptions
     QJsonObject toJson() const;
 };
 
+// What `requeue report` was asked to do. A value type.
+struct ReportOptions
+{
+    QString run;        // a joblog
+    QString output;     // the HTML file to write
+    QString resultsDir; // where the run kept its outputs, if known
+};
+
 // The parsed command line of the `requeue` executable. A value type.
 struct CommandLine
 {
     enum class Action {
         Gui,     // `requeue` or `requeue FILE...`: open the window
         Run,     // `requeue run [OPTIONS] FILE` or `requeue resume RUN`: headless
+        Report,  // `requeue report RUN -o FILE`: an HTML report of a run
         Runs,    // `requeue runs` or `requeue show RUN`: see `runs`
         Help,    // print `text` on stdout, exit 0
         Version, // print `text` on stdout, exit 0
@@ -91,6 +101,7 @@ struct CommandLine
     QStringList guiFiles;
     RunOptions run;
     RunsCommand runs;
+    ReportOptions report;
 };
 
 // Parses `arguments` (argv, the program name first) following

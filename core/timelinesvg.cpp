@@ -1,0 +1,302 @@
+#include "timelinesvg.h"
+
+#include "timeaxis.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace requeue {
+
+namespace {
+
+constexpr int LeftMargin = 64;
+constexpr int RightMargin = 12;
+constexpr int AxisHeight = 22;
+constexpr int ChartGap = 14;
+
+QString hex(quint32 rgb)
+{
+    return QStringLiteral("#%1").arg(rgb, 6, 16, QLatin1Char('0'));
+}
+
+QString num(double value)
+{
+    return QString::number(value, 'f', 1);
+}
+
+QString defaultDescription(const TimelineAttempt &a)
+{
+    return QStringLiteral("job #%1, attempt %2: %3")
+        .arg(a.seq)
+        .arg(a.record.number)
+        .arg(a.isRunning() ? QStringLiteral("running") : a.record.summary());
+}
+
+class SvgWriter
+{
+public:
+    SvgWriter(const TimelineLayout &layout, const TimelineSvgOptions &options)
+        : m_layout(layout)
+        , m_options(options)
+    {
+        const int plotWidth = std::max(1, options.width - LeftMargin - RightMargin);
+        const qint64 first = layout.firstStartUs();
+        const qint64 last = std::max(layout.lastEndUs(options.nowUs), first + 1000);
+        m_window = TimeWindow {first, last, plotWidth};
+        m_lanesHeight = std::max(1, layout.laneCount()) * options.laneHeight;
+        m_runningTop = AxisHeight + m_lanesHeight + ChartGap;
+        m_finishedTop = m_runningTop + options.chartHeight + ChartGap;
+        m_height = m_finishedTop + options.chartHeight + 4;
+    }
+
+    QString render()
+    {
+        m_out += QStringLiteral("<svg class=\"timeline\" width=\"%1\" height=\"%2\" viewBox=\"0 0 "
+                                "%1 %2\" role=\"img\">\n")
+                     .arg(m_options.width)
+                     .arg(m_height);
+        m_out += QStringLiteral("<style>.lbl{font:11px sans-serif;fill:#444}"
+                                ".bar:hover{stroke:#000;stroke-width:1}</style>\n");
+        writeAxis();
+        writeLanes();
+        writeRunningChart();
+        writeFinishedChart();
+        m_out += QStringLiteral("</svg>\n");
+        return m_out;
+    }
+
+private:
+    double x(qint64 us) const { return LeftMargin + m_window.x(us); }
+
+    void writeAxis()
+    {
+        const qint64 origin = m_window.fromUs;
+        for (const TimeTick &tick : timeAxisTicks(0, m_window.toUs - origin, m_window.width, 90)) {
+            const double at = x(origin + tick.offsetUs);
+            m_out += QStringLiteral("<line x1=\"%1\" y1=\"%2\" x2=\"%1\" y2=\"%3\" stroke=\"#ccc\" "
+                                    "stroke-dasharray=\"2,2\"/>")
+                         .arg(num(at))
+                         .arg(AxisHeight - 4)
+                         .arg(m_height - 4);
+            m_out += QStringLiteral("<text class=\"lbl\" x=\"%1\" y=\"14\" "
+                                    "text-anchor=\"middle\">%2</text>\n")
+                         .arg(num(at), xmlEscaped(tick.label));
+        }
+    }
+
+    void writeLanes()
+    {
+        const int laneHeight = m_options.laneHeight;
+        QList<int> single;
+        for (int lane = 0; lane < m_layout.laneCount(); ++lane) {
+            const int top = AxisHeight + lane * laneHeight;
+            if (lane % 2 == 1) {
+                m_out += QStringLiteral("<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" "
+                                        "fill=\"#f4f4f4\"/>\n")
+                             .arg(LeftMargin)
+                             .arg(top)
+                             .arg(m_window.width)
+                             .arg(laneHeight);
+            }
+            const double inset = laneHeight * 0.15;
+            for (const TimelineSpan &span : m_layout.laneSpans(lane, m_window, m_options.nowUs)) {
+                m_out += QStringLiteral("<rect class=\"bar\" x=\"%1\" y=\"%2\" width=\"%3\" "
+                                        "height=\"%4\" fill=\"%5\">")
+                             .arg(num(LeftMargin + span.x0), num(top + inset),
+                                  num(std::max(1.0, span.x1 - span.x0)),
+                                  num(laneHeight - 2 * inset), hex(barRgb(span.kind)));
+                m_out += QStringLiteral("<title>%1</title></rect>\n").arg(xmlEscaped(title(span)));
+                if (span.attempt >= 0)
+                    single.append(span.attempt);
+            }
+        }
+        writeChains(single);
+    }
+
+    QString title(const TimelineSpan &span) const
+    {
+        if (span.attempt < 0)
+            return QStringLiteral("%1 attempts (%2 shown)")
+                .arg(span.count)
+                .arg(barKindName(span.kind));
+        const TimelineAttempt &a = m_layout.attempts()[size_t(span.attempt)];
+        const QString what = m_options.describe ? m_options.describe(a) : defaultDescription(a);
+        return QStringLiteral("%1\nstart +%2, duration %3")
+            .arg(what, formatDurationUs(a.record.startedUs - m_window.fromUs),
+                 formatDurationUs(a.endUs(m_options.nowUs) - a.record.startedUs));
+    }
+
+    void writeChains(const QList<int> &attempts)
+    {
+        // A retry is linked to the attempt before it across the backoff wait.
+        QString path;
+        const auto &all = m_layout.attempts();
+        const double half = m_options.laneHeight / 2.0;
+        for (int index : attempts) {
+            const TimelineAttempt &a = all[size_t(index)];
+            const QList<int> ofJob = m_layout.attemptsOfJob(a.job);
+            const int at = int(ofJob.indexOf(index));
+            if (at <= 0)
+                continue;
+            const TimelineAttempt &before = all[size_t(ofJob[at - 1])];
+            const double y0 = AxisHeight + before.lane * m_options.laneHeight + half;
+            const double y1 = AxisHeight + a.lane * m_options.laneHeight + half;
+            path += QStringLiteral("M%1 %2H%3V%4")
+                        .arg(num(x(before.record.finishedUs)), num(y0), num(x(a.record.startedUs)),
+                             num(y1));
+        }
+        if (!path.isEmpty()) {
+            m_out += QStringLiteral("<path d=\"%1\" fill=\"none\" stroke=\"%2\" "
+                                    "stroke-width=\"1.5\"/>\n")
+                         .arg(path, hex(waitRgb()));
+        }
+    }
+
+    void writeChartFrame(int top, const QString &label, const QString &most)
+    {
+        m_out += QStringLiteral("<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" "
+                                "fill=\"#f4f4f4\"/>\n")
+                     .arg(LeftMargin)
+                     .arg(top)
+                     .arg(m_window.width)
+                     .arg(m_options.chartHeight);
+        m_out += QStringLiteral(
+                     "<text class=\"lbl\" x=\"%1\" y=\"%2\" text-anchor=\"end\">%3</text>"
+                     "<text class=\"lbl\" x=\"%1\" y=\"%4\" text-anchor=\"end\">%5</text>\n")
+                     .arg(LeftMargin - 6)
+                     .arg(top + 10)
+                     .arg(xmlEscaped(most))
+                     .arg(top + m_options.chartHeight)
+                     .arg(xmlEscaped(label));
+    }
+
+    void writeRunningChart()
+    {
+        const int columns = m_window.width;
+        std::vector<int> counts(static_cast<size_t>(columns));
+        int most = 1;
+        for (int column = 0; column < columns; ++column) {
+            counts[size_t(column)] = m_layout.runningAt(m_window.time(column + 0.5));
+            most = std::max(most, counts[size_t(column)]);
+        }
+        writeChartFrame(m_runningTop, QStringLiteral("running"), QString::number(most));
+        const double bottom = m_runningTop + m_options.chartHeight;
+        const double scale = double(m_options.chartHeight) / most;
+        QString path = QStringLiteral("M%1 %2").arg(LeftMargin).arg(num(bottom));
+        for (int column = 0; column < columns; ++column) {
+            const int count = counts[size_t(column)];
+            if (column > 0 && count == counts[size_t(column - 1)])
+                continue;
+            path += QStringLiteral("H%1V%2")
+                        .arg(LeftMargin + column)
+                        .arg(num(bottom - count * scale));
+        }
+        path += QStringLiteral("H%1V%2Z").arg(LeftMargin + columns).arg(num(bottom));
+        m_out += QStringLiteral("<path d=\"%1\" fill=\"%2\"/>\n")
+                     .arg(path, hex(barRgb(BarKind::Running)));
+    }
+
+    void writeFinishedChart()
+    {
+        const qint64 span = m_window.toUs - m_window.fromUs;
+        const qint64 bucket = std::max<qint64>(1000000, timeAxisStep(span, m_window.width, 4));
+        const double seconds = double(bucket) / 1e6;
+        struct Bar
+        {
+            qint64 at;
+            double ok;
+            double failed;
+        };
+        std::vector<Bar> bars;
+        double most = 1;
+        for (qint64 t = m_window.fromUs; t < m_window.toUs; t += bucket) {
+            const FinishedCounts counts = m_layout.finishedIn(t, t + bucket);
+            if (counts.succeeded + counts.failed == 0)
+                continue;
+            bars.push_back({t, counts.succeeded / seconds, counts.failed / seconds});
+            most = std::max(most, (counts.succeeded + counts.failed) / seconds);
+        }
+        writeChartFrame(m_finishedTop, QStringLiteral("ended/s"), QString::number(most, 'g', 3));
+        const double bottom = m_finishedTop + m_options.chartHeight;
+        const double scale = m_options.chartHeight / most;
+        for (const Bar &bar : bars) {
+            const double left = x(bar.at);
+            const double width = std::max(1.0, x(bar.at + bucket) - left - 1);
+            const double ok = bar.ok * scale;
+            const double failed = bar.failed * scale;
+            const QString tip
+                = QStringLiteral("%1/s succeeded, %2/s failed")
+                      .arg(QString::number(bar.ok, 'g', 3), QString::number(bar.failed, 'g', 3));
+            m_out += QStringLiteral("<g><title>%1</title>").arg(xmlEscaped(tip));
+            if (ok > 0) {
+                m_out += QStringLiteral("<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" "
+                                        "fill=\"%5\"/>")
+                             .arg(num(left), num(bottom - ok), num(width), num(ok),
+                                  hex(barRgb(BarKind::Succeeded)));
+            }
+            if (failed > 0) {
+                m_out += QStringLiteral("<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" "
+                                        "fill=\"%5\"/>")
+                             .arg(num(left), num(bottom - ok - failed), num(width), num(failed),
+                                  hex(barRgb(BarKind::Failed)));
+            }
+            m_out += QStringLiteral("</g>\n");
+        }
+    }
+
+    const TimelineLayout &m_layout;
+    const TimelineSvgOptions &m_options;
+    TimeWindow m_window;
+    int m_lanesHeight = 0;
+    int m_runningTop = 0;
+    int m_finishedTop = 0;
+    int m_height = 0;
+    QString m_out;
+};
+
+bool isXmlChar(char32_t c)
+{
+    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
+        || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+} // namespace
+
+QString renderTimelineSvg(const TimelineLayout &layout, const TimelineSvgOptions &options)
+{
+    return SvgWriter(layout, options).render();
+}
+
+QString xmlEscaped(QStringView text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+            out += c;
+            out += text[++i];
+            continue;
+        }
+        switch (c.unicode()) {
+        case '&':
+            out += QLatin1String("&amp;");
+            continue;
+        case '<':
+            out += QLatin1String("&lt;");
+            continue;
+        case '>':
+            out += QLatin1String("&gt;");
+            continue;
+        case '"':
+            out += QLatin1String("&quot;");
+            continue;
+        default:
+            break;
+        }
+        out += c.isSurrogate() || !isXmlChar(c.unicode()) ? QChar(QChar::ReplacementCharacter) : c;
+    }
+    return out;
+}
+
+} // namespace requeue
