@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <optional>
 
 namespace requeue {
 
@@ -20,6 +19,28 @@ void insertSorted(std::vector<qint64> &values, qint64 value)
 qsizetype countUpTo(const std::vector<qint64> &values, qint64 value)
 {
     return std::upper_bound(values.begin(), values.end(), value) - values.begin();
+}
+
+// The first k >= from where inColumn(k) is false (inColumn(from) is true):
+// a galloping search, as a column usually holds few attempts.
+template<typename Predicate>
+size_t endOfColumn(const std::vector<int> &ids, size_t from, Predicate inColumn)
+{
+    size_t low = from; // inColumn(low) holds
+    size_t step = 1;
+    while (low + step < ids.size() && inColumn(low + step)) {
+        low += step;
+        step *= 2;
+    }
+    size_t high = std::min(ids.size(), low + step); // inColumn(high) fails, or the end
+    while (high - low > 1) {
+        const size_t mid = low + (high - low) / 2;
+        if (inColumn(mid))
+            low = mid;
+        else
+            high = mid;
+    }
+    return high;
 }
 
 qsizetype countBefore(const std::vector<qint64> &values, qint64 value)
@@ -135,6 +156,9 @@ int TimelineLayout::update(JobId job, int seq, const AttemptRecord &record, bool
             known.record.finishedUs = std::max(record.finishedUs, known.record.startedUs);
             known.kind = barKind(record, false);
             --m_running;
+            KindCounts &counts = m_laneKinds[size_t(known.lane)].back();
+            --counts[size_t(BarKind::Running)];
+            ++counts[size_t(known.kind)];
             qint64 &laneEnd = m_laneEnds[size_t(known.lane)];
             if (laneEnd == stillRunning)
                 laneEnd = known.record.finishedUs;
@@ -154,6 +178,9 @@ int TimelineLayout::update(JobId job, int seq, const AttemptRecord &record, bool
     const int index = int(m_attempts.size());
     m_laneEnds[size_t(attempt.lane)] = running ? stillRunning : attempt.record.finishedUs;
     m_lanes[size_t(attempt.lane)].push_back(index);
+    std::vector<KindCounts> &kinds = m_laneKinds[size_t(attempt.lane)];
+    kinds.push_back(kinds.back());
+    ++kinds.back()[size_t(attempt.kind)];
     insertSorted(m_starts, record.startedUs);
     if (running)
         ++m_running;
@@ -182,6 +209,7 @@ int TimelineLayout::assignLane(qint64 startUs)
     }
     m_lanes.emplace_back();
     m_laneEnds.push_back(stillRunning);
+    m_laneKinds.emplace_back(1, KindCounts {});
     return int(m_lanes.size() - 1);
 }
 
@@ -204,52 +232,67 @@ std::vector<TimelineSpan> TimelineLayout::laneSpans(int lane, const TimeWindow &
                                                     qint64 nowUs) const
 {
     const std::vector<int> &ids = m_lanes[size_t(lane)];
-    // A lane's attempts do not overlap, so their ends are sorted as their starts are.
-    auto it = std::lower_bound(ids.begin(), ids.end(), window.fromUs, [&](int i, qint64 t) {
-        return m_attempts[size_t(i)].endUs(nowUs) < t;
-    });
-    std::vector<TimelineSpan> spans;
-    std::optional<TimelineSpan> column; // attempts thinner than a pixel, in one column
-    const auto flush = [&] {
-        if (!column)
-            return;
-        if (column->count > 1)
-            column->attempt = -1;
-        TimelineSpan *last = spans.empty() ? nullptr : &spans.back();
-        if (last && last->attempt == -1 && column->attempt == -1 && last->kind == column->kind
-            && last->x1 == column->x0) {
-            last->x1 = column->x1;
-            last->count += column->count;
-        } else {
-            spans.push_back(*column);
-        }
-        column.reset();
+    const std::vector<KindCounts> &kinds = m_laneKinds[size_t(lane)];
+    const auto startOf = [&](size_t k) {
+        return m_attempts[size_t(ids[k])].record.startedUs;
     };
     const double width = window.width;
-    for (; it != ids.end(); ++it) {
-        const TimelineAttempt &attempt = m_attempts[size_t(*it)];
-        if (attempt.record.startedUs > window.toUs)
-            break;
-        const double x0 = std::max(-1.0, window.x(attempt.record.startedUs));
-        const double x1 = std::min(width + 1, window.x(attempt.endUs(nowUs)));
+    const auto left = [&](size_t k) {
+        return std::max(-1.0, window.x(startOf(k)));
+    };
+    const auto right = [&](size_t k) {
+        return std::min(width + 1, window.x(m_attempts[size_t(ids[k])].endUs(nowUs)));
+    };
+    // A lane's attempts do not overlap, so their ends are sorted as their starts are.
+    size_t i = size_t(
+        std::lower_bound(ids.begin(), ids.end(), window.fromUs,
+                         [&](int a, qint64 t) { return m_attempts[size_t(a)].endUs(nowUs) < t; })
+        - ids.begin());
+    std::vector<TimelineSpan> spans;
+    while (i < ids.size() && startOf(i) <= window.toUs) {
+        const double x0 = left(i);
+        const double x1 = right(i);
         if (x1 - x0 >= 1.0) {
-            flush();
-            spans.push_back({x0, x1, attempt.kind, *it, 1});
+            spans.push_back({x0, x1, m_attempts[size_t(ids[i])].kind, ids[i], 1});
+            ++i;
             continue;
         }
-        const double left = std::floor(x0);
-        if (column && column->x0 == left) {
-            ++column->count;
-            column->attempt = -1;
-            if (barPriority(attempt.kind) > barPriority(column->kind))
-                column->kind = attempt.kind;
-            continue;
-        }
-        flush();
-        column = TimelineSpan {left, left + 1, attempt.kind, *it, 1};
+        // Every attempt starting in this pixel column joins it, except a
+        // last one that reaches past the column: that one is a bar of its own.
+        const double column = std::floor(x0);
+        size_t j = endOfColumn(ids, i, [&](size_t k) { return std::floor(left(k)) <= column; });
+        if (j - i > 1 && right(j - 1) - left(j - 1) >= 1.0)
+            --j;
+        appendColumn(spans,
+                     TimelineSpan {column, column + 1, BarKind::Succeeded, ids[i], int(j - i)},
+                     kinds[i], kinds[j]);
+        i = j;
     }
-    flush();
     return spans;
+}
+
+void TimelineLayout::appendColumn(std::vector<TimelineSpan> &spans, TimelineSpan column,
+                                  const KindCounts &before, const KindCounts &after) const
+{
+    int best = -1;
+    for (int kind = 0; kind < BarKindCount; ++kind) {
+        if (after[size_t(kind)] > before[size_t(kind)]
+            && (best < 0 || barPriority(BarKind(kind)) > barPriority(BarKind(best))))
+            best = kind;
+    }
+    column.kind = BarKind(best);
+    if (column.count == 1) {
+        spans.push_back(column);
+        return;
+    }
+    column.attempt = -1;
+    TimelineSpan *last = spans.empty() ? nullptr : &spans.back();
+    if (last && last->attempt == -1 && last->kind == column.kind && last->x1 == column.x0) {
+        last->x1 = column.x1;
+        last->count += column.count;
+    } else {
+        spans.push_back(column);
+    }
 }
 
 int TimelineLayout::attemptAt(int lane, qint64 timeUs, qint64 slackUs, qint64 nowUs) const

@@ -124,12 +124,19 @@ public:
     int maxConcurrency() const;
 
 private:
+    using KindCounts = std::array<int, BarKindCount>;
     int assignLane(qint64 startUs);
+    void appendColumn(std::vector<TimelineSpan> &spans, TimelineSpan column,
+                      const KindCounts &before, const KindCounts &after) const;
     void noteFinished(const TimelineAttempt &attempt);
 
     std::vector<TimelineAttempt> m_attempts;
     std::vector<std::vector<int>> m_lanes;
     std::vector<qint64> m_laneEnds; // the end of each lane's last attempt; max while it runs
+    // Per lane, entry k counts the kinds of its first k attempts, so a pixel
+    // column's kind is found without visiting its attempts. Append-only: only
+    // a lane's last attempt can be running, so only the last entry changes.
+    std::vector<std::vector<KindCounts>> m_laneKinds;
     QHash<JobId, QList<int>> m_byJob;
     std::vector<qint64> m_starts; // sorted, every attempt
     std::vector<qint64> m_ends;   // sorted, finished attempts

@@ -90,6 +90,8 @@ private Q_SLOTS:
     void zoomedOutAggregatesPerPixelColumn();
     void failedWinsAnAggregatedColumn();
     void wideBarsStayOneSpanEach();
+    void spansAccountForEveryVisibleAttempt_data();
+    void spansAccountForEveryVisibleAttempt();
     void attemptAtFindsTheBar();
     void chartQueries();
     void barKindsFollowOutcomes();
@@ -228,6 +230,62 @@ void tst_TimelineLayout::wideBarsStayOneSpanEach()
     QCOMPARE(spans[2].x1, 100.0); // up to now
     // Outside the window: nothing.
     QVERIFY(layout.laneSpans(0, TimeWindow {2000, 3000, 100}, 1000).empty());
+}
+
+void tst_TimelineLayout::spansAccountForEveryVisibleAttempt_data()
+{
+    QTest::addColumn<qint64>("from");
+    QTest::addColumn<qint64>("to");
+    QTest::addColumn<int>("width");
+    QTest::newRow("everything, narrow") << qint64(-100) << qint64(400000) << 50;
+    QTest::newRow("everything, wide") << qint64(0) << qint64(400000) << 3000;
+    QTest::newRow("a stretch") << qint64(100000) << qint64(120000) << 200;
+    QTest::newRow("zoomed in") << qint64(100000) << qint64(101000) << 800;
+}
+
+void tst_TimelineLayout::spansAccountForEveryVisibleAttempt()
+{
+    QFETCH(qint64, from);
+    QFETCH(qint64, to);
+    QFETCH(int, width);
+    const TimelineLayout layout = randomRun(5, 20000, 8);
+    const TimeWindow window {from, to, width};
+    for (int lane = 0; lane < layout.laneCount(); ++lane) {
+        const std::vector<TimelineSpan> spans = layout.laneSpans(lane, window, 0);
+        QVERIFY(spans.size() <= 2 * size_t(width) + 2);
+        int visible = 0;
+        for (int index : layout.lane(lane)) {
+            const TimelineAttempt &a = layout.attempts()[size_t(index)];
+            if (a.record.startedUs > to || a.record.finishedUs < from)
+                continue;
+            ++visible;
+            // Its own bar, or a column whose colour wins over its own.
+            const auto own = std::find_if(spans.begin(), spans.end(), [&](const TimelineSpan &s) {
+                return s.attempt == index;
+            });
+            if (own != spans.end()) {
+                QCOMPARE(own->kind, a.kind);
+                continue;
+            }
+            const double x = std::max(-1.0, window.x(a.record.startedUs));
+            const auto column
+                = std::find_if(spans.begin(), spans.end(), [&](const TimelineSpan &s) {
+                      return s.attempt == -1 && s.x0 <= x && x < s.x1;
+                  });
+            QVERIFY(column != spans.end());
+            QVERIFY(barPriority(column->kind) >= barPriority(a.kind));
+        }
+        int drawn = 0;
+        double previous = -2;
+        for (const TimelineSpan &span : spans) {
+            drawn += span.count;
+            // In order; a column's pixel may touch the next bar's start.
+            QVERIFY(span.x0 >= previous - 1);
+            previous = span.x1;
+            QCOMPARE(span.attempt >= 0, span.count == 1);
+        }
+        QCOMPARE(drawn, visible);
+    }
 }
 
 void tst_TimelineLayout::attemptAtFindsTheBar()
