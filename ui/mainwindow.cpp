@@ -13,6 +13,8 @@
 #include "runstatuswidget.h"
 #include "slurmexecutor.h"
 #include "stateicons.h"
+#include "timelinepanel.h"
+#include "timelineview.h"
 #include "uilogging.h"
 
 #include <QAction>
@@ -359,6 +361,7 @@ void MainWindow::createTable()
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         m_selectionDirty = true;
         updateActions();
+        m_timeline->view()->setHighlightedJobs(selectedJobIds());
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::onCurrentRowChanged);
@@ -383,6 +386,17 @@ void MainWindow::createCentralArea()
     setCentralWidget(split);
 }
 
+void MainWindow::createTimelineDock()
+{
+    m_timeline = new TimelinePanel(m_runner, this);
+    auto *dock = new QDockWidget(tr("Timeline"), this);
+    dock->setObjectName(QStringLiteral("timelineDock"));
+    dock->setWidget(m_timeline);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    connect(m_timeline->view(), &TimelineView::jobClicked, this,
+            [this](JobId id) { selectJobs({id}); });
+}
+
 void MainWindow::createDocks()
 {
     m_settingsWidget = new RunSettingsWidget(this);
@@ -393,6 +407,8 @@ void MainWindow::createDocks()
     dock->setObjectName(QStringLiteral("runSettingsDock"));
     dock->setWidget(m_settingsWidget);
     addDockWidget(Qt::RightDockWidgetArea, dock);
+
+    createTimelineDock();
 
     m_status = new RunStatusWidget(this);
     statusBar()->addPermanentWidget(m_status);
@@ -474,7 +490,8 @@ void MainWindow::createMenus()
     edit->addAction(tr("Select &All"), QKeySequence::SelectAll, m_table, &QTableView::selectAll);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    m_viewMenu->addAction(findChild<QDockWidget *>()->toggleViewAction());
+    for (QDockWidget *dock : findChildren<QDockWidget *>(Qt::FindDirectChildrenOnly))
+        m_viewMenu->addAction(dock->toggleViewAction());
     QAction *notifications = m_viewMenu->addAction(tr("Desktop &Notifications"));
     notifications->setObjectName(QStringLiteral("actionNotifications"));
     notifications->setCheckable(true);

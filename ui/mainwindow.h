@@ -27,9 +27,10 @@ class RecentFiles;
 class RunAlerts;
 class RunSettingsWidget;
 class RunStatusWidget;
+class TimelinePanel;
 
 // The Requeue window: the job table with its filter bar, the details pane,
-// the run settings dock and the status bar, over one JobRunner. Loading a
+// the run settings and timeline docks and the status bar, over one JobRunner. Loading a
 // file never starts anything: a run going on is paused and the new jobs wait
 // for Start. Every bulk action is one runner call; the table, the details
 // pane, the filter counts and the status bar follow the runner's change
@@ -71,6 +72,7 @@ public:
     DetailsPane *detailsPane() const { return m_details; }
     RunStatusWidget *runStatus() const { return m_status; }
     RunSettingsWidget *runSettingsWidget() const { return m_settingsWidget; }
+    TimelinePanel *timelinePanel() const { return m_timeline; }
     RunSettings runSettings() const { return m_settings; }
     // The ids of the selected rows, in table order.
     QList<JobId> selectedJobIds() const;
@@ -105,6 +107,7 @@ private:
     void createTable();
     void createCentralArea();
     void createDocks();
+    void createTimelineDock();
     void createActions();
     QAction *makeAction(const QString &name, const QString &text, const QKeySequence &shortcut,
                         void (MainWindow::*slot)());
@@ -158,6 +161,7 @@ private:
     DetailsPane *m_details = nullptr;
     RunSettingsWidget *m_settingsWidget = nullptr;
     RunStatusWidget *m_status = nullptr;
+    TimelinePanel *m_timeline = nullptr;
     RecentFiles *m_recent = nullptr;
     RunAlerts *m_alerts = nullptr; // desktop notifications, taskbar progress
     QMenu *m_recentMenu = nullptr;

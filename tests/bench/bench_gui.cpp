@@ -8,10 +8,14 @@
 //   disk_bytes_per_job what 2,000 process jobs leave in the run directory
 //                     (blocks allocated, folders included), divided by the
 //                     jobs: all silent, and one in ten printing a line
+//   timeline_*_ms     one synchronous repaint of the timeline while it follows
+//                     a run growing to 100,000 attempts (live), and of the
+//                     whole run (fit), the last 10 s (follow), 2 s (zoomed)
 #include "jobfile.h"
 #include "jobrunner.h"
 #include "jobtablemodel.h"
 #include "mainwindow.h"
+#include "timelineview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -270,6 +274,117 @@ double diskBytesPerJob(const QTemporaryDir &dir, int printEvery)
     return perJob;
 }
 
+struct ScriptedAttempt
+{
+    JobId job;
+    AttemptRecord record;
+};
+
+// 100,000 attempts on 16 worker slots, 20-80 ms each; every fourth job fails
+// once and every twelfth twice before succeeding, retried 100 ms later.
+std::vector<ScriptedAttempt> scriptedRun(qint64 t0)
+{
+    std::vector<ScriptedAttempt> attempts;
+    std::vector<qint64> freeAt(16, t0);
+    for (JobId job = 1; attempts.size() < size_t(Jobs); ++job) {
+        const int count = 1 + (job % 4 == 0) + (job % 12 == 0);
+        qint64 ready = t0;
+        for (int number = 1; number <= count && attempts.size() < size_t(Jobs); ++number) {
+            auto slot = std::min_element(freeAt.begin(), freeAt.end());
+            AttemptRecord record;
+            record.number = number;
+            record.startedUs = std::max(*slot, ready);
+            record.finishedUs = record.startedUs + 20000 + qint64(job * 7919 % 60000);
+            record.outcome = number < count ? AttemptOutcome::ExitCode : AttemptOutcome::Succeeded;
+            record.exitCode = number < count ? 1 : 0;
+            *slot = record.finishedUs;
+            ready = record.finishedUs + 100000;
+            attempts.push_back({job, record});
+        }
+    }
+    std::stable_sort(attempts.begin(), attempts.end(), [](const auto &a, const auto &b) {
+        return a.record.startedUs < b.record.startedUs;
+    });
+    return attempts;
+}
+
+QJsonObject percentiles(const QString &prefix, std::vector<double> ms)
+{
+    std::sort(ms.begin(), ms.end());
+    return {{prefix + QStringLiteral("_p50_ms"), ms[ms.size() / 2]},
+            {prefix + QStringLiteral("_p99_ms"), ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]},
+            {prefix + QStringLiteral("_max_ms"), ms.back()}};
+}
+
+// The timeline following a live run that grows to 100,000 attempts: 400
+// frames, each adding the attempts that started (running) or ended since the
+// last, then a synchronous repaint, timed. Then 200 repaints each of the
+// whole run (Fit), the last 10 s (Follow) and a zoomed-in stretch.
+QJsonObject timelineRepaint()
+{
+    const qint64 t0 = nowUs();
+    const std::vector<ScriptedAttempt> run = scriptedRun(t0);
+    qint64 end = t0;
+    for (const ScriptedAttempt &a : run)
+        end = std::max(end, a.record.finishedUs);
+    qint64 now = t0;
+    TimelineView view;
+    view.resize(1400, 600);
+    view.setClock([&now] { return now; });
+    view.show();
+    settle();
+
+    std::vector<double> live;
+    std::vector<ScriptedAttempt> running;
+    size_t next = 0;
+    const int frames = 400;
+    for (int frame = 1; frame <= frames; ++frame) {
+        now = t0 + (end - t0) * frame / frames;
+        for (auto it = running.begin(); it != running.end();) {
+            if (it->record.finishedUs > now) {
+                ++it;
+                continue;
+            }
+            view.addAttempt(it->job, int(it->job), it->record, false);
+            it = running.erase(it);
+        }
+        for (; next < run.size() && run[next].record.startedUs <= now; ++next) {
+            const ScriptedAttempt &a = run[next];
+            if (a.record.finishedUs <= now) {
+                view.addAttempt(a.job, int(a.job), a.record, false);
+            } else {
+                AttemptRecord started = a.record;
+                started.finishedUs = 0;
+                view.addAttempt(a.job, int(a.job), started, true);
+                running.push_back(a);
+            }
+        }
+        live.push_back(timeMs([&] { view.repaint(); }));
+    }
+    if (view.timeline().attempts().size() != size_t(Jobs))
+        qFatal("the timeline holds %zu attempts", view.timeline().attempts().size());
+    QJsonObject result = percentiles(QStringLiteral("timeline_live_repaint"), live);
+    const auto repaints = [&view] {
+        std::vector<double> ms;
+        for (int i = 0; i < 200; ++i)
+            ms.push_back(timeMs([&] { view.repaint(); }));
+        return ms;
+    };
+    view.fit();
+    const QJsonObject fit = percentiles(QStringLiteral("timeline_fit_repaint"), repaints());
+    view.setTimeRange(end - 10000000, end);
+    view.setMode(TimelineView::Mode::Follow);
+    const QJsonObject follow = percentiles(QStringLiteral("timeline_follow_repaint"), repaints());
+    view.setTimeRange(t0 + (end - t0) / 2, t0 + (end - t0) / 2 + 2000000);
+    const QJsonObject zoomed = percentiles(QStringLiteral("timeline_zoomed_repaint"), repaints());
+    for (const QJsonObject &part : {fit, follow, zoomed}) {
+        for (auto it = part.begin(); it != part.end(); ++it)
+            result.insert(it.key(), it.value());
+    }
+    result.insert(QStringLiteral("timeline_lanes"), view.timeline().laneCount());
+    return result;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -279,6 +394,11 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true); // keep the user's settings out of it
     QCoreApplication::setOrganizationName(QStringLiteral("RequeueBench"));
+    if (app.arguments().contains(QStringLiteral("--timeline-only"))) {
+        const QJsonObject timeline = timelineRepaint();
+        std::printf("%s\n", QJsonDocument(timeline).toJson(QJsonDocument::Compact).constData());
+        return 0;
+    }
     QTemporaryDir dir;
     const QString path = writeJobList(dir);
 
@@ -301,6 +421,9 @@ int main(int argc, char *argv[])
     result.insert(QStringLiteral("disk_bytes_per_job_one_in_ten_prints"), diskBytesPerJob(dir, 10));
     const QJsonObject bulk = bulkActions();
     for (auto it = bulk.begin(); it != bulk.end(); ++it)
+        result.insert(it.key(), it.value());
+    const QJsonObject timeline = timelineRepaint();
+    for (auto it = timeline.begin(); it != timeline.end(); ++it)
         result.insert(it.key(), it.value());
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return 0;

@@ -1,0 +1,619 @@
+#include "timelineview.h"
+
+#include "timeaxis.h"
+
+#include <QHelpEvent>
+#include <QImage>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace requeue {
+
+namespace {
+
+constexpr int LeftMargin = 64;
+constexpr int RightMargin = 12;
+constexpr int AxisHeight = 22;
+constexpr int ChartHeight = 60;
+constexpr int ChartGap = 10;
+constexpr int RepaintIntervalMs = 33; // about 30 repaints a second at most
+constexpr int LiveIntervalMs = 100;
+constexpr int ChainLimit = 4000; // more bars than this: no chains (unreadable, slow)
+constexpr qint64 MinSpanUs = 1000;
+
+struct Geometry
+{
+    QRect lanes;
+    QRect running;
+    QRect finished;
+};
+
+Geometry geometryOf(const QRect &r)
+{
+    const int plotWidth = std::max(1, r.width() - LeftMargin - RightMargin);
+    const int chartsTop = r.bottom() - 2 * (ChartHeight + ChartGap);
+    Geometry g;
+    g.lanes = QRect(r.left() + LeftMargin, r.top() + AxisHeight, plotWidth,
+                    std::max(1, chartsTop - r.top() - AxisHeight));
+    g.running = QRect(g.lanes.left(), chartsTop + ChartGap, plotWidth, ChartHeight);
+    g.finished = QRect(g.lanes.left(), g.running.bottom() + ChartGap, plotWidth, ChartHeight);
+    return g;
+}
+
+QColor barColor(BarKind kind)
+{
+    return QColor(QRgb(barRgb(kind)));
+}
+
+// Where lane `lane` is drawn: lanes share the height, at most 24 px each.
+QRectF laneBand(const QRect &lanes, int laneCount, int lane)
+{
+    const double height = std::min(24.0, double(lanes.height()) / std::max(1, laneCount));
+    return QRectF(lanes.left(), lanes.top() + lane * height, lanes.width(), height);
+}
+
+QRectF barRect(const QRectF &band, double x0, double x1)
+{
+    const double inset = band.height() >= 6 ? band.height() * 0.15 : 0;
+    return QRectF(band.left() + x0, band.top() + inset, std::max(1.0, x1 - x0),
+                  band.height() - 2 * inset);
+}
+
+} // namespace
+
+TimelineView::TimelineView(QWidget *parent)
+    : QWidget(parent)
+    , m_clock(&nowUs)
+{
+    setObjectName(QStringLiteral("timelineView"));
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(320, 260);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_repaintTimer.setSingleShot(true);
+    m_repaintTimer.setInterval(RepaintIntervalMs);
+    connect(&m_repaintTimer, &QTimer::timeout, this, qOverload<>(&QWidget::update));
+    m_liveTimer.setInterval(LiveIntervalMs);
+    connect(&m_liveTimer, &QTimer::timeout, this, [this] {
+        if (m_layout.runningCount() == 0)
+            m_liveTimer.stop();
+        update();
+    });
+}
+
+TimelineView::~TimelineView() = default;
+
+void TimelineView::setRunner(JobRunner *runner)
+{
+    if (m_runner)
+        disconnect(m_runner, nullptr, this, nullptr);
+    m_runner = runner;
+    clear();
+    if (!runner)
+        return;
+    connect(runner, &JobRunner::attemptStarted, this, &TimelineView::onAttemptStarted,
+            Qt::QueuedConnection);
+    connect(runner, &JobRunner::attemptFinished, this, &TimelineView::onAttemptFinished,
+            Qt::QueuedConnection);
+    for (JobId id : runner->jobIds()) {
+        const JobSnapshot snap = runner->snapshot(id, true);
+        for (const AttemptRecord &record : snap.history)
+            addAttempt(id, snap.seq, record, false);
+        if (snap.state == JobState::Running && snap.runningSinceUs != 0) {
+            AttemptRecord running;
+            running.number = snap.attempts;
+            running.startedUs = snap.runningSinceUs;
+            addAttempt(id, snap.seq, running, true);
+        }
+    }
+}
+
+void TimelineView::addAttempt(JobId job, int seq, const AttemptRecord &record, bool running)
+{
+    m_seqs.insert(job, seq);
+    m_layout.update(job, seq, record, running);
+    if (running && !m_liveTimer.isActive())
+        m_liveTimer.start();
+    scheduleRepaint();
+}
+
+void TimelineView::clear()
+{
+    m_layout.clear();
+    m_seqs.clear();
+    update();
+}
+
+void TimelineView::setClock(std::function<qint64()> clock)
+{
+    m_clock = std::move(clock);
+    update();
+}
+
+void TimelineView::onAttemptStarted(JobId job, int attempt)
+{
+    if (!m_runner)
+        return;
+    // The signal has no start time; the snapshot does. If the attempt already
+    // ended, its attemptFinished is on the way and adds it whole.
+    const JobSnapshot snap = m_runner->snapshot(job);
+    if (snap.state != JobState::Running || snap.attempts != attempt)
+        return;
+    AttemptRecord record;
+    record.number = attempt;
+    record.startedUs = snap.runningSinceUs;
+    addAttempt(job, snap.seq, record, true);
+}
+
+void TimelineView::onAttemptFinished(JobId job, const AttemptRecord &record)
+{
+    addAttempt(job, seqOf(job), record, false);
+}
+
+int TimelineView::seqOf(JobId job) const
+{
+    const auto it = m_seqs.constFind(job);
+    if (it != m_seqs.cend())
+        return *it;
+    return m_runner ? m_runner->snapshot(job).seq : 0;
+}
+
+void TimelineView::scheduleRepaint()
+{
+    if (!m_repaintTimer.isActive())
+        m_repaintTimer.start();
+}
+
+void TimelineView::setMode(Mode mode)
+{
+    if (mode == Mode::Follow && m_mode != Mode::Follow) {
+        // Keep the current span, slide it to now.
+        const TimeWindow w = timeWindow();
+        const qint64 span = std::max<qint64>(w.toUs - w.fromUs, MinSpanUs);
+        m_toUs = now();
+        m_fromUs = m_toUs - span;
+    }
+    if (mode == m_mode)
+        return update();
+    m_mode = mode;
+    update();
+    Q_EMIT modeChanged(mode);
+}
+
+void TimelineView::setTimeRange(qint64 fromUs, qint64 toUs)
+{
+    m_fromUs = fromUs;
+    m_toUs = std::max(toUs, fromUs + MinSpanUs);
+    setMode(Mode::Manual);
+    update();
+}
+
+TimeWindow TimelineView::timeWindow() const
+{
+    return windowFor(lanesRect().width());
+}
+
+TimeWindow TimelineView::windowFor(int width) const
+{
+    TimeWindow w;
+    w.width = width;
+    switch (m_mode) {
+    case Mode::Fit: {
+        const qint64 first = m_layout.firstStartUs();
+        const qint64 last = std::max(m_layout.lastEndUs(now()), first + MinSpanUs);
+        const qint64 pad = (last - first) / 50;
+        w.fromUs = first - pad;
+        w.toUs = last + pad;
+        return w;
+    }
+    case Mode::Follow: {
+        const qint64 span = m_toUs - m_fromUs;
+        w.toUs = now() + span / 50;
+        w.fromUs = w.toUs - span;
+        return w;
+    }
+    case Mode::Manual:
+        w.fromUs = m_fromUs;
+        w.toUs = m_toUs;
+        return w;
+    }
+    Q_UNREACHABLE();
+    return w;
+}
+
+void TimelineView::zoom(double factor, double x)
+{
+    const TimeWindow w = timeWindow();
+    const double anchor = m_mode == Mode::Follow ? w.width : std::clamp(x, 0.0, double(w.width));
+    const qint64 at = w.time(anchor);
+    const double span = std::max(double(MinSpanUs), double(w.toUs - w.fromUs) / factor);
+    m_fromUs = at - qint64(span * anchor / w.width);
+    m_toUs = m_fromUs + qint64(span);
+    if (m_mode != Mode::Follow)
+        setMode(Mode::Manual);
+    update();
+}
+
+void TimelineView::zoomIn()
+{
+    zoom(1.5, timeWindow().width / 2.0);
+}
+
+void TimelineView::zoomOut()
+{
+    zoom(1 / 1.5, timeWindow().width / 2.0);
+}
+
+void TimelineView::pan(double pixels)
+{
+    const TimeWindow w = timeWindow();
+    const qint64 shift = qint64(pixels * w.usPerPixel());
+    m_fromUs = w.fromUs + shift;
+    m_toUs = w.toUs + shift;
+    setMode(Mode::Manual);
+    update();
+}
+
+void TimelineView::setHighlightedJobs(const QList<JobId> &jobs)
+{
+    if (jobs == m_highlighted)
+        return;
+    m_highlighted = jobs;
+    update();
+}
+
+QRect TimelineView::lanesRect() const
+{
+    return geometryOf(rect()).lanes;
+}
+
+QRect TimelineView::runningChartRect() const
+{
+    return geometryOf(rect()).running;
+}
+
+QRect TimelineView::finishedChartRect() const
+{
+    return geometryOf(rect()).finished;
+}
+
+double TimelineView::laneHeight() const
+{
+    return laneBand(lanesRect(), m_layout.laneCount(), 0).height();
+}
+
+int TimelineView::attemptAt(const QPoint &pos) const
+{
+    const QRect lanes = lanesRect();
+    if (!lanes.contains(pos) || m_layout.laneCount() == 0)
+        return -1;
+    const int lane = int((pos.y() - lanes.top()) / laneHeight());
+    const TimeWindow w = timeWindow();
+    const qint64 slack = qint64(2 * w.usPerPixel());
+    return m_layout.attemptAt(lane, w.time(pos.x() - lanes.left()), slack, now());
+}
+
+QString TimelineView::toolTipAt(const QPoint &pos) const
+{
+    const int index = attemptAt(pos);
+    if (index < 0)
+        return {};
+    const TimelineAttempt &a = m_layout.attempts()[size_t(index)];
+    QString name;
+    if (m_runner)
+        name = m_runner->snapshot(a.job).name;
+    const QString job = name.isEmpty() ? tr("Job #%1").arg(a.seq)
+                                       : tr("%1 (#%2)").arg(name.toHtmlEscaped()).arg(a.seq);
+    const qint64 start = a.record.startedUs - m_layout.firstStartUs();
+    const QString result = a.isRunning() ? tr("running") : a.record.summary().toHtmlEscaped();
+    return tr("<b>%1</b><br>attempt %2<br>start +%3<br>duration %4<br>result %5")
+        .arg(job)
+        .arg(a.record.number)
+        .arg(formatDurationUs(start))
+        .arg(formatDurationUs(a.endUs(now()) - a.record.startedUs))
+        .arg(result);
+}
+
+QImage TimelineView::renderImage(QSize size) const
+{
+    if (size.isEmpty())
+        size = this->size();
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    QPainter p(&image);
+    paintTo(p, QRect(QPoint(0, 0), size));
+    return image;
+}
+
+bool TimelineView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = toolTipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+void TimelineView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    paintTo(p, rect());
+    if (m_dragging) {
+        const QRect lanes = lanesRect();
+        const QRect band(QPoint(std::min(m_pressPos.x(), m_dragPos.x()), lanes.top()),
+                         QPoint(std::max(m_pressPos.x(), m_dragPos.x()), lanes.bottom()));
+        p.fillRect(band, QColor(30, 111, 217, 50));
+        p.setPen(QColor(30, 111, 217));
+        p.drawRect(band.adjusted(0, 0, -1, -1));
+    }
+}
+
+void TimelineView::paintTo(QPainter &p, const QRect &rect) const
+{
+    const Geometry g = geometryOf(rect);
+    p.fillRect(rect, palette().base());
+    const TimeWindow w = windowFor(g.lanes.width());
+    p.setClipRect(rect);
+    paintAxis(p, w, QRect(g.lanes.left(), rect.top(), g.lanes.width(), g.finished.bottom()));
+    p.setClipRect(g.lanes);
+    paintLanes(p, w, g.lanes);
+    paintHighlight(p, w, g.lanes);
+    p.setClipRect(rect);
+    paintRunningChart(p, w, g.running);
+    paintFinishedChart(p, w, g.finished);
+}
+
+void TimelineView::paintAxis(QPainter &p, const TimeWindow &w, const QRect &plot) const
+{
+    const qint64 origin = m_layout.firstStartUs();
+    const QColor grid = palette().mid().color();
+    p.setPen(palette().text().color());
+    const QList<TimeTick> ticks = timeAxisTicks(w.fromUs - origin, w.toUs - origin, w.width, 90);
+    for (const TimeTick &tick : ticks) {
+        const double x = plot.left() + w.x(tick.offsetUs + origin);
+        p.setPen(QPen(grid, 0, Qt::DotLine));
+        p.drawLine(QPointF(x, plot.top() + AxisHeight - 4), QPointF(x, plot.bottom()));
+        p.setPen(palette().text().color());
+        p.drawText(QRectF(x - 50, plot.top(), 100, AxisHeight - 4), Qt::AlignCenter, tick.label);
+    }
+}
+
+void TimelineView::paintLanes(QPainter &p, const TimeWindow &w, const QRect &lanes) const
+{
+    const qint64 nowUs = now();
+    const int laneCount = m_layout.laneCount();
+    std::array<QColor, BarKindCount> colors;
+    for (int kind = 0; kind < BarKindCount; ++kind)
+        colors[size_t(kind)] = barColor(BarKind(kind));
+    QList<int> single; // bars drawn one by one, for the chains
+    bool chains = true;
+    for (int lane = 0; lane < laneCount; ++lane) {
+        const QRectF band = laneBand(lanes, laneCount, lane);
+        if (band.top() > lanes.bottom())
+            break;
+        if (lane % 2 == 1)
+            p.fillRect(band, palette().alternateBase());
+        for (const TimelineSpan &span : m_layout.laneSpans(lane, w, nowUs)) {
+            p.fillRect(barRect(band, span.x0, span.x1), colors[size_t(span.kind)]);
+            if (span.attempt >= 0 && chains) {
+                single.append(span.attempt);
+                chains = single.size() <= ChainLimit;
+            }
+        }
+    }
+    if (chains)
+        paintChains(p, w, lanes, single);
+}
+
+void TimelineView::paintChains(QPainter &p, const TimeWindow &w, const QRect &lanes,
+                               const QList<int> &attempts) const
+{
+    // A retry is linked to the attempt before it: the line spans the backoff
+    // wait, from the end of one bar to the start of the next.
+    const int laneCount = m_layout.laneCount();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(QColor(QRgb(waitRgb())), 1.5));
+    const auto &all = m_layout.attempts();
+    for (int index : attempts) {
+        const TimelineAttempt &a = all[size_t(index)];
+        if (a.record.number <= 1)
+            continue;
+        const QList<int> ofJob = m_layout.attemptsOfJob(a.job);
+        const int at = int(ofJob.indexOf(index));
+        if (at <= 0)
+            continue;
+        const TimelineAttempt &before = all[size_t(ofJob[at - 1])];
+        const QRectF from = laneBand(lanes, laneCount, before.lane);
+        const QRectF to = laneBand(lanes, laneCount, a.lane);
+        const QPointF start(lanes.left() + w.x(before.record.finishedUs), from.center().y());
+        const QPointF end(lanes.left() + w.x(a.record.startedUs), to.center().y());
+        p.drawLine(start, QPointF(end.x(), start.y()));
+        p.drawLine(QPointF(end.x(), start.y()), end);
+    }
+    p.setRenderHint(QPainter::Antialiasing, false);
+}
+
+void TimelineView::paintHighlight(QPainter &p, const TimeWindow &w, const QRect &lanes) const
+{
+    if (m_highlighted.isEmpty())
+        return;
+    const qint64 nowUs = now();
+    const int laneCount = m_layout.laneCount();
+    QList<int> attempts;
+    for (JobId job : m_highlighted)
+        attempts += m_layout.attemptsOfJob(job);
+    if (attempts.size() > ChainLimit)
+        attempts.resize(ChainLimit);
+    paintChains(p, w, lanes, attempts);
+    p.setPen(QPen(palette().highlight().color(), 2));
+    p.setBrush(Qt::NoBrush);
+    for (int index : std::as_const(attempts)) {
+        const TimelineAttempt &a = m_layout.attempts()[size_t(index)];
+        const QRectF band = laneBand(lanes, laneCount, a.lane);
+        const QRectF bar = barRect(band, w.x(a.record.startedUs), w.x(a.endUs(nowUs)));
+        p.drawRect(bar.adjusted(-1, -1, 1, 1));
+    }
+}
+
+void TimelineView::paintRunningChart(QPainter &p, const TimeWindow &w, const QRect &chart) const
+{
+    std::vector<int> counts(size_t(std::max(0, chart.width())));
+    int most = 1;
+    const qint64 nowUs = now();
+    for (size_t x = 0; x < counts.size(); ++x) {
+        const qint64 t = w.time(double(x) + 0.5);
+        counts[x] = t > nowUs ? 0 : m_layout.runningAt(t);
+        most = std::max(most, counts[x]);
+    }
+    p.fillRect(chart, palette().alternateBase());
+    const QColor color = barColor(BarKind::Running);
+    for (size_t x = 0; x < counts.size(); ++x) {
+        if (counts[x] == 0)
+            continue;
+        const double h = double(chart.height()) * counts[x] / most;
+        p.fillRect(QRectF(chart.left() + double(x), chart.bottom() + 1 - h, 1, h), color);
+    }
+    p.setPen(palette().text().color());
+    p.drawText(QRect(0, chart.top(), LeftMargin - 6, chart.height()), Qt::AlignRight | Qt::AlignTop,
+               QString::number(most));
+    p.drawText(QRect(0, chart.top(), LeftMargin - 6, chart.height()),
+               Qt::AlignRight | Qt::AlignBottom, tr("running"));
+}
+
+void TimelineView::paintFinishedChart(QPainter &p, const TimeWindow &w, const QRect &chart) const
+{
+    // Buckets of a whole number of seconds (or a nice step), at least 4 px wide.
+    const qint64 bucket = std::max<qint64>(1000000, timeAxisStep(w.toUs - w.fromUs, w.width, 4));
+    const qint64 origin = m_layout.firstStartUs();
+    qint64 first = origin + ((w.fromUs - origin) / bucket) * bucket;
+    if (first > w.fromUs)
+        first -= bucket;
+    struct Bar
+    {
+        double x0, x1, ok, failed;
+    };
+    std::vector<Bar> bars;
+    double most = 1;
+    const double seconds = double(bucket) / 1e6;
+    for (qint64 t = first; t < w.toUs; t += bucket) {
+        const FinishedCounts counts = m_layout.finishedIn(t, t + bucket);
+        if (counts.succeeded + counts.failed == 0)
+            continue;
+        const Bar bar {w.x(t), w.x(t + bucket), counts.succeeded / seconds,
+                       counts.failed / seconds};
+        most = std::max(most, bar.ok + bar.failed);
+        bars.push_back(bar);
+    }
+    p.fillRect(chart, palette().alternateBase());
+    p.save();
+    p.setClipRect(chart);
+    const double scale = chart.height() / most;
+    for (const Bar &bar : bars) {
+        const double left = chart.left() + bar.x0;
+        const double width = std::max(1.0, bar.x1 - bar.x0 - 1);
+        const double okHeight = bar.ok * scale;
+        const double failedHeight = bar.failed * scale;
+        p.fillRect(QRectF(left, chart.bottom() + 1 - okHeight, width, okHeight),
+                   barColor(BarKind::Succeeded));
+        p.fillRect(QRectF(left, chart.bottom() + 1 - okHeight - failedHeight, width, failedHeight),
+                   barColor(BarKind::Failed));
+    }
+    p.restore();
+    p.setPen(palette().text().color());
+    p.drawText(QRect(0, chart.top(), LeftMargin - 6, chart.height()), Qt::AlignRight | Qt::AlignTop,
+               QString::number(most, 'g', 3));
+    p.drawText(QRect(0, chart.top(), LeftMargin - 6, chart.height()),
+               Qt::AlignRight | Qt::AlignBottom, tr("ended/s"));
+}
+
+void TimelineView::mousePressEvent(QMouseEvent *event)
+{
+    m_pressPos = m_dragPos = event->position().toPoint();
+    m_panning = event->button() == Qt::MiddleButton
+        || (event->button() == Qt::LeftButton && event->modifiers() & Qt::ShiftModifier);
+    m_dragging = false;
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent *event)
+{
+    const QPoint pos = event->position().toPoint();
+    if (event->buttons() == Qt::NoButton)
+        return;
+    if (m_panning) {
+        pan(m_dragPos.x() - pos.x());
+        m_dragPos = pos;
+        return;
+    }
+    if (event->buttons() & Qt::LeftButton) {
+        m_dragPos = pos;
+        m_dragging = std::abs(pos.x() - m_pressPos.x()) > 4;
+        update();
+    }
+}
+
+void TimelineView::mouseReleaseEvent(QMouseEvent *event)
+{
+    const QPoint pos = event->position().toPoint();
+    if (m_panning) {
+        m_panning = false;
+        return;
+    }
+    if (event->button() != Qt::LeftButton)
+        return;
+    if (m_dragging) {
+        m_dragging = false;
+        const TimeWindow w = timeWindow();
+        const int left = lanesRect().left();
+        const qint64 a = w.time(std::min(m_pressPos.x(), pos.x()) - left);
+        const qint64 b = w.time(std::max(m_pressPos.x(), pos.x()) - left);
+        setTimeRange(a, b);
+        return;
+    }
+    const int index = attemptAt(pos);
+    if (index >= 0)
+        Q_EMIT jobClicked(m_layout.attempts()[size_t(index)].job);
+}
+
+void TimelineView::wheelEvent(QWheelEvent *event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (event->modifiers() & Qt::ControlModifier)
+        zoom(std::pow(1.25, steps), event->position().x() - lanesRect().left());
+    else
+        pan(-steps * timeWindow().width / 10.0);
+    event->accept();
+}
+
+void TimelineView::keyPressEvent(QKeyEvent *event)
+{
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomIn();
+        return;
+    case Qt::Key_Minus:
+        zoomOut();
+        return;
+    case Qt::Key_Left:
+        pan(-timeWindow().width / 10.0);
+        return;
+    case Qt::Key_Right:
+        pan(timeWindow().width / 10.0);
+        return;
+    default:
+        QWidget::keyPressEvent(event);
+    }
+}
+
+} // namespace requeue
