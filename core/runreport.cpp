@@ -33,6 +33,7 @@ const char *styleSheet()
            ".card b{display:block;font-size:20px}"
            "table{border-collapse:collapse;font-size:13px}"
            "td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:left;vertical-align:top}"
+           "td.n{white-space:nowrap}"
            "pre{margin:0;font-size:12px;white-space:pre-wrap;color:#555;max-width:600px}"
            ".legend span{display:inline-block;margin-right:12px}"
            ".sw{display:inline-block;width:10px;height:10px;margin-right:4px}"
@@ -305,8 +306,10 @@ private:
                 m_out += QStringLiteral("<tr>");
             const QString tail = stderrTail(job.stderrPaths.value(i));
             m_out
-                += QStringLiteral("<td>%1</td><td>+%2</td><td>%3</td><td class=\"%4\">%5</td>"
-                                  "<td><pre>%6</pre></td></tr>\n")
+                += QStringLiteral(
+                       "<td class=\"n\">%1</td><td class=\"n\">+%2</td><td class=\"n\">%3</td>"
+                       "<td class=\"n %4\">%5</td>"
+                       "<td><pre>%6</pre></td></tr>\n")
                        .arg(a.number)
                        .arg(formatDurationUs(a.startedUs - origin),
                             a.finishedUs ? formatDurationUs(a.durationUs())

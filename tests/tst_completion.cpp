@@ -164,7 +164,7 @@ void TestCompletion::bashValues_data()
     const auto list = [](const char *text) {
         return QString::fromLatin1(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
     };
-    QTest::newRow("command prefix") << words("requeue|r") << list("resume run runs") << true;
+    QTest::newRow("command prefix") << words("requeue|r") << list("report resume run runs") << true;
     QTest::newRow("window: job lists")
         << words("requeue|") << list("run jobs.txt jobs.json out") << false;
     QTest::newRow("run: job lists")

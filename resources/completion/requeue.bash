@@ -3,19 +3,21 @@
 # bash-completion package too (source it). tst_completion checks it against
 # `requeue --help` and `requeue COMMAND --help`.
 
-_requeue_commands="run runs show resume"
+_requeue_commands="run runs show resume report"
 _requeue_global_options="-h -? --help -v --version"
 _requeue_run_options="-h -? --help -j --jobs --max-attempts --retries --backoff --jitter
     --timeout --deadline --no-retry-exit --joblog --resume --resume-failed --results
-    --summary-json --run-dir -q --quiet --output --halt --backend --poll --cpus --mem --time
-    --partition --account --qos --gpus --sbatch-args"
+    --summary-json --run-dir --report -q --quiet --output --halt --backend --poll --cpus --mem
+    --time --partition --account --qos --gpus --sbatch-args"
 _requeue_runs_options="-h -? --help --json --prune --keep --max-size"
 _requeue_show_options="-h -? --help --json"
 _requeue_resume_options="-h -? --help -j --jobs --summary-json -q --quiet"
+_requeue_report_options="-h --help -o --output --results"
 # Options whose value is the next word.
 _requeue_value_options="-j --jobs --max-attempts --retries --backoff --timeout --deadline
-    --no-retry-exit --joblog --results --summary-json --run-dir --output --halt --backend --poll
-    --cpus --mem --time --partition --account --qos --gpus --sbatch-args --keep --max-size"
+    --no-retry-exit --joblog --results --summary-json --run-dir --report -o --output --halt
+    --backend --poll --cpus --mem --time --partition --account --qos --gpus --sbatch-args --keep
+    --max-size"
 
 # Puts into COMPREPLY what may follow OPTION; returns 1 if OPTION takes no value.
 _requeue_option_value()
@@ -40,7 +42,7 @@ _requeue_option_value()
     --halt) words="never now,fail=1 soon,fail=1 now,fail=10% soon,fail=10%" ;;
     --keep) words="10 50 100" ;;
     --max-size) words="100M 500M 1G 10G" ;;
-    --joblog | --summary-json)
+    --joblog | --summary-json | --report | -o)
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return 0
@@ -113,11 +115,13 @@ _requeue_complete()
     if [[ $cur == --*=* ]]; then
         _requeue_option_value "${cur%%=*}" "${cur#*=}"
         COMPREPLY=("${COMPREPLY[@]/#/${cur%%=*}=}")
+    elif [[ $command == report && ($prev == -o || $prev == --output) ]]; then
+        _requeue_option_value --report "$cur" # an HTML file, not run's --output
     elif [[ " $(echo $_requeue_value_options) " == *" $prev "* ]]; then
         _requeue_option_value "$prev" "$cur"
     elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "${!options_var}" -- "$cur")
-    elif [[ $command == show || $command == resume ]]; then
+    elif [[ $command == show || $command == resume || $command == report ]]; then
         _requeue_run_ids "$cur"
     elif [[ $command == run ]]; then
         _requeue_job_lists "$cur"

@@ -2,7 +2,7 @@
 # /usr/share/fish/vendor_completions.d/requeue.fish; tst_completion checks it
 # against `requeue --help` and `requeue COMMAND --help`.
 
-set -l commands run runs show resume
+set -l commands run runs show resume report
 
 # No command yet: global options, the commands, or a job list for the window.
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -s h -s '?' -l help -d 'Print help and exit'
@@ -11,6 +11,7 @@ complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a run -d 'Ru
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a runs -d 'List the recorded runs'
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a show -d 'Summarise one recorded run'
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a resume -d 'Run again what did not succeed'
+complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a report -d 'Write an HTML report of a run'
 
 # requeue run [options] FILE (FILE: any file, fish's default)
 set -l run '__fish_seen_subcommand_from run'
@@ -29,6 +30,7 @@ complete -c requeue -n $run -l resume-failed -d 'Skip jobs the joblog shows succ
 complete -c requeue -n $run -l results -x -a '(__fish_complete_directories)' -d 'Keep each attempt\'s output in DIR'
 complete -c requeue -n $run -l summary-json -r -F -d 'Write a JSON summary to FILE'
 complete -c requeue -n $run -l run-dir -x -a '(__fish_complete_directories)' -d 'Record the run in DIR'
+complete -c requeue -n $run -l report -r -F -d 'Write an HTML report to FILE'
 complete -c requeue -n $run -s q -l quiet -d 'No progress bar'
 complete -c requeue -n $run -l backend -x -a 'local slurm' -d 'Where jobs run'
 complete -c requeue -n $run -l poll -x -a '1s 5s 30s' -d 'Slurm: poll squeue this often'
@@ -64,3 +66,8 @@ complete -c requeue -n $resume -s h -s '?' -l help -d 'Print the options of requ
 complete -c requeue -n $resume -s j -l jobs -x -a '1 2 4 8 16' -d 'Run up to N jobs at once'
 complete -c requeue -n $resume -l summary-json -r -F -d 'Write a JSON summary to FILE'
 complete -c requeue -n $resume -s q -l quiet -d 'No progress bar'
+# requeue report [options] RUN (RUN: a joblog)
+set -l report '__fish_seen_subcommand_from report'
+complete -c requeue -n $report -s h -l help -d 'Print the options of requeue report'
+complete -c requeue -n $report -s o -l output -r -F -d 'The HTML file to write'
+complete -c requeue -n $report -l results -x -a '(__fish_complete_directories)' -d 'Where the run kept its outputs'
