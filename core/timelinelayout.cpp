@@ -59,6 +59,7 @@ BarKind barKind(const AttemptRecord &record, bool running)
         return BarKind::Succeeded;
     case AttemptOutcome::ExitCode:
     case AttemptOutcome::Exception:
+    case AttemptOutcome::Lost: // the retry policy treats it as any failure
         return BarKind::Failed;
     case AttemptOutcome::Signalled:
         return BarKind::Signalled;

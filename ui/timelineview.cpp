@@ -98,14 +98,12 @@ void TimelineView::setRunner(JobRunner *runner)
     clear();
     if (!runner)
         return;
-    connect(runner, &JobRunner::attemptStarted, this, &TimelineView::onAttemptStarted,
-            Qt::QueuedConnection);
-    connect(runner, &JobRunner::attemptFinished, this, &TimelineView::onAttemptFinished,
-            Qt::QueuedConnection);
+    connect(runner, &JobRunner::jobsChanged, this, &TimelineView::onJobsChanged);
     for (JobId id : runner->jobIds()) {
         const JobSnapshot snap = runner->snapshot(id, true);
         for (const AttemptRecord &record : snap.history)
             addAttempt(id, snap.seq, record, false);
+        m_finishedUpTo.insert(id, snap.attempts - (snap.state == JobState::Running ? 1 : 0));
         if (snap.state == JobState::Running && snap.runningSinceUs != 0) {
             AttemptRecord running;
             running.number = snap.attempts;
@@ -117,7 +115,6 @@ void TimelineView::setRunner(JobRunner *runner)
 
 void TimelineView::addAttempt(JobId job, int seq, const AttemptRecord &record, bool running)
 {
-    m_seqs.insert(job, seq);
     m_layout.update(job, seq, record, running);
     if (running && !m_liveTimer.isActive())
         m_liveTimer.start();
@@ -127,7 +124,7 @@ void TimelineView::addAttempt(JobId job, int seq, const AttemptRecord &record, b
 void TimelineView::clear()
 {
     m_layout.clear();
-    m_seqs.clear();
+    m_finishedUpTo.clear();
     update();
 }
 
@@ -137,32 +134,35 @@ void TimelineView::setClock(std::function<qint64()> clock)
     update();
 }
 
-void TimelineView::onAttemptStarted(JobId job, int attempt)
+void TimelineView::onJobsChanged(const QList<JobId> &ids)
 {
     if (!m_runner)
         return;
-    // The signal has no start time; the snapshot does. If the attempt already
-    // ended, its attemptFinished is on the way and adds it whole.
-    const JobSnapshot snap = m_runner->snapshot(job);
-    if (snap.state != JobState::Running || snap.attempts != attempt)
-        return;
-    AttemptRecord record;
-    record.number = attempt;
-    record.startedUs = snap.runningSinceUs;
-    addAttempt(job, snap.seq, record, true);
-}
-
-void TimelineView::onAttemptFinished(JobId job, const AttemptRecord &record)
-{
-    addAttempt(job, seqOf(job), record, false);
-}
-
-int TimelineView::seqOf(JobId job) const
-{
-    const auto it = m_seqs.constFind(job);
-    if (it != m_seqs.cend())
-        return *it;
-    return m_runner ? m_runner->snapshot(job).seq : 0;
+    // One batch from the runner's feed: the latest finished attempt comes
+    // with the snapshot; the history is read only for a job that finished
+    // more than one attempt since the last batch (fast retries).
+    for (const JobSnapshot &snap : m_runner->snapshots(ids)) {
+        if (!snap.isValid())
+            continue;
+        const bool running = snap.state == JobState::Running && snap.runningSinceUs != 0;
+        const int finished = snap.attempts - (running ? 1 : 0);
+        int &known = m_finishedUpTo[snap.id];
+        if (finished > known + 1 || (finished == known + 1 && !snap.hasLastAttempt)) {
+            for (const AttemptRecord &record : m_runner->snapshot(snap.id, true).history) {
+                if (record.number > known && record.number <= finished)
+                    addAttempt(snap.id, snap.seq, record, false);
+            }
+        } else if (finished == known + 1) {
+            addAttempt(snap.id, snap.seq, snap.lastAttempt, false);
+        }
+        known = std::max(known, finished);
+        if (running) {
+            AttemptRecord record;
+            record.number = snap.attempts;
+            record.startedUs = snap.runningSinceUs;
+            addAttempt(snap.id, snap.seq, record, true);
+        }
+    }
 }
 
 void TimelineView::scheduleRepaint()

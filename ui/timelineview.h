@@ -19,11 +19,10 @@ namespace requeue {
 // TimelineLayout: zoomed out, bars thinner than a pixel are drawn per pixel
 // column, so the cost of a repaint follows the width, not the attempts.
 //
-// Follows a JobRunner through its attemptStarted/attemptFinished signals
-// (pushed, queued to this thread), repainting at most about 30 times a
-// second. Mouse: hover for a tooltip, click to pick a job, drag to zoom into
-// a range, Ctrl+wheel to zoom, wheel or Shift+drag to pan. Keys: + and -,
-// Left and Right.
+// Follows a JobRunner through its coalesced change feed (jobsChanged, at
+// most about 30 batches a second), repainting at most as often. Mouse: hover for a tooltip, click
+// to pick a job, drag to zoom into a range, Ctrl+wheel to zoom, wheel or Shift+drag to pan. Keys: +
+// and -, Left and Right.
 //
 // GUI thread only.
 class TimelineView : public QWidget
@@ -91,10 +90,8 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
-    void onAttemptStarted(JobId job, int attempt);
-    void onAttemptFinished(JobId job, const AttemptRecord &record);
+    void onJobsChanged(const QList<JobId> &ids);
     void scheduleRepaint();
-    int seqOf(JobId job) const;
     qint64 now() const { return m_clock(); }
     TimeWindow windowFor(int width) const;
     void pan(double pixels);
@@ -109,8 +106,8 @@ private:
     void paintFinishedChart(QPainter &p, const TimeWindow &w, const QRect &chart) const;
 
     TimelineLayout m_layout;
-    QPointer<JobRunner> m_runner; // Not owning.
-    QHash<JobId, int> m_seqs;     // filled when attempts arrive
+    QPointer<JobRunner> m_runner;     // Not owning.
+    QHash<JobId, int> m_finishedUpTo; // per job: attempts 1..n are in the layout
     std::function<qint64()> m_clock;
     Mode m_mode = Mode::Fit;
     qint64 m_fromUs = 0; // Manual and Follow: the range shown
