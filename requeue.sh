@@ -50,11 +50,29 @@ run_main() {
     exec build/release/app/requeue "$file"
 }
 
+# The library as another project sees it: install into a prefix inside the
+# build tree, configure and build resources/examples/library/ out of tree
+# with find_package(Requeue), run the downloads example.
+check_library() { # build dir
+    local prefix="$1/library-prefix" examples="$1/library-examples"
+    echo "== the library: install, build the examples against it, run one" >&2
+    rm -rf "$prefix" "$examples"
+    cmake --install "$1" --prefix "$prefix" --component Requeue_Development >/dev/null
+    for example in downloads jobtable; do
+        cmake -S resources/examples/library/$example -B "$examples/$example" -G Ninja \
+            -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$(realpath "$prefix")" \
+            -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
+        cmake --build "$examples/$example" -j "$(nproc)" >/dev/null
+    done
+    "$examples/downloads/downloads" >/dev/null
+}
+
 run_tests() {
     echo "== build with warnings as errors, run every suite" >&2
     build ci
     ctest --preset ci -j 2
     check_package build/ci
+    check_library build/ci
     echo "== AddressSanitizer + UndefinedBehaviorSanitizer" >&2
     build asan
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
