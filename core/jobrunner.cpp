@@ -104,8 +104,9 @@ public:
     void dispatch(Tickets *tickets, Events *events);
     AttemptTicket makeTicket(JobEntry *job, Events *events);
     QString outputPathLocked(const JobEntry &job, int attempt, OutputStream stream);
-    // Without the lock: makes the default output directory if `specs` need one.
-    void ensureOutputDirectory(const QList<JobSpec> &specs);
+    // Without the lock: makes the default output directory, once, before the
+    // first process job is added.
+    void ensureOutputDirectory();
     JobSnapshot snapshotLocked(const JobEntry &job, bool withHistory) const;
 
     // Runs without the lock.
@@ -441,15 +442,13 @@ AttemptTicket JobRunnerPrivate::makeTicket(JobEntry *job, Events *events)
     return ticket;
 }
 
-void JobRunnerPrivate::ensureOutputDirectory(const QList<JobSpec> &specs)
+void JobRunnerPrivate::ensureOutputDirectory()
 {
     {
         QMutexLocker locker(&mutex);
         if (!outputDir.isEmpty())
             return;
     }
-    if (std::all_of(specs.cbegin(), specs.cend(), [](const JobSpec &s) { return s.isCallable(); }))
-        return;
     // Made without the lock: a slow file system must not stall every worker.
     const QString temp = QDir::tempPath().isEmpty() ? QStringLiteral("/tmp") : QDir::tempPath();
     QByteArray pattern = QFile::encodeName(temp) + "/requeue-run-XXXXXX";
@@ -820,6 +819,8 @@ void JobRunner::setHistoryLimit(int limit)
 JobId JobRunner::addJob(JobSpec spec)
 {
     // No list on the way: requeue::run() adds its jobs one at a time.
+    if (!spec.isCallable())
+        d->ensureOutputDirectory();
     return d->update([&](Events *) {
         d->reserveJobs(1);
         return d->addLocked(std::move(spec));
@@ -834,7 +835,8 @@ QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
 QList<JobId> JobRunner::addJobs(QList<JobSpec> &&specs)
 {
     specs.detach(); // a shared list is copied here, not under the lock
-    d->ensureOutputDirectory(specs);
+    if (std::any_of(specs.cbegin(), specs.cend(), [](const JobSpec &s) { return !s.isCallable(); }))
+        d->ensureOutputDirectory();
     return d->update([&](Events *) {
         QList<JobId> ids;
         ids.reserve(specs.size());
