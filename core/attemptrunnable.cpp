@@ -4,6 +4,7 @@
 #include "threadsanitizer.h"
 
 #include <exception>
+#include <optional>
 
 namespace requeue {
 
@@ -14,9 +15,40 @@ AttemptRunnable::AttemptRunnable(AttemptTicket ticket, AttemptSink *sink)
     setAutoDelete(true);
 }
 
+namespace {
+
+// The thread's runnable while it reports an attempt's end; see takeOver().
+struct NextAttempt
+{
+    const AttemptSink *sink = nullptr; // Not owning; null: not reporting
+    std::optional<AttemptTicket> ticket;
+};
+thread_local NextAttempt t_next;
+
+} // namespace
+
+bool AttemptRunnable::takeOver(AttemptTicket &ticket, const AttemptSink *sink)
+{
+    if (t_next.sink != sink || t_next.ticket)
+        return false;
+    t_next.ticket.emplace(std::move(ticket));
+    return true;
+}
+
 void AttemptRunnable::run()
 {
     tsanAcquireHandover(this); // pairs with LocalExecutor::execute()
+    for (;;) {
+        runAttempt();
+        if (!t_next.ticket)
+            return;
+        m_ticket = std::move(*t_next.ticket);
+        t_next.ticket.reset();
+    }
+}
+
+void AttemptRunnable::runAttempt()
+{
     const qint64 startedUs = nowUs();
     m_sink->attemptStarted(m_ticket, startedUs);
     AttemptRecord record;
@@ -32,7 +64,9 @@ void AttemptRunnable::run()
     record.number = m_ticket.attempt;
     record.startedUs = startedUs;
     record.finishedUs = nowUs();
+    t_next.sink = m_sink;
     m_sink->attemptFinished(m_ticket, record);
+    t_next.sink = nullptr;
 }
 
 AttemptRecord AttemptRunnable::execute(const AttemptTicket &ticket, AttemptSink *sink)

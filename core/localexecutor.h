@@ -8,7 +8,8 @@
 
 namespace requeue {
 
-// Runs attempts on a private QThreadPool, one fresh AttemptRunnable each.
+// Runs attempts on a private QThreadPool: a fresh AttemptRunnable each, or
+// the worker that just reported an attempt's end (AttemptRunnable::takeOver).
 // Thread-safe; execute() is called from worker threads as much as from the
 // runner's owner, which is what makes retries immediate.
 class LocalExecutor final : public Executor
