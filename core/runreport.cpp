@@ -1,6 +1,7 @@
 #include "runreport.h"
 
 #include "jobrunner.h"
+#include "runhistory.h"
 #include "timeaxis.h"
 #include "timelinelayout.h"
 #include "timelinesvg.h"
@@ -400,6 +401,49 @@ ReportInput reportFromJoblog(const Joblog &log, const QString &resultsDir)
         it->name = QStringLiteral("#%1").arg(it.key());
         it->state = known.succeeded ? JobState::Succeeded : JobState::Failed;
         input.jobs.append(*it);
+    }
+    return input;
+}
+
+namespace {
+
+QString stderrPathOf(const RunAttempt &attempt, int seq, const QString &resultsDir)
+{
+    if (resultsDir.isEmpty())
+        return attempt.stderrPath;
+    return QDir(resultsDir)
+        .filePath(QStringLiteral("%1/%2/stderr").arg(seq).arg(attempt.record.number));
+}
+
+} // namespace
+
+ReportInput reportFromRunHistory(const RunHistory &history, const QString &resultsDir)
+{
+    ReportInput input;
+    input.title = history.info.listPath.isEmpty() ? QFileInfo(history.dir).fileName()
+                                                  : QFileInfo(history.info.listPath).fileName();
+    // What a crash cut off never gets a result; the report should not show it
+    // growing forever.
+    const bool live = history.status == RunHistory::Status::Running;
+    for (const RunJob &runJob : history.jobs) {
+        ReportJob job;
+        job.seq = runJob.seq();
+        job.name = runJob.spec.name;
+        job.command = runJob.spec.displayCommand();
+        job.state = runJob.state;
+        for (const RunAttempt &attempt : runJob.history) {
+            if (attempt.record.startedUs == 0 && !attempt.finished)
+                continue; // no start record: a torn journal
+            AttemptRecord record = attempt.record;
+            if (!attempt.finished && !live) {
+                record.outcome = AttemptOutcome::Lost;
+                record.finishedUs = std::max(record.startedUs, history.lastActivityUs);
+                record.message = QStringLiteral("no result: the run ended without one");
+            }
+            job.attempts.append(record);
+            job.stderrPaths.append(stderrPathOf(attempt, job.seq, resultsDir));
+        }
+        input.jobs.append(job);
     }
     return input;
 }

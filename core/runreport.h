@@ -11,6 +11,7 @@
 namespace requeue {
 
 class JobRunner;
+struct RunHistory;
 
 // One job as a report shows it. A value type.
 struct ReportJob
@@ -60,6 +61,11 @@ bool writeRunReport(const ReportInput &input, const QString &path, QString *erro
 // With `resultsDir` (as given to --results), stderr is looked up in
 // `resultsDir/<seq>/<attempt>/stderr`.
 ReportInput reportFromJoblog(const Joblog &log, const QString &resultsDir = {});
+// A report of a recorded run (see runhistory.h): its jobs as run.json has
+// them, its attempts as the journal has them, stderr where the journal says
+// it went (or under `resultsDir/<seq>/<attempt>/` when given). An attempt
+// left unfinished by a run that is no longer live is shown as lost.
+ReportInput reportFromRunHistory(const RunHistory &history, const QString &resultsDir = {});
 // A report of the runner's jobs as they are now.
 ReportInput reportFromRunner(const JobRunner &runner, const QString &title);
 

@@ -184,6 +184,7 @@ void TestCompletion::bashValues_data()
     QTest::newRow("max-attempts") << words("requeue|run|--max-attempts|") << list("0 3") << false;
     QTest::newRow("joblog: files")
         << words("requeue|run|--joblog|jobs.l") << list("jobs.log") << true;
+    QTest::newRow("report: joblogs") << words("requeue|report|jobs.l") << list("jobs.log") << true;
     QTest::newRow("results: folders") << words("requeue|run|--results|") << list("out") << true;
     QTest::newRow("summary-json: files")
         << words("requeue|run|--summary-json|jobs.j") << list("jobs.json") << true;

@@ -1,6 +1,9 @@
 #include "reportcommand.h"
 
 #include "joblog.h"
+#include "runcommands.h"
+#include "rundirectory.h"
+#include "runhistory.h"
 #include "runreport.h"
 
 #include <QCommandLineParser>
@@ -42,11 +45,14 @@ CommandLine parseReportCommand(const QStringList &arguments)
                                     QStringLiteral("FILE"));
     const QCommandLineOption results(
         QStringLiteral("results"),
-        QStringLiteral("Where the run kept its outputs (its --results DIR), for stderr tails."),
+        QStringLiteral("Where the run kept its outputs (its --results DIR), for stderr tails; "
+                       "a run directory knows them."),
         QStringLiteral("DIR"));
     parser.addOptions({help, output, results});
     parser.addPositionalArgument(
-        QStringLiteral("RUN"), QStringLiteral("The run: a joblog (--joblog FILE of requeue run)."));
+        QStringLiteral("RUN"),
+        QStringLiteral("The run: its directory, the start of its id (see requeue runs), or a "
+                       "joblog (--joblog FILE of requeue run)."));
     if (!parser.parse(arguments)) {
         QString text = parser.errorText();
         if (!text.isEmpty())
@@ -75,22 +81,56 @@ CommandLine parseReportCommand(const QStringList &arguments)
     return result;
 }
 
-int runReportCommand(const ReportOptions &options)
+namespace {
+
+std::optional<ReportInput> inputFromJoblog(const ReportOptions &options)
 {
-    if (QFileInfo(options.run).isDir()) {
-        printError(QStringLiteral("%1: a directory; give the run's joblog file").arg(options.run));
-        return 2;
-    }
     const Joblog log = readJoblog(options.run);
     if (!log.ok()) {
         for (const JobFileError &error : log.errors)
             printError(error.toString());
-        return 2;
+        return std::nullopt;
     }
     for (const JobFileError &warning : log.warnings)
         printError(QStringLiteral("warning: ") + warning.toString());
+    return reportFromJoblog(log, options.resultsDir);
+}
+
+std::optional<ReportInput> inputFromRunDirectory(const ReportOptions &options)
+{
+    if (!QFileInfo::exists(options.run) && options.run.contains(QLatin1Char('/'))) {
+        printError(QStringLiteral("report: %1: no such joblog or run directory").arg(options.run));
+        return std::nullopt;
+    }
     QString error;
-    if (!writeRunReport(reportFromJoblog(log, options.resultsDir), options.output, &error)) {
+    const QString root = options.root.isEmpty() ? RunDirectory::defaultRoot() : options.root;
+    const auto dir = resolveRun(options.run, root, &error);
+    if (!dir) {
+        printError(QStringLiteral("report: ") + error);
+        return std::nullopt;
+    }
+    const RunHistory history = readRunDirectory(*dir);
+    for (const JobFileError &warning : history.warnings)
+        printError(QStringLiteral("warning: ") + warning.toString());
+    for (const JobFileError &problem : history.errors)
+        printError(problem.toString());
+    if (!history.infoOk)
+        return std::nullopt;
+    return reportFromRunHistory(history, options.resultsDir);
+}
+
+} // namespace
+
+int runReportCommand(const ReportOptions &options)
+{
+    // A file is a joblog; anything else names a run as `requeue show` takes it.
+    const std::optional<ReportInput> input = QFileInfo(options.run).isFile()
+        ? inputFromJoblog(options)
+        : inputFromRunDirectory(options);
+    if (!input)
+        return 2;
+    QString error;
+    if (!writeRunReport(*input, options.output, &error)) {
         printError(error);
         return 2;
     }

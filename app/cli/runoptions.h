@@ -78,7 +78,8 @@ struct RunOptions
 // What `requeue report` was asked to do. A value type.
 struct ReportOptions
 {
-    QString run;        // a joblog
+    QString run;        // a joblog, a run directory or the start of a run id
+    QString root;       // where runs are kept; empty: RunDirectory::defaultRoot()
     QString output;     // the HTML file to write
     QString resultsDir; // where the run kept its outputs, if known
 };

@@ -77,6 +77,17 @@ _requeue_run_ids()
     COMPREPLY+=("${dirs[@]}")
 }
 
+# requeue report also takes a joblog: run ids, then any file or folder.
+_requeue_runs_or_files()
+{
+    local root=${XDG_STATE_HOME:-$HOME/.local/state}/requeue/runs
+    mapfile -t COMPREPLY < <(compgen -W "$(ls "$root" 2>/dev/null)" -- "$1")
+    local files
+    mapfile -t files < <(compgen -f -- "$1")
+    ((${#files[@]})) && compopt -o filenames 2>/dev/null
+    COMPREPLY+=("${files[@]}")
+}
+
 # Readline splits words at '=' and ':' (COMP_WORDBREAKS): joins them back
 # so that "--jobs=4" and "exp:100ms:30s" are one word each.
 _requeue_join_words()
@@ -121,8 +132,10 @@ _requeue_complete()
         _requeue_option_value "$prev" "$cur"
     elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "${!options_var}" -- "$cur")
-    elif [[ $command == show || $command == resume || $command == report ]]; then
+    elif [[ $command == show || $command == resume ]]; then
         _requeue_run_ids "$cur"
+    elif [[ $command == report ]]; then
+        _requeue_runs_or_files "$cur"
     elif [[ $command == run ]]; then
         _requeue_job_lists "$cur"
     fi

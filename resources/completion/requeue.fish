@@ -66,8 +66,9 @@ complete -c requeue -n $resume -s h -s '?' -l help -d 'Print the options of requ
 complete -c requeue -n $resume -s j -l jobs -x -a '1 2 4 8 16' -d 'Run up to N jobs at once'
 complete -c requeue -n $resume -l summary-json -r -F -d 'Write a JSON summary to FILE'
 complete -c requeue -n $resume -s q -l quiet -d 'No progress bar'
-# requeue report [options] RUN (RUN: a joblog)
+# requeue report [options] RUN (RUN: a run id, a run directory or a joblog)
 set -l report '__fish_seen_subcommand_from report'
+complete -c requeue -n $report -a $run_ids
 complete -c requeue -n $report -s h -l help -d 'Print the options of requeue report'
 complete -c requeue -n $report -s o -l output -r -F -d 'The HTML file to write'
 complete -c requeue -n $report -l results -x -a '(__fish_complete_directories)' -d 'Where the run kept its outputs'
