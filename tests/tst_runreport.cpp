@@ -5,6 +5,7 @@
 // SVG timeline on its own and reading a joblog into a report.
 
 #include "joblog.h"
+#include "runhistory.h"
 #include "runreport.h"
 #include "timelinelayout.h"
 #include "timelinesvg.h"
@@ -97,6 +98,8 @@ private Q_SLOTS:
     void tenThousandAttemptsStayUnderFiveMegabytes();
     void svgTimelineAggregates();
     void fromJoblog();
+    void fromRunHistory_data();
+    void fromRunHistory();
     void writeFailsWithPath();
 
 private:
@@ -358,6 +361,61 @@ void tst_RunReport::fromJoblog()
     QCOMPARE(summary.wallSeconds, 5.0);
     const QString html = QString::fromUtf8(renderRunReport(input));
     QVERIFY(html.contains(QStringLiteral("killed here")));
+}
+
+void tst_RunReport::fromRunHistory_data()
+{
+    QTest::addColumn<bool>("live");
+    QTest::addColumn<AttemptOutcome>("outcome");
+    QTest::addColumn<qint64>("finishedUs");
+    QTest::newRow("live: still running") << true << AttemptOutcome::Succeeded << qint64(0);
+    QTest::newRow("crashed: lost at the last record")
+        << false << AttemptOutcome::Lost << t0 + 9 * s;
+}
+
+// A recorded run: the journal's attempts and stderr paths; the attempt a
+// run left unfinished runs on while the run is live and is lost once it is not.
+void tst_RunReport::fromRunHistory()
+{
+    QFETCH(bool, live);
+    QFETCH(AttemptOutcome, outcome);
+    QFETCH(qint64, finishedUs);
+    QFile err(m_dir->filePath(QStringLiteral("stderr")));
+    QVERIFY(err.open(QIODevice::WriteOnly));
+    err.write("journalled trouble\n");
+    err.close();
+    RunHistory history;
+    history.dir = m_dir->filePath(QStringLiteral("20260101-000000-jobs"));
+    history.info.listPath = QStringLiteral("/lists/jobs.txt");
+    history.status = live ? RunHistory::Status::Running : RunHistory::Status::Crashed;
+    history.lastActivityUs = t0 + 9 * s;
+    RunJob job;
+    job.spec.seq = 4;
+    job.spec.name = QStringLiteral("four");
+    job.state = live ? JobState::Running : JobState::Failed;
+    RunAttempt failed;
+    failed.record = attempt(1, 0, 2 * s, AttemptOutcome::ExitCode, 3);
+    failed.finished = true;
+    failed.stderrPath = err.fileName();
+    RunAttempt unfinished;
+    unfinished.record = attempt(2, 3 * s, 0, AttemptOutcome::Succeeded);
+    unfinished.record.finishedUs = 0;
+    job.history = {failed, unfinished};
+    job.attempts = 2;
+    history.jobs.append(job);
+
+    const ReportInput input = reportFromRunHistory(history);
+    QCOMPARE(input.title, QStringLiteral("jobs.txt"));
+    QCOMPARE(input.jobs.size(), 1);
+    const ReportJob &four = input.jobs.first();
+    QCOMPARE(four.seq, 4);
+    QCOMPARE(four.name, QStringLiteral("four"));
+    QCOMPARE(four.attempts.size(), 2);
+    QCOMPARE(four.stderrPaths.first(), err.fileName());
+    QCOMPARE(four.attempts[1].outcome, outcome);
+    QCOMPARE(four.attempts[1].finishedUs, finishedUs);
+    const QString html = QString::fromUtf8(renderRunReport(input));
+    QVERIFY(html.contains(QStringLiteral("journalled trouble")));
 }
 
 void tst_RunReport::writeFailsWithPath()
