@@ -190,8 +190,9 @@ JobRunnerPrivate::JobRunnerPrivate(JobRunner *q, std::unique_ptr<Executor> execu
 
 void JobRunnerPrivate::shutdown()
 {
-    // Observers are not told about the jobs cancelled here (the runner is
-    // going away), but their hooks are: a future must not stay pending.
+    // Observers hear of the jobs cancelled here like of any other: each job
+    // ends exactly once, also when the runner goes first (a joblog, a
+    // window's counts).
     Events cancelled;
     Hooks hooks;
     {
@@ -203,11 +204,14 @@ void JobRunnerPrivate::shutdown()
                 cancelLocked(job.get(), false, &cancelled);
         }
         takeHooks(cancelled, &hooks);
+        if (!cancelled.isEmpty() && queueForEmitterLocked(cancelled))
+            emitterWake.notify_one();
         // Another thread may hold a ticket between dispatch() and execute():
         // wait until every ticket has been reported, not only those the
         // executor already has.
         becameIdle.wait(mutex, [this] { return inFlight == 0; });
     }
+    emitAll(cancelled); // what the emitter did not take: nobody observes it
     runHooks(hooks);
     executor->waitForDone(QDeadlineTimer(QDeadlineTimer::Forever));
     stopEmitter(); // after the last attempt reported: observers hear everything

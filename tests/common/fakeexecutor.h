@@ -5,6 +5,8 @@
 #include <QMutex>
 #include <QStringList>
 
+#include <algorithm>
+#include <condition_variable>
 #include <optional>
 
 namespace requeue::test {
@@ -23,6 +25,7 @@ public:
         QMutexLocker locker(&m_mutex);
         m_log << QStringLiteral("execute %1#%2").arg(ticket.jobId).arg(ticket.attempt);
         m_tickets.append(std::move(ticket));
+        m_changed.notify_all();
     }
     void setMaxConcurrency(int count) override
     {
@@ -34,10 +37,12 @@ public:
         QMutexLocker locker(&m_mutex);
         return m_max;
     }
-    bool waitForDone(QDeadlineTimer) override
+    // Also waits for the reports on their way (finish(), cancelAll() on
+    // another thread): the runner may be destroyed once this returns.
+    bool waitForDone(QDeadlineTimer deadline) override
     {
         QMutexLocker locker(&m_mutex);
-        return m_tickets.isEmpty();
+        return waitLocked(deadline, [this] { return m_tickets.isEmpty() && m_reporting == 0; });
     }
 
     // The attempt of `id` in flight begins now (or at `startedUs`).
@@ -59,23 +64,41 @@ public:
         record.outcome = outcome;
         record.exitCode = exitCode;
         m_sink->attemptFinished(*ticket, record);
+        QMutexLocker locker(&m_mutex);
+        --m_reporting; // counted by find()
+        m_changed.notify_all();
     }
-    // Ends every attempt in flight as cancelled (what a cancelled process does).
+    // Ends every attempt in flight as cancelled (what a cancelled process
+    // does), also those handed over meanwhile.
     void cancelAll()
     {
-        for (;;) {
-            std::optional<AttemptTicket> ticket;
-            {
-                QMutexLocker locker(&m_mutex);
-                if (m_tickets.isEmpty())
-                    return;
-                ticket = m_tickets.takeFirst();
-            }
+        QMutexLocker locker(&m_mutex);
+        ++m_reporting; // the whole sweep: waitForDone() waits for its end
+        while (!m_tickets.isEmpty()) {
+            const AttemptTicket ticket = m_tickets.takeFirst();
+            locker.unlock();
             AttemptRecord record;
-            record.number = ticket->attempt;
+            record.number = ticket.attempt;
             record.outcome = AttemptOutcome::Cancelled;
-            m_sink->attemptFinished(*ticket, record);
+            m_sink->attemptFinished(ticket, record);
+            locker.relock();
         }
+        --m_reporting;
+        m_changed.notify_all();
+    }
+    // For a thread that acts on this executor while its runner is being
+    // destroyed: waitForDone() (so the runner's destructor) waits until the
+    // thread calls release(), its last touch.
+    void hold()
+    {
+        QMutexLocker locker(&m_mutex);
+        ++m_reporting;
+    }
+    void release()
+    {
+        QMutexLocker locker(&m_mutex);
+        --m_reporting;
+        m_changed.notify_all();
     }
     bool isInFlight(JobId id) const { return find(id, false).has_value(); }
     int inFlight() const
@@ -83,10 +106,27 @@ public:
         QMutexLocker locker(&m_mutex);
         return int(m_tickets.size());
     }
+    // Whether the runner asked every attempt in flight to stop (true for none).
+    bool allCancelRequested() const
+    {
+        QMutexLocker locker(&m_mutex);
+        return std::all_of(m_tickets.cbegin(), m_tickets.cend(),
+                           [](const AttemptTicket &t) { return t.control->isCancelRequested(); });
+    }
     QStringList takeLog()
     {
         QMutexLocker locker(&m_mutex);
         return std::exchange(m_log, {});
+    }
+    // The first `count` entries of the log, waiting for them until
+    // `deadline` (fewer if it passes); later ones stay.
+    QStringList takeLog(qsizetype count, QDeadlineTimer deadline)
+    {
+        QMutexLocker locker(&m_mutex);
+        waitLocked(deadline, [&] { return m_log.size() >= count; });
+        QStringList taken = m_log.mid(0, count);
+        m_log.remove(0, taken.size());
+        return taken;
     }
 
 private:
@@ -94,16 +134,31 @@ private:
     {
         QMutexLocker locker(&m_mutex);
         for (qsizetype i = 0; i < m_tickets.size(); ++i) {
-            if (m_tickets[i].jobId == id)
-                return take ? m_tickets.takeAt(i) : m_tickets[i];
+            if (m_tickets[i].jobId != id)
+                continue;
+            if (!take)
+                return m_tickets[i];
+            ++m_reporting; // until finish() has reported it
+            return m_tickets.takeAt(i);
         }
         return std::nullopt;
+    }
+    template<typename Predicate>
+    bool waitLocked(QDeadlineTimer deadline, Predicate done)
+    {
+        if (deadline.isForever()) {
+            m_changed.wait(m_mutex, done);
+            return true;
+        }
+        return m_changed.wait_until(m_mutex, deadline.deadline<std::chrono::steady_clock>(), done);
     }
 
     AttemptSink *m_sink = nullptr; // Not owning.
     mutable QMutex m_mutex;
     mutable QList<AttemptTicket> m_tickets; // guarded by m_mutex
     QStringList m_log;                      // guarded by m_mutex
+    mutable int m_reporting = 0;            // reports under way; guarded by m_mutex
+    std::condition_variable_any m_changed;  // a ticket or a log entry came or went
     int m_max = 1;
 };
 
