@@ -7,6 +7,7 @@
 #include "outputview.h"
 #include "runsettingswidget.h"
 #include "runstatuswidget.h"
+#include "stateicons.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -59,6 +60,22 @@ QString cellOf(MainWindow &window, JobId id, int column)
 {
     JobTableModel *model = window.model();
     return model->index(model->rowOf(id), column).data().toString();
+}
+
+// Pixels of `image` inside `rect` within a few steps of `colour` on every channel.
+int pixelsNear(const QImage &image, const QRect &rect, const QColor &colour)
+{
+    int count = 0;
+    const QRect inside = rect.intersected(image.rect());
+    for (int y = inside.top(); y <= inside.bottom(); ++y) {
+        for (int x = inside.left(); x <= inside.right(); ++x) {
+            const QColor pixel = image.pixelColor(x, y);
+            if (qAbs(pixel.red() - colour.red()) <= 8 && qAbs(pixel.green() - colour.green()) <= 8
+                && qAbs(pixel.blue() - colour.blue()) <= 8)
+                ++count;
+        }
+    }
+    return count;
 }
 
 QMessageBox *visibleBox(MainWindow &window, const QString &name)
@@ -179,7 +196,12 @@ void tst_MainWindow::loadingDoesNotStart()
     QCOMPARE(window->table()->model()->rowCount(), 3);
     QCOMPARE(count(m_runner.get(), JobState::Queued), 3);
     QVERIFY(m_runner->isPaused());
-    QTest::qWait(100); // nothing may start behind the user's back
+    // Nothing may start behind the user's back: not on a queued call, and
+    // not on what the window hears from the runner's feed.
+    QCoreApplication::sendPostedEvents();
+    m_runner->flushChanges();
+    QCoreApplication::sendPostedEvents();
+    QVERIFY(m_runner->isPaused());
     QCOMPARE(m_runner->totalAttempts(), 0);
     QVERIFY(action(*window, "actionStartPause")->isEnabled());
     QVERIFY(window->windowTitle().contains(QStringLiteral("jobs")));
@@ -483,16 +505,57 @@ void tst_MainWindow::rendersAfterADemoRun()
     QTRY_COMPARE(count(m_runner.get(), JobState::Running), 2);
     QTRY_COMPARE(count(m_runner.get(), JobState::WaitingForRetry), 2);
     QTRY_COMPARE(count(m_runner.get(), JobState::Succeeded), 6);
-    window->selectJobs({m_runner->jobIds().at(2)});
-    QTest::qWait(1200); // a duration tick and a status sample
+    const QList<JobId> ids = m_runner->jobIds();
+    const JobId flaky = ids.at(2);
+    const JobId render = ids.at(3);
+    window->selectJobs({flaky});
+
+    // What the picture shows, each a real outcome of the run: the counts,
+    QTRY_VERIFY2(window->runStatus()->countsText().contains(QStringLiteral("6 succeeded")),
+                 qPrintable(window->runStatus()->countsText()));
+    // the cells (the flaky job retries every 5 s: its first or second wait),
+    QTRY_VERIFY2(cellOf(*window, flaky, JobTableModel::StateColumn).startsWith(u"Waiting: "),
+                 qPrintable(cellOf(*window, flaky, JobTableModel::StateColumn)));
+    const QString flakyAttempts = cellOf(*window, flaky, JobTableModel::AttemptsColumn);
+    QVERIFY2(flakyAttempts == u"1 / 3" || flakyAttempts == u"2 / 3", qPrintable(flakyAttempts));
+    QCOMPARE(cellOf(*window, flaky, JobTableModel::LastResultColumn), QStringLiteral("exit 2"));
+    QCOMPARE(cellOf(*window, ids.at(0), JobTableModel::StateColumn), QStringLiteral("Succeeded"));
+    QCOMPARE(cellOf(*window, render, JobTableModel::StateColumn), QStringLiteral("Running"));
+    // a duration that ticks while its job runs,
+    QTRY_VERIFY(!cellOf(*window, render, JobTableModel::DurationColumn).isEmpty());
+    const QString duration = cellOf(*window, render, JobTableModel::DurationColumn);
+    QTRY_VERIFY(cellOf(*window, render, JobTableModel::DurationColumn) != duration);
+    // the selected job's output,
+    DetailsPane *details = window->detailsPane();
+    QTRY_VERIFY2(details->stderrView()->text().startsWith(u"connection reset by peer\n"),
+                 qPrintable(details->stderrView()->text()));
+    QVERIFY2(details->stdoutView()->text().startsWith(u"attempt "),
+             qPrintable(details->stdoutView()->text()));
+
+    // and each state cell drawn in its state's colour (the selected row's
+    // icon is tinted with the highlight: left out).
     const QImage image = window->grab().toImage();
     QVERIFY(!image.isNull());
-    QSet<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 4) {
-        for (int x = 0; x < image.width(); x += 4)
-            colours.insert(image.pixel(x, y));
+    QTableView *table = window->table();
+    JobTableModel *model = window->model();
+    int checked = 0;
+    for (JobId id : ids) {
+        const QModelIndex source = model->index(model->rowOf(id), JobTableModel::StateColumn);
+        const auto state = JobState(source.data(JobTableModel::StateRole).toInt());
+        QRect cell = table->visualRect(window->proxy()->mapFromSource(source));
+        if (id == flaky || !table->viewport()->rect().contains(cell))
+            continue; // the docks leave room for the first rows only
+        ++checked;
+        cell.moveTopLeft(table->viewport()->mapTo(window.get(), cell.topLeft()));
+        const QString where = QStringLiteral("job %1 (%2)").arg(id).arg(jobStateName(state));
+        QVERIFY2(pixelsNear(image, cell, stateColor(state)) >= 20, qPrintable(where));
+        for (JobState other : {JobState::Running, JobState::WaitingForRetry, JobState::Succeeded,
+                               JobState::Failed}) {
+            if (other != state)
+                QVERIFY2(pixelsNear(image, cell, stateColor(other)) == 0, qPrintable(where));
+        }
     }
-    QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+    QVERIFY2(checked >= 5, qPrintable(QString::number(checked)));
     const QString out = qEnvironmentVariable("REQUEUE_SCREENSHOT");
     if (!out.isEmpty())
         QVERIFY(image.save(out));
