@@ -63,6 +63,8 @@ private Q_SLOTS:
     void sortsOnRawValues();
     void filterSettersReportChanges();
     void filtersByStateAndSearchText();
+    void filtersBySeveralStates();
+    void searchCountsFollowTheSearchText();
     void removeFinishedDropsOnlyFinishedRows();
     void removeFinishedManyRangesResets();
     void bigBatchesAreSpreadOverTicks();
@@ -223,9 +225,10 @@ void tst_JobTableModel::filterSettersReportChanges()
 {
     JobFilterProxy proxy;
     proxy.setSourceModel(m_model.get());
-    QVERIFY(proxy.setStateFilter(JobState::Failed));
-    QVERIFY(!proxy.setStateFilter(JobState::Failed));
-    QVERIFY(proxy.setStateFilter(std::nullopt));
+    QVERIFY(proxy.setStateFilter(jobStateSet({JobState::Failed})));
+    QVERIFY(!proxy.setStateFilter(jobStateSet({JobState::Failed})));
+    QVERIFY(proxy.setStateFilter(jobStateSet({JobState::Failed, JobState::Cancelled})));
+    QVERIFY(proxy.setStateFilter({}));
     QVERIFY(proxy.setSearchText(QStringLiteral("abc")));
     QVERIFY(!proxy.setSearchText(QStringLiteral(" abc ")));
     QVERIFY(proxy.setSearchText(QString()));
@@ -245,15 +248,77 @@ void tst_JobTableModel::filtersByStateAndSearchText()
     QAbstractItemModelTester proxyTester(&proxy,
                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(proxy.rowCount(), 3);
-    proxy.setStateFilter(JobState::Cancelled);
+    proxy.setStateFilter(jobStateSet({JobState::Cancelled}));
     QCOMPARE(proxy.rowCount(), 1);
     QCOMPARE(cell(proxy, 0, JobTableModel::NameColumn), QStringLiteral("beta"));
-    proxy.setStateFilter(std::nullopt);
+    proxy.setStateFilter({});
     proxy.setSearchText(QStringLiteral("GZIP")); // the command, any case
     QCOMPARE(proxy.rowCount(), 1);
     QCOMPARE(proxy.jobIdAt(0), m_runner->jobIds().at(1));
     proxy.setSearchText(QStringLiteral("a")); // alpha and beta, not "compress"
     QCOMPARE(proxy.rowCount(), 2);
+}
+
+void tst_JobTableModel::filtersBySeveralStates()
+{
+    m_runner->addJobs({callableJob(QStringLiteral("fails"), 1, 1),
+                       callableJob(QStringLiteral("succeeds"), 0, 1)});
+    m_runner->start();
+    QTRY_COMPARE(m_model->stateCounts().finished(), 2);
+    m_runner->pause();
+    const QList<JobId> later = m_runner->addJobs(
+        {callableJob(QStringLiteral("cancelled"), 0), callableJob(QStringLiteral("queued"), 0)});
+    m_runner->cancel(later.constFirst());
+    m_model->refreshNow();
+    JobFilterProxy proxy;
+    proxy.setSourceModel(m_model.get());
+    QAbstractItemModelTester proxyTester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(JobTableModel::SeqColumn, Qt::AscendingOrder);
+    proxy.setStateFilter(jobStateSet({JobState::Failed, JobState::Cancelled}));
+    QCOMPARE(proxy.rowCount(), 2);
+    QCOMPARE(cell(proxy, 0, JobTableModel::NameColumn), QStringLiteral("fails"));
+    QCOMPARE(cell(proxy, 1, JobTableModel::NameColumn), QStringLiteral("cancelled"));
+    proxy.setSearchText(QStringLiteral("cancel")); // both filters apply
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(cell(proxy, 0, JobTableModel::NameColumn), QStringLiteral("cancelled"));
+    proxy.setSearchText(QString());
+    proxy.setStateFilter(jobStateSet({JobState::Succeeded, JobState::Queued, JobState::Failed}));
+    QCOMPARE(proxy.rowCount(), 3);
+    proxy.setStateFilter({});
+    QCOMPARE(proxy.rowCount(), 4);
+}
+
+void tst_JobTableModel::searchCountsFollowTheSearchText()
+{
+    const QList<JobId> ids = m_runner->addJobs({callableJob(QStringLiteral("resize a.png"), 0),
+                                                callableJob(QStringLiteral("resize b.png"), 0),
+                                                callableJob(QStringLiteral("upload a.png"), 0)});
+    m_runner->cancel(ids[1]);
+    m_model->refreshNow();
+    JobFilterProxy proxy;
+    proxy.setSourceModel(m_model.get());
+    proxy.setStateFilter(jobStateSet({JobState::Cancelled})); // counts ignore it
+    QCOMPARE(proxy.searchCounts(), m_model->stateCounts());
+    proxy.setSearchText(QStringLiteral("RESIZE"));
+    StateCounts expected;
+    expected[JobState::Queued] = 1;
+    expected[JobState::Cancelled] = 1;
+    QCOMPARE(proxy.searchCounts(), expected);
+    m_runner->cancel(ids[0]); // the state changes, the match is remembered
+    m_model->refreshNow();
+    expected[JobState::Queued] = 0;
+    expected[JobState::Cancelled] = 2;
+    QCOMPARE(proxy.searchCounts(), expected);
+    m_runner->addJob(callableJob(QStringLiteral("resize c.png"), 0)); // new rows are matched
+    m_model->refreshNow();
+    expected[JobState::Queued] = 1;
+    QCOMPARE(proxy.searchCounts(), expected);
+    proxy.setSearchText(QStringLiteral("a.png"));
+    expected = {};
+    expected[JobState::Cancelled] = 1;
+    expected[JobState::Queued] = 1;
+    QCOMPARE(proxy.searchCounts(), expected);
 }
 
 void tst_JobTableModel::removeFinishedDropsOnlyFinishedRows()

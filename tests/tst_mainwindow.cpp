@@ -18,6 +18,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
@@ -115,6 +116,9 @@ private Q_SLOTS:
     void runsToTheEndAndRetriesSelected();
     void cancelsARunningSleepWithinASecond();
     void filterButtonsAndSearch();
+    void filtersShowSeveralStatesAtOnce();
+    void filterCountsFollowTheSearch();
+    void emptyTableSaysWhy();
     void detailsShowTheChosenAttemptsOutput();
     void detailsFollowLiveOutput();
     void shortcutsDriveTheRun();
@@ -290,8 +294,94 @@ void tst_MainWindow::filterButtonsAndSearch()
              QStringLiteral("echo needle"));
     window->filterBar()->button(JobState::Succeeded)->click();
     QCOMPARE(view->rowCount(), 1);
+    window->filterBar()->button(JobState::Succeeded)->click(); // unchecked: All again
+    QVERIFY(window->filterBar()->button(std::nullopt)->isChecked());
     window->filterBar()->button(JobState::Failed)->click();
     QCOMPARE(view->rowCount(), 0);
+}
+
+void tst_MainWindow::filtersShowSeveralStatesAtOnce()
+{
+    auto window = makeWindow();
+    window->findChild<QSpinBox *>(QStringLiteral("maxAttemptsSpin"))->setValue(1);
+    QVERIFY(window->loadFile(writeList("true\nexit 3\necho cancel me\n")));
+    m_runner->cancel(m_runner->jobIds().constLast());
+    action(*window, "actionStartPause")->trigger();
+    QTRY_VERIFY(allFinished(m_runner.get()));
+    FilterBar *bar = window->filterBar();
+    QTRY_COMPARE(bar->button(JobState::Failed)->text(), QStringLiteral("Failed (1)"));
+
+    QAbstractItemModel *view = window->table()->model();
+    bar->button(JobState::Failed)->click();
+    QTRY_COMPARE(view->rowCount(), 1);
+    bar->button(JobState::Cancelled)->click(); // joins Failed, does not replace it
+    QCOMPARE(view->rowCount(), 2);
+    QVERIFY(bar->button(JobState::Failed)->isChecked());
+    QVERIFY(bar->button(JobState::Cancelled)->isChecked());
+    QVERIFY(!bar->button(std::nullopt)->isChecked());
+    QCOMPARE(window->proxy()->stateFilter(), jobStateSet({JobState::Failed, JobState::Cancelled}));
+    bar->button(JobState::Failed)->click(); // leaves Cancelled alone
+    QCOMPARE(view->rowCount(), 1);
+    QCOMPARE(view->index(0, JobTableModel::CommandColumn).data().toString(),
+             QStringLiteral("echo cancel me"));
+    bar->button(std::nullopt)->click();
+    QCOMPARE(view->rowCount(), 3);
+    QVERIFY(!bar->button(JobState::Cancelled)->isChecked());
+    QVERIFY(bar->button(std::nullopt)->isChecked());
+}
+
+void tst_MainWindow::filterCountsFollowTheSearch()
+{
+    auto window = makeWindow();
+    window->findChild<QSpinBox *>(QStringLiteral("maxAttemptsSpin"))->setValue(1);
+    QVERIFY(window->loadFile(writeList("true\nexit 3\necho cancel me\nexit 4\n")));
+    m_runner->cancel(m_runner->jobIds().constLast());
+    m_runner->cancel(m_runner->jobIds().at(2));
+    action(*window, "actionStartPause")->trigger();
+    QTRY_VERIFY(allFinished(m_runner.get()));
+    FilterBar *bar = window->filterBar();
+    QTRY_COMPARE(bar->button(std::nullopt)->text(), QStringLiteral("All (4)"));
+    QTRY_COMPARE(bar->button(JobState::Cancelled)->text(), QStringLiteral("Cancelled (2)"));
+    QTRY_COMPARE(bar->button(JobState::Failed)->text(), QStringLiteral("Failed (1)"));
+    QTRY_COMPARE(bar->button(JobState::Succeeded)->text(), QStringLiteral("Succeeded (1)"));
+
+    QTest::keyClicks(bar->searchField(), QStringLiteral("EXIT"));
+    QTRY_COMPARE(bar->button(std::nullopt)->text(), QStringLiteral("All (2)"));
+    QCOMPARE(bar->button(JobState::Failed)->text(), QStringLiteral("Failed (1)"));
+    QCOMPARE(bar->button(JobState::Cancelled)->text(), QStringLiteral("Cancelled (1)"));
+    QCOMPARE(bar->button(JobState::Succeeded)->text(), QStringLiteral("Succeeded (0)"));
+    bar->searchField()->clear();
+    QTRY_COMPARE(bar->button(std::nullopt)->text(), QStringLiteral("All (4)"));
+    QCOMPARE(bar->button(JobState::Succeeded)->text(), QStringLiteral("Succeeded (1)"));
+}
+
+void tst_MainWindow::emptyTableSaysWhy()
+{
+    auto window = makeWindow();
+    window->findChild<QSpinBox *>(QStringLiteral("maxAttemptsSpin"))->setValue(1);
+    auto *placeholder
+        = window->table()->viewport()->findChild<QLabel *>(QStringLiteral("tablePlaceholder"));
+    QVERIFY(placeholder);
+    QVERIFY(placeholder->isVisible());
+    QVERIFY2(placeholder->text().contains(QStringLiteral("File > Open")),
+             qPrintable(placeholder->text()));
+    QCOMPARE(placeholder->geometry(), window->table()->viewport()->rect());
+
+    QVERIFY(window->loadFile(writeList("true\nfalse\n")));
+    QVERIFY(!placeholder->isVisible());
+    window->filterBar()->button(JobState::Failed)->click(); // nothing has failed yet
+    QCOMPARE(window->table()->model()->rowCount(), 0);
+    QVERIFY(placeholder->isVisible());
+    QVERIFY2(placeholder->text().startsWith(QStringLiteral("No matching jobs")),
+             qPrintable(placeholder->text()));
+    action(*window, "actionStartPause")->trigger(); // `false` fails and shows up
+    QTRY_COMPARE(window->table()->model()->rowCount(), 1);
+    QVERIFY(!placeholder->isVisible());
+    window->filterBar()->button(std::nullopt)->click();
+    QTest::keyClicks(window->filterBar()->searchField(), QStringLiteral("no such job"));
+    QTRY_VERIFY(placeholder->isVisible());
+    window->resize(window->width() + 40, window->height() + 30); // follows the viewport
+    QTRY_COMPARE(placeholder->geometry(), window->table()->viewport()->rect());
 }
 
 void tst_MainWindow::detailsShowTheChosenAttemptsOutput()

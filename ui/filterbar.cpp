@@ -1,6 +1,6 @@
 #include "filterbar.h"
 
-#include "jobfilterproxy.h"
+#include "jobtablemodel.h"
 #include "stateicons.h"
 
 #include <QButtonGroup>
@@ -36,12 +36,14 @@ FilterBar::FilterBar(JobFilterProxy *proxy, QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    m_group->setExclusive(true);
+    m_group->setExclusive(false);
     addButton(AllId, QStringLiteral("filterAll"));
     for (JobState state : ButtonStates)
         addButton(idOf(state), QStringLiteral("filter") + stateLabel(state));
     m_group->button(AllId)->setChecked(true);
     connect(m_group, &QButtonGroup::idClicked, this, &FilterBar::applyButton);
+    if (JobTableModel *model = m_proxy->jobModel())
+        connect(model, &JobTableModel::refreshed, this, &FilterBar::showCounts);
 
     m_search->setObjectName(QStringLiteral("searchField"));
     m_search->setPlaceholderText(tr("Search name or command"));
@@ -58,6 +60,16 @@ FilterBar::FilterBar(JobFilterProxy *proxy, QWidget *parent)
 
 void FilterBar::setCounts(const StateCounts &counts)
 {
+    m_runnerCounts = counts;
+    showCounts();
+}
+
+void FilterBar::showCounts()
+{
+    // The runner's counts are ahead of the table's rows; they are only
+    // exact for the table when nothing is searched.
+    const StateCounts counts
+        = m_proxy->searchText().isEmpty() ? m_runnerCounts : m_proxy->searchCounts();
     std::array<int, JobStateCount + 1> fresh {};
     for (int state = 0; state < JobStateCount; ++state) {
         fresh[size_t(1 + state)] = counts[size_t(state)];
@@ -67,7 +79,7 @@ void FilterBar::setCounts(const StateCounts &counts)
     for (int id = 0; id <= JobStateCount; ++id) {
         if (fresh[size_t(id)] != m_counts[size_t(id)]) {
             m_group->button(id)->setText(buttonText(id, fresh[size_t(id)]));
-            m_group->button(id)->setToolTip(buttonText(id, fresh[size_t(id)]));
+            m_group->button(id)->setToolTip(toolTip(id, fresh[size_t(id)]));
             changed = true;
         }
     }
@@ -108,11 +120,12 @@ void FilterBar::updateCompact()
     }
 }
 
-void FilterBar::selectState(std::optional<JobState> state)
+void FilterBar::selectStates(JobStateSet states)
 {
-    const int id = state ? idOf(*state) : AllId;
-    m_group->button(id)->setChecked(true);
-    applyButton(id);
+    for (JobState state : ButtonStates)
+        m_group->button(idOf(state))->setChecked(states.test(size_t(state)));
+    m_group->button(AllId)->setChecked(states.none());
+    m_proxy->setStateFilter(states);
 }
 
 QToolButton *FilterBar::button(std::optional<JobState> state) const
@@ -136,13 +149,29 @@ void FilterBar::addButton(int id, const QString &objectName)
 
 void FilterBar::applyButton(int id)
 {
-    m_proxy->setStateFilter(id == AllId ? std::nullopt : std::optional(JobState(id - 1)));
+    if (id == AllId)
+        return selectStates({});
+    JobStateSet states;
+    for (JobState state : ButtonStates) {
+        if (m_group->button(idOf(state))->isChecked())
+            states.set(size_t(state));
+    }
+    selectStates(states);
 }
 
 void FilterBar::applySearch()
 {
     m_searchDelay.stop();
-    m_proxy->setSearchText(m_search->text());
+    if (m_proxy->setSearchText(m_search->text()))
+        showCounts();
+}
+
+QString FilterBar::toolTip(int id, int count)
+{
+    if (id == AllId)
+        return tr("%1: every state").arg(buttonText(id, count));
+    return tr("%1: click to show or hide these jobs next to the other checked states")
+        .arg(buttonText(id, count));
 }
 
 QString FilterBar::buttonText(int id, int count)

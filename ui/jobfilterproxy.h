@@ -1,21 +1,28 @@
 #pragma once
 
 #include "jobstate.h"
+#include "statecounts.h"
 
 #include <QItemSelection>
 #include <QSortFilterProxyModel>
 
-#include <optional>
+#include <bitset>
+#include <initializer_list>
 #include <vector>
 
 namespace requeue {
 
 class JobTableModel;
 
-// Filters the job table by state and by a search text over name and command,
-// and sorts it on raw values (JobTableModel::lessThan), never on display text.
-// Reads the source rows directly instead of through QVariant, so filtering and
-// sorting 100,000 rows stays cheap.
+// A set of job states, bit int(state) for each. Empty: no filter.
+using JobStateSet = std::bitset<JobStateCount>;
+JobStateSet jobStateSet(std::initializer_list<JobState> states);
+
+// Filters the job table by a set of states (Failed and Cancelled together)
+// and by a search text over name and command, and sorts it on raw values
+// (JobTableModel::lessThan), never on display text. Reads the source rows
+// directly instead of through QVariant, so filtering and sorting 100,000 rows
+// stays cheap.
 //
 // Lives in the GUI thread, like its source model.
 class JobFilterProxy : public QSortFilterProxyModel
@@ -28,14 +35,19 @@ public:
     void setSourceModel(QAbstractItemModel *model) override;
     JobTableModel *jobModel() const { return m_jobs; }
 
-    // No value: every state. Returns whether the filter changed; re-filters
-    // only then.
-    bool setStateFilter(std::optional<JobState> state);
-    std::optional<JobState> stateFilter() const { return m_state; }
+    // Shows the jobs in any of `states`; an empty set shows every state.
+    // Returns whether the filter changed; re-filters only then.
+    bool setStateFilter(JobStateSet states);
+    JobStateSet stateFilter() const { return m_states; }
     // Case-insensitive substring of name or command; empty matches all.
     // Returns whether the text changed; re-filters only then.
     bool setSearchText(const QString &text);
     QString searchText() const { return m_search; }
+    // Jobs per state among the source rows the search text matches, whatever
+    // the state filter: what each state's filter would show. Remembers which
+    // rows match until the text or the rows change, so following a run's
+    // states costs one pass over an array.
+    StateCounts searchCounts() const;
 
     // The job id of a row of this proxy.
     JobId jobIdAt(int proxyRow) const;
@@ -48,9 +60,13 @@ protected:
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
+    bool acceptsState(int sourceRow) const;
+
     JobTableModel *m_jobs = nullptr; // Not owning.
-    std::optional<JobState> m_state;
+    JobStateSet m_states;
     QString m_search;
+    // Per source row, whether m_search matches it; empty when stale.
+    mutable std::vector<bool> m_searchMatches;
 };
 
 } // namespace requeue

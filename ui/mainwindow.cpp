@@ -13,6 +13,7 @@
 #include "runstatuswidget.h"
 #include "slurmexecutor.h"
 #include "stateicons.h"
+#include "tableplaceholder.h"
 #include "timelinepanel.h"
 #include "timelineview.h"
 #include "uilogging.h"
@@ -353,6 +354,7 @@ void MainWindow::createTable()
         header->resizeSection(column, widths[column]);
     m_table->setColumnHidden(JobTableModel::ClusterJobColumn,
                              m_backend != RunSettings::Backend::Slurm);
+    new TablePlaceholder(m_table, m_proxy);
 
     header->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(header, &QWidget::customContextMenuRequested, this, &MainWindow::showHeaderMenu);
