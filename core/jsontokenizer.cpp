@@ -44,13 +44,12 @@ bool JsonTokenizer::error(qsizetype offset, const QString &message)
 {
     if (m_stop)
         return false;
-    if (++m_errorCount > MaxJobFileErrors) {
-        m_errors.append(
-            {-1, u"too many errors, stopped after the first %1"_s.arg(MaxJobFileErrors)});
-        m_stop = true;
-        return false;
-    }
-    m_errors.append({offset, message});
+    // Past the cap, reading goes on only to count: the last error says how
+    // many more there are (its message is written in resolveErrors()).
+    if (++m_errorCount == MaxJobFileErrors + 1)
+        m_errors.append({-1, QString()});
+    if (m_errorCount <= MaxJobFileErrors)
+        m_errors.append({offset, message});
     return true;
 }
 
@@ -59,6 +58,11 @@ bool JsonTokenizer::fatal(qsizetype offset, const QString &message)
     error(offset, message);
     m_stop = true;
     return false;
+}
+
+int JsonTokenizer::errorsLeftOut() const
+{
+    return qMax(0, m_errorCount - MaxJobFileErrors);
 }
 
 QList<JobFileError> JsonTokenizer::resolveErrors()
@@ -80,7 +84,11 @@ QList<JobFileError> JsonTokenizer::resolveErrors()
     int column = 1;
     for (const PendingError &pending : std::as_const(m_errors)) {
         if (pending.offset < 0) {
-            errors.append(JobFileError {m_fileName, 0, 0, pending.message});
+            // A syntax error ends the counting: there may be more after it.
+            const QString message = pending.message.isNull()
+                ? tooManyErrors(errorsLeftOut(), m_stop)
+                : pending.message;
+            errors.append(JobFileError {m_fileName, 0, 0, message});
             continue;
         }
         const qsizetype target = qMin(pending.offset, qsizetype(m_data.size()));

@@ -30,7 +30,8 @@ QString describe(const JsonValue &value);
 // deciding what each one means. Every error is kept with the byte offset it
 // points at; resolveErrors() turns the offsets into line:column (1-based, in
 // code points) in one pass at the end. Syntax errors stop reading; the
-// caller's own errors do not, up to MaxJobFileErrors.
+// caller's own errors do not: past MaxJobFileErrors they are only counted,
+// and one last error says how many more there are.
 //
 // Used by one thread at a time; `data` must outlive the tokenizer.
 class JsonTokenizer
@@ -41,13 +42,15 @@ public:
     JsonTokenizer(const QByteArray &data, const QString &fileName);
 
     // --- errors
-    // Records an error at a byte offset (-1: about the whole file); returns
-    // false once reading should stop.
+    // Records an error at a byte offset (-1: about the whole file), or only
+    // counts it past MaxJobFileErrors; returns false once reading should stop.
     bool error(qsizetype offset, const QString &message);
     // Records a syntax error: always stops, returns false.
     bool fatal(qsizetype offset, const QString &message);
     bool stopped() const { return m_stop; }
     bool hasErrors() const { return !m_errors.isEmpty(); }
+    // Errors counted but not kept, past MaxJobFileErrors.
+    int errorsLeftOut() const;
     // The errors so far in reading order with line:column; whole-file ones last.
     QList<JobFileError> resolveErrors();
 

@@ -167,9 +167,15 @@ bool ErrorCollector::add(int line, int column, const QString &message)
 void ErrorCollector::finishCounting()
 {
     if (m_full && !m_out->isEmpty())
-        m_out->last().message
-            = u"too many errors: the first %1 are listed, %2 more are not"_s.arg(MaxJobFileErrors)
-                  .arg(m_more);
+        m_out->last().message = tooManyErrors(m_more);
+}
+
+QString tooManyErrors(int more, bool atLeast)
+{
+    return (atLeast ? u"too many errors: the first %1 are listed, at least %2 more are not"_s
+                    : u"too many errors: the first %1 are listed, %2 more are not"_s)
+        .arg(MaxJobFileErrors)
+        .arg(more);
 }
 
 } // namespace detail

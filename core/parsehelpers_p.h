@@ -36,6 +36,10 @@ QString describeByte(char byte);
 // "1 MiB", "256 MiB", "300 bytes".
 QString formatByteSize(qint64 bytes);
 
+// The last error of a list cut at MaxJobFileErrors: "too many errors: the
+// first 20 are listed, 980 more are not". `atLeast`: counting stopped early.
+QString tooManyErrors(int more, bool atLeast = false);
+
 // Collects errors up to MaxJobFileErrors; the next one is replaced by a final
 // "too many errors" error and the collector reports itself full.
 // Lives on the stack of one parse, in the parsing thread; not thread-safe

@@ -472,8 +472,17 @@ void tst_JsonJobListParser::tooManyErrors()
     QCOMPARE(list.errors.size(), MaxJobFileErrors + 1);
     QCOMPARE(list.errors.at(19).toString(),
              u"jobs.json:21:34: \"max_attempts\" must be a whole number >= 0, got \"x\""_s);
+    // On to the end, counting: the 80 errors left out and the good last job.
     QCOMPARE(list.errors.back().toString(),
-             u"jobs.json: too many errors, stopped after the first 20"_s);
+             u"jobs.json: too many errors: the first 20 are listed, 80 more are not"_s);
+    QVERIFY(list.jobs.isEmpty());
+
+    // A syntax error ends the reading, and with it the counting.
+    data.chop(1);
+    const JobList cut = parseJsonJobList(data, u"jobs.json"_s);
+    QCOMPARE(cut.errors.size(), MaxJobFileErrors + 1);
+    QCOMPARE(cut.errors.back().toString(),
+             u"jobs.json: too many errors: the first 20 are listed, at least 81 more are not"_s);
 }
 
 void tst_JsonJobListParser::deepNesting_data()

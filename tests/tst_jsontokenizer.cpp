@@ -54,7 +54,8 @@ private slots:
     void walksDocuments_data();
     void walksDocuments();
     void callerErrorsAreSortedWithPositions();
-    void tooManyErrorsStop();
+    void tooManyErrorsAreCounted();
+    void aSyntaxErrorEndsTheCounting();
 };
 
 void TestJsonTokenizer::walksDocuments_data()
@@ -120,17 +121,33 @@ void TestJsonTokenizer::callerErrorsAreSortedWithPositions()
              std::tuple(0, 0, u"whole"_s));
 }
 
-void TestJsonTokenizer::tooManyErrorsStop()
+void TestJsonTokenizer::tooManyErrorsAreCounted()
 {
     const QByteArray json("[]"); // the tokenizer keeps a reference to it
     JsonTokenizer tokens(json, u"t.json"_s);
-    for (int i = 0; i < MaxJobFileErrors; ++i)
-        QVERIFY(tokens.error(0, u"e"_s));
-    QVERIFY(!tokens.error(0, u"one too many"_s));
-    QVERIFY(tokens.stopped());
+    for (int i = 0; i < MaxJobFileErrors + 7; ++i)
+        QVERIFY(tokens.error(0, u"e"_s)); // reading goes on to count them
+    QVERIFY(!tokens.stopped());
+    QCOMPARE(tokens.errorsLeftOut(), 7);
     const QList<JobFileError> errors = tokens.resolveErrors();
     QCOMPARE(errors.size(), MaxJobFileErrors + 1);
-    QCOMPARE(errors.last().message, u"too many errors, stopped after the first 20"_s);
+    QCOMPARE(errors.at(MaxJobFileErrors - 1).message, u"e"_s);
+    QCOMPARE(errors.last().message, u"too many errors: the first 20 are listed, 7 more are not"_s);
+}
+
+void TestJsonTokenizer::aSyntaxErrorEndsTheCounting()
+{
+    const QByteArray json("[]");
+    JsonTokenizer tokens(json, u"t.json"_s);
+    for (int i = 0; i < MaxJobFileErrors + 2; ++i)
+        QVERIFY(tokens.error(0, u"e"_s));
+    QVERIFY(!tokens.fatal(1, u"syntax"_s));
+    QVERIFY(!tokens.error(1, u"after the end"_s));
+    QCOMPARE(tokens.errorsLeftOut(), 3);
+    const QList<JobFileError> errors = tokens.resolveErrors();
+    QCOMPARE(errors.size(), MaxJobFileErrors + 1);
+    QCOMPARE(errors.last().message,
+             u"too many errors: the first 20 are listed, at least 3 more are not"_s);
 }
 
 } // namespace requeue::detail

@@ -139,6 +139,7 @@ private Q_SLOTS:
     void finishedRunSaysSoAndPauseBecomesResume();
     void opensTheOutputFolder();
     void errorDialogCountsTheErrors();
+    void errorDialogSaysHowManyMore();
 
 public Q_SLOTS:
     void recordUrl(const QUrl &url) { m_openedUrls.append(url); }
@@ -882,6 +883,27 @@ void tst_MainWindow::errorDialogCountsTheErrors()
     QMessageBox *box = visibleBox(*window, QStringLiteral("loadErrorBox"));
     QVERIFY(box);
     QVERIFY2(box->text().contains(QStringLiteral("has 3 error")), qPrintable(box->text()));
+    box->close();
+}
+
+void tst_MainWindow::errorDialogSaysHowManyMore()
+{
+    auto window = makeWindow();
+    QByteArray json = "[\n";
+    for (int i = 0; i < 25; ++i)
+        json += "{\"command\": \"true\", \"max_attempts\": \"x\"},\n";
+    json += "{\"command\": \"true\"}]\n";
+    const QString path = m_dir->filePath(QStringLiteral("jobs.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write(json) == json.size());
+    file.close();
+    QVERIFY(!window->loadFile(path));
+    QMessageBox *box = visibleBox(*window, QStringLiteral("loadErrorBox"));
+    QVERIFY(box);
+    const QStringList lines = box->detailedText().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), MaxJobFileErrors + 1);
+    QCOMPARE(lines.last(),
+             path + QStringLiteral(": too many errors: the first 20 are listed, 5 more are not"));
     box->close();
 }
 

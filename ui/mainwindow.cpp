@@ -45,7 +45,9 @@ namespace requeue {
 
 namespace {
 
-constexpr int MaxErrorsShown = 20;
+// The readers stop listing at MaxJobFileErrors and add one line that says
+// how many more there are; that line must show too.
+constexpr int MaxErrorsShown = MaxJobFileErrors + 1;
 constexpr int ClockTickMs = 1000;
 // Bulk actions on at least this many jobs ask first.
 constexpr int ManyJobs = 10;
