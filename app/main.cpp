@@ -115,8 +115,10 @@ int main(int argc, char *argv[])
     case requeue::CommandLine::Action::Error:
         print(stderr, commandLine.text);
         return 2;
-    case requeue::CommandLine::Action::Runs:
+    case requeue::CommandLine::Action::Runs: {
+        QCoreApplication app(argc, argv); // `requeue ctl`'s socket needs one
         return requeue::runRunsCommand(commandLine.runs);
+    }
     case requeue::CommandLine::Action::Run:
         return runHeadless(argc, argv, commandLine.run);
     case requeue::CommandLine::Action::Report: {

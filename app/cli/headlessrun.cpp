@@ -1,5 +1,6 @@
 #include "headlessrun.h"
 
+#include "controlserver.h"
 #include "interruptwatcher.h"
 #include "jobfile.h"
 #include "joblog.h"
@@ -135,6 +136,7 @@ HeadlessRun::~HeadlessRun()
     // The runner's destructor waits for the workers, which may still write
     // to the joblog and the run directory: it goes first. Only then is the
     // journal complete and its end record the last line.
+    m_control.reset();
     m_runner.reset();
     m_joblog.reset();
     if (m_recorder && !m_endHow.isEmpty())
@@ -370,6 +372,7 @@ bool HeadlessRun::startRecording(const QList<JobSpec> &jobs)
         }
         m_recorder->follow(m_runner.get());
         m_runner->setOutputDirectory(m_recorder->outputDirectory());
+        listenForControl();
         return true;
     }
     QString dir = m_options.runDir;
@@ -394,7 +397,21 @@ bool HeadlessRun::startRecording(const QList<JobSpec> &jobs)
     }
     m_recorder->follow(m_runner.get());
     m_runner->setOutputDirectory(m_recorder->outputDirectory());
+    listenForControl();
     return true;
+}
+
+// Without a control socket the run goes on; only `requeue ctl` cannot reach it.
+void HeadlessRun::listenForControl()
+{
+    m_control = std::make_unique<ControlServer>(m_runner.get(), m_recorder.get());
+    QString error;
+    if (!m_control->listen(m_recorder->directory(), &error)) {
+        writeStderr(QStringLiteral("requeue: control socket: %1; requeue ctl cannot steer this "
+                                   "run\n")
+                        .arg(error));
+        m_control.reset();
+    }
 }
 
 void HeadlessRun::onAttemptFinished(JobId id, const AttemptRecord &record)

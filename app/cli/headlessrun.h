@@ -16,6 +16,7 @@
 
 namespace requeue {
 
+class ControlServer;
 class InterruptWatcher;
 class JoblogWriter;
 class RunRecorder;
@@ -80,12 +81,14 @@ private:
     void clearProgress();
     void say(const QString &line); // one line on stderr, below the progress bar
     int finish();
+    void listenForControl();
 
     RunOptions m_options;
     std::unique_ptr<JobRunner> m_runner;            // Owning.
     std::unique_ptr<JoblogWriter> m_joblog;         // Owning.
     std::unique_ptr<InterruptWatcher> m_interrupts; // Owning.
     std::unique_ptr<RunRecorder> m_recorder;        // Owning.
+    std::unique_ptr<ControlServer> m_control;       // Owning; `requeue ctl` steers through it
     QString m_resumeDir;          // `requeue resume`: the run directory it goes on with
     QString m_endHow;             // for the run directory's end record, once finished
     QHash<JobId, JobInfo> m_jobs; // filled before start(), read-only after

@@ -1,5 +1,6 @@
 #include "runcommands.h"
 
+#include "runcontrol.h"
 #include "rundirectory.h"
 
 #include <QDateTime>
@@ -8,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocalSocket>
 
 #include <algorithm>
 #include <cstdio>
@@ -310,6 +312,40 @@ QStringList runsToPrune(const QList<RunEntry> &runs, int keep, qint64 maxBytes)
     return doomed;
 }
 
+// `requeue ctl RUN COMMAND...`: one request to the run's control socket.
+// Exit status 0 when the run did it, 1 when it is not live or refused, 2 for
+// a run that cannot be found.
+int controlRun(const RunsCommand &command)
+{
+    QString error;
+    const auto dir = resolveRun(command.run, rootOr(command.root), &error);
+    const auto request = ControlRequest::fromArguments(command.words, &error);
+    if (!dir || !request) {
+        print(stderr, u"requeue: ctl: %1\n"_s.arg(error));
+        return 2;
+    }
+    constexpr int TimeoutMs = 10'000;
+    QLocalSocket socket;
+    socket.connectToServer(controlSocketPath(*dir));
+    if (!socket.waitForConnected(TimeoutMs)) {
+        print(stderr, u"requeue: ctl: %1 is not running (%2)\n"_s.arg(*dir, socket.errorString()));
+        return 1;
+    }
+    socket.write(request->toLine());
+    while (!socket.canReadLine() && socket.waitForReadyRead(TimeoutMs)) { }
+    const QJsonObject reply = QJsonDocument::fromJson(socket.readLine()).object();
+    if (reply.isEmpty()) {
+        print(stderr, u"requeue: ctl: no reply from the run in %1\n"_s.arg(*dir));
+        return 1;
+    }
+    if (!reply.value(u"ok"_s).toBool()) {
+        print(stderr, u"requeue: ctl: %1\n"_s.arg(reply.value(u"error"_s).toString()));
+        return 1;
+    }
+    print(stdout, reply.value(u"message"_s).toString() + u'\n');
+    return 0;
+}
+
 int runRunsCommand(const RunsCommand &command)
 {
     switch (command.kind) {
@@ -319,6 +355,8 @@ int runRunsCommand(const RunsCommand &command)
         return showRun(command);
     case RunsCommand::Kind::Prune:
         return pruneRuns(command);
+    case RunsCommand::Kind::Control:
+        return controlRun(command);
     }
     Q_UNREACHABLE();
     return 2;

@@ -16,7 +16,7 @@ namespace requeue {
 // exit status. Main thread; needs no application object.
 struct RunsCommand
 {
-    enum class Kind { List, Show, Prune };
+    enum class Kind { List, Show, Prune, Control };
 
     Kind kind = Kind::List;
     QString run;  // show: a directory or a unique prefix of a run id
@@ -24,6 +24,7 @@ struct RunsCommand
     bool json = false;
     int keep = 100;       // prune: the newest runs kept
     qint64 maxBytes = -1; // prune: and at most this much in all; -1: no limit
+    QStringList words;    // control: `requeue ctl RUN`'s command and its arguments
 };
 
 int runRunsCommand(const RunsCommand &command);

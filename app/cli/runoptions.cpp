@@ -1,6 +1,7 @@
 #include "runoptions.h"
 
 #include "reportcommand.h"
+#include "runcontrol.h"
 #include "specparsers.h"
 
 #include <QCommandLineParser>
@@ -203,8 +204,8 @@ CommandLine parseRun(const QStringList &arguments)
                        "jobs failed; soon,fail=N starts nothing new; fail=P% counts a share."),
         QStringLiteral("SPEC"));
     parser.addOptions({help, jobs, maxAttempts, retries, backoff, jitter, timeout, deadline,
-                       noRetryExit, joblog, resume, resumeFailed, results, summaryJson, runDir, report,
-                       quiet, output, halt});
+                       noRetryExit, joblog, resume, resumeFailed, results, summaryJson, runDir,
+                       report, quiet, output, halt});
     const BackendOptionParser backendOptions;
     backendOptions.addTo(&parser);
     parser.addPositionalArgument(QStringLiteral("FILE"),
@@ -456,6 +457,38 @@ CommandLine parseShow(const QStringList &arguments)
     return result;
 }
 
+CommandLine parseControl(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Steers a live run from another terminal. RUN is its directory or the\n"
+                       "start of its id; JOB is a job's # in the list. COMMAND is one of:\n  ")
+        + controlCommandsHelp());
+    const QCommandLineOption help = helpOption();
+    parser.addOptions({help});
+    parser.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("The run."));
+    parser.addPositionalArgument(QStringLiteral("COMMAND"), QStringLiteral("What to do."));
+    // Job numbers and worker counts follow the command, never options.
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    if (!parser.parse(arguments))
+        return parseError(parser, QStringLiteral("requeue ctl --help"));
+    if (parser.isSet(help))
+        return helpFor(parser, QStringLiteral("requeue ctl [options] RUN COMMAND [JOB... | N]"));
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() < 2)
+        return error(
+            QStringLiteral("ctl: expected a run and a command (%1)").arg(controlCommandsHelp()));
+    QString problem;
+    if (!ControlRequest::fromArguments(positional.mid(1), &problem))
+        return error(QStringLiteral("ctl: %1").arg(problem));
+    CommandLine result;
+    result.action = CommandLine::Action::Runs;
+    result.runs.kind = RunsCommand::Kind::Control;
+    result.runs.run = positional.first();
+    result.runs.words = positional.mid(1);
+    return result;
+}
+
 CommandLine parseResume(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -514,18 +547,20 @@ JobDefaults RunOptions::jobDefaults() const
 CommandLine parseCommandLine(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("A job runner that retries every failed attempt at once.\n\n"
-                       "Commands:\n"
-                       "  requeue [FILE]               Open the window (and load FILE, if given).\n"
-                       "  requeue run [options] FILE   Run FILE's jobs without a window;\n"
-                       "                               see requeue run --help.\n"
-                       "  requeue runs [options]       List the recorded runs, newest first.\n"
-                       "  requeue show [options] RUN   Summarise one recorded run.\n"
-                       "  requeue resume [options] RUN Run again the jobs of RUN that did not\n"
-                       "                               succeed.\n"
-                       "  requeue report RUN -o FILE   An HTML report of a run (RUN: a joblog);\n"
-                       "                               see requeue report --help."));
+    parser.setApplicationDescription(QStringLiteral(
+        "A job runner that retries every failed attempt at once.\n\n"
+        "Commands:\n"
+        "  requeue [FILE]               Open the window (and load FILE, if given).\n"
+        "  requeue run [options] FILE   Run FILE's jobs without a window;\n"
+        "                               see requeue run --help.\n"
+        "  requeue runs [options]       List the recorded runs, newest first.\n"
+        "  requeue show [options] RUN   Summarise one recorded run.\n"
+        "  requeue resume [options] RUN Run again the jobs of RUN that did not\n"
+        "                               succeed.\n"
+        "  requeue ctl RUN COMMAND      Steer a live run (retry, cancel, pause...);\n"
+        "                               see requeue ctl --help.\n"
+        "  requeue report RUN -o FILE   An HTML report of a run (RUN: a joblog);\n"
+        "                               see requeue report --help."));
     // Everything after the first positional argument belongs to the command.
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     const QCommandLineOption help(
@@ -555,8 +590,12 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     const QStringList positional = parser.positionalArguments();
     const std::pair<const char *, CommandLine (*)(const QStringList &)> commands[]
-        = {{"run", parseRun}, {"runs", parseRuns}, {"show", parseShow}, {"resume", parseResume},
-           {"report", parseReportCommand}};
+        = {{"run", parseRun},
+           {"runs", parseRuns},
+           {"show", parseShow},
+           {"resume", parseResume},
+           {"report", parseReportCommand},
+           {"ctl", parseControl}};
     for (const auto &[name, parse] : commands) {
         if (!positional.isEmpty() && positional.first() == QLatin1String(name))
             return parse(QStringList {arguments.value(0, QStringLiteral("requeue"))}
