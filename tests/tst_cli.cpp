@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocalSocket>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -92,6 +93,8 @@ private Q_SLOTS:
     void interrupt();
     void secondInterruptKills();
     void killAndResume();
+    void controlSteersALiveRun();
+    void controlRefusesBadRequests();
     void runsAndShow();
     void pruneRuns();
     void noDisplayRunsNothing();
@@ -1380,6 +1383,118 @@ void TestCli::progressSurvivesManyFailures()
 
 // SIGKILL halfway: `show` says what ran, `resume` runs exactly the jobs that
 // did not succeed, their attempt numbers going on, in the same directory.
+// `requeue ctl` from another process: pause, cancel, workers and resume
+// take effect in the run, and its journal and joblog record them.
+void TestCli::controlSteersALiveRun()
+{
+    write(QStringLiteral("jobs.txt"), "sleep 60\nsleep 60\nsleep 60\necho four\n");
+    auto process
+        = start({QStringLiteral("run"), QStringLiteral("-j"), QStringLiteral("1"),
+                 QStringLiteral("--joblog"), QStringLiteral("log"), QStringLiteral("--run-dir"),
+                 QStringLiteral("run"), QStringLiteral("jobs.txt")});
+    const QString runDir = path(QStringLiteral("run"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path(QStringLiteral("run/control"))), 10000);
+    const auto ctl = [&](const QStringList &words) {
+        return run(QStringList {QStringLiteral("ctl"), runDir} + words);
+    };
+    const auto status = [&] {
+        return ctl({QStringLiteral("status")}).out.trimmed();
+    };
+    QCOMPARE(status(), QByteArray("4 jobs: 4 active, 0 finished"));
+
+    QCOMPARE(ctl({QStringLiteral("pause")}).exitCode, 0);
+    const Finished cancelled = ctl({QStringLiteral("cancel"), QStringLiteral("1")});
+    QCOMPARE(cancelled.exitCode, 0);
+    QVERIFY2(cancelled.out.contains("1 of 1 jobs cancelled"), cancelled.out.constData());
+    // Paused: job 1 ends, and nothing takes its worker.
+    QTRY_COMPARE_WITH_TIMEOUT(status(), QByteArray("4 jobs: 3 active, 1 finished, paused"), 10000);
+    QVERIFY(!readLines(QStringLiteral("run/events")).filter(QStringLiteral("\"seq\":2,")).size());
+
+    QCOMPARE(ctl({QStringLiteral("workers"), QStringLiteral("3")}).exitCode, 0);
+    QCOMPARE(ctl({QStringLiteral("resume")}).exitCode, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(readLines(QStringLiteral("run/events"))
+                                     .filter(QStringLiteral("\"seq\":4,\"state\":\"succeeded\""))
+                                     .size()
+                                 == 1,
+                             10000);
+    QCOMPARE(ctl({QStringLiteral("cancel-all")}).exitCode, 0);
+    QVERIFY(process->waitForFinished(RunTimeoutMs));
+    QCOMPARE(process->exitCode(), 1); // three jobs cancelled
+
+    const QStringList actions
+        = readLines(QStringLiteral("run/events")).filter(QStringLiteral("\"ev\":\"action\""));
+    QCOMPARE(actions.size(), 5);
+    QVERIFY(actions.at(0).contains(QStringLiteral("\"action\":\"pause\"")));
+    QVERIFY(actions.at(1).contains(QStringLiteral("\"action\":\"cancel\"")));
+    QVERIFY(actions.at(1).contains(QStringLiteral("\"seqs\":[1]")));
+    QVERIFY(actions.at(2).contains(QStringLiteral("\"n\":3")));
+    QVERIFY(actions.at(3).contains(QStringLiteral("\"action\":\"resume\"")));
+    QVERIFY(actions.at(4).contains(QStringLiteral("\"action\":\"cancel-all\"")));
+    QCOMPARE(readLines(QStringLiteral("log")).size(), 1 + 4); // header, one attempt each
+    // The socket goes with the run.
+    QVERIFY(!QFileInfo::exists(path(QStringLiteral("run/control"))));
+    const Finished gone = ctl({QStringLiteral("status")});
+    QCOMPARE(gone.exitCode, 1);
+    QVERIFY2(gone.err.contains("is not running"), gone.err.constData());
+}
+
+// Malformed requests, unknown jobs and another user get an error and change
+// nothing in the run.
+void TestCli::controlRefusesBadRequests()
+{
+    write(QStringLiteral("jobs.txt"), "sleep 60\nsleep 60\n");
+    auto process
+        = start({QStringLiteral("run"), QStringLiteral("-j"), QStringLiteral("1"),
+                 QStringLiteral("--run-dir"), QStringLiteral("run"), QStringLiteral("jobs.txt")});
+    const QString runDir = path(QStringLiteral("run"));
+    const QString socketPath = path(QStringLiteral("run/control"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(socketPath), 10000);
+    QCOMPARE(QFileInfo(socketPath).permissions()
+                 & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
+             QFile::Permissions());
+    const auto ctl = [&](const QStringList &words) {
+        return run(QStringList {QStringLiteral("ctl"), runDir} + words);
+    };
+    const QByteArray before = "2 jobs: 2 active, 0 finished";
+    QCOMPARE(ctl({QStringLiteral("status")}).out.trimmed(), before);
+
+    const Finished unknownJob
+        = ctl({QStringLiteral("cancel"), QStringLiteral("1"), QStringLiteral("9")});
+    QCOMPARE(unknownJob.exitCode, 1);
+    QVERIFY2(unknownJob.err.contains("no job #9"), unknownJob.err.constData());
+    const Finished badWord = ctl({QStringLiteral("workers"), QStringLiteral("many")});
+    QCOMPARE(badWord.exitCode, 2);
+    QVERIFY2(badWord.err.contains("\"many\" is not a number of workers"), badWord.err.constData());
+
+    QLocalSocket raw;
+    raw.connectToServer(socketPath);
+    QVERIFY(raw.waitForConnected(5000));
+    for (const QByteArray &line :
+         {QByteArray("not json\n"), QByteArray("{\"command\":\"explode\"}\n"),
+          QByteArray("{\"command\":\"cancel\",\"jobs\":[\"1\"]}\n"),
+          QByteArray("{\"command\":\"workers\",\"n\":0}\n")}) {
+        raw.write(line);
+        while (!raw.canReadLine() && raw.waitForReadyRead(5000)) { }
+        const QByteArray reply = raw.readLine();
+        QVERIFY2(reply.contains("\"ok\":false"), QByteArray(line + reply).constData());
+    }
+
+    if (::geteuid() == 0 && !QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty()) {
+        QProcess other;
+        other.start(QStringLiteral("setpriv"),
+                    {QStringLiteral("--reuid=nobody"), QStringLiteral("--regid=nogroup"),
+                     QStringLiteral("--clear-groups"), m_binary, QStringLiteral("ctl"), runDir,
+                     QStringLiteral("cancel-all")});
+        QVERIFY(other.waitForFinished(RunTimeoutMs));
+        QVERIFY2(other.exitCode() != 0, other.readAllStandardOutput().constData());
+    }
+    QCOMPARE(ctl({QStringLiteral("status")}).out.trimmed(), before);
+    QVERIFY(readLines(QStringLiteral("run/events")).filter(QStringLiteral("\"action\"")).isEmpty());
+
+    QCOMPARE(ctl({QStringLiteral("cancel-all")}).exitCode, 0);
+    QVERIFY(process->waitForFinished(RunTimeoutMs));
+}
+
 void TestCli::killAndResume()
 {
     write(QStringLiteral("jobs.txt"),
