@@ -3,7 +3,7 @@
 # bash-completion package too (source it). tst_completion checks it against
 # `requeue --help` and `requeue COMMAND --help`.
 
-_requeue_commands="run runs show resume report"
+_requeue_commands="run runs show resume ctl report"
 _requeue_global_options="-h -? --help -v --version"
 _requeue_run_options="-h -? --help -j --jobs --max-attempts --retries --backoff --jitter
     --timeout --deadline --no-retry-exit --joblog --resume --resume-failed --results
@@ -12,6 +12,8 @@ _requeue_run_options="-h -? --help -j --jobs --max-attempts --retries --backoff 
 _requeue_runs_options="-h -? --help --json --prune --keep --max-size"
 _requeue_show_options="-h -? --help --json"
 _requeue_resume_options="-h -? --help -j --jobs --summary-json -q --quiet"
+_requeue_ctl_options="-h -? --help"
+_requeue_ctl_commands="status retry cancel retry-failed cancel-all pause resume workers"
 _requeue_report_options="-h --help -o --output --results"
 # Options whose value is the next word.
 _requeue_value_options="-j --jobs --max-attempts --retries --backoff --timeout --deadline
@@ -132,8 +134,10 @@ _requeue_complete()
         _requeue_option_value "$prev" "$cur"
     elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "${!options_var}" -- "$cur")
-    elif [[ $command == show || $command == resume ]]; then
+    elif [[ $command == show || $command == resume || ($command == ctl && $prev == ctl) ]]; then
         _requeue_run_ids "$cur"
+    elif [[ $command == ctl && ${_requeue_words[-3]} == ctl ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$_requeue_ctl_commands" -- "$cur")
     elif [[ $command == report ]]; then
         _requeue_runs_or_files "$cur"
     elif [[ $command == run ]]; then

@@ -2,7 +2,7 @@
 # /usr/share/fish/vendor_completions.d/requeue.fish; tst_completion checks it
 # against `requeue --help` and `requeue COMMAND --help`.
 
-set -l commands run runs show resume report
+set -l commands run runs show resume ctl report
 
 # No command yet: global options, the commands, or a job list for the window.
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -s h -s '?' -l help -d 'Print help and exit'
@@ -11,6 +11,7 @@ complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a run -d 'Ru
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a runs -d 'List the recorded runs'
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a show -d 'Summarise one recorded run'
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a resume -d 'Run again what did not succeed'
+complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a ctl -d 'Steer a live run'
 complete -c requeue -n "not __fish_seen_subcommand_from $commands" -a report -d 'Write an HTML report of a run'
 
 # requeue run [options] FILE (FILE: any file, fish's default)
@@ -66,6 +67,13 @@ complete -c requeue -n $resume -s h -s '?' -l help -d 'Print the options of requ
 complete -c requeue -n $resume -s j -l jobs -x -a '1 2 4 8 16' -d 'Run up to N jobs at once'
 complete -c requeue -n $resume -l summary-json -r -F -d 'Write a JSON summary to FILE'
 complete -c requeue -n $resume -s q -l quiet -d 'No progress bar'
+
+# requeue ctl RUN COMMAND [JOB... | N]
+set -l ctl '__fish_seen_subcommand_from ctl'
+complete -c requeue -n $ctl -f
+complete -c requeue -n $ctl -s h -s '?' -l help -d 'Print the options of requeue ctl'
+complete -c requeue -n $ctl -a $run_ids
+complete -c requeue -n $ctl -a 'status retry cancel retry-failed cancel-all pause resume workers'
 # requeue report [options] RUN (RUN: a run id, a run directory or a joblog)
 set -l report '__fish_seen_subcommand_from report'
 complete -c requeue -n $report -a $run_ids
