@@ -7,9 +7,11 @@
 #include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -27,6 +29,7 @@ public:
     {
         qint64 startedUs = 0; // from attemptStarted
         qint64 pid = 0;       // from attemptSpawned
+        QThread *thread = nullptr;
         int finishedCalls = 0;
         AttemptRecord record;
     };
@@ -35,6 +38,7 @@ public:
     {
         std::lock_guard lock(m_mutex);
         m_reports[ticket.jobId].startedUs = startedUs;
+        m_reports[ticket.jobId].thread = QThread::currentThread();
         ++m_started;
         m_changed.notify_all();
     }
@@ -45,12 +49,22 @@ public:
     }
     void attemptFinished(const AttemptTicket &ticket, const AttemptRecord &record) override
     {
+        // All under the lock, the handler included: the test, which reads
+        // under it, then sees everything the worker did (Qt's pool hands
+        // over through futexes ThreadSanitizer cannot see).
         std::lock_guard lock(m_mutex);
         Report &report = m_reports[ticket.jobId];
         ++report.finishedCalls;
         report.record = record;
+        if (m_onFinished)
+            m_onFinished(ticket); // what a runner does: hand out the next attempt
         ++m_finished;
         m_changed.notify_all();
+    }
+    // Set before the first execute(). Must not call into the sink.
+    void setOnFinished(std::function<void(const AttemptTicket &)> onFinished)
+    {
+        m_onFinished = std::move(onFinished);
     }
 
     bool waitForStarted(int count) { return waitFor(m_started, count); }
@@ -74,6 +88,7 @@ private:
         return m_changed.wait_for(lock, 10s, [&] { return counter >= count; });
     }
 
+    std::function<void(const AttemptTicket &)> m_onFinished;
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
     std::map<JobId, Report> m_reports; // guarded by m_mutex
@@ -131,6 +146,7 @@ private Q_SLOTS:
     void concurrencyIsBounded();
     void concurrencyIsAtLeastOne();
     void waitForDoneWaitsForTheReport();
+    void reportingWorkerRunsTheNextAttempt();
     void runsAProcessIntoItsFiles();
     void destructorWaitsForAttempts();
 };
@@ -232,7 +248,7 @@ void tst_LocalExecutor::concurrencyIsBounded()
     std::atomic_int mostAtOnce {0};
     for (JobId id = 1; id <= 6; ++id)
         executor.execute(callableTicket(id, gated(&gate, &running, &mostAtOnce)));
-    QVERIFY(sink.waitForStarted(2));
+    QTRY_COMPARE(running.load(), 2); // both workers inside their callables
     for (int done = 1; done <= 6; ++done) {
         gate.release(); // one at a time: each frees the worker of the next
         QVERIFY(sink.waitForFinished(done));
@@ -264,6 +280,36 @@ void tst_LocalExecutor::waitForDoneWaitsForTheReport()
     QVERIFY(executor.waitForDone(QDeadlineTimer(10'000)));
     // The runner's destructor relies on this: done means reported.
     QCOMPARE(sink.finished(), 1);
+}
+
+void tst_LocalExecutor::reportingWorkerRunsTheNextAttempt()
+{
+    // A sink that hands out attempts while a worker reports (an immediate
+    // retry, the next queued job): the reporting worker runs the first one
+    // itself, the pool gets the rest. Each runs and reports once.
+    RecordingSink sink;
+    LocalExecutor executor;
+    executor.setMaxConcurrency(2);
+    QSemaphore gate;
+    const auto quick = [](const AttemptContext &) {
+        return 0;
+    };
+    sink.setOnFinished([&](const AttemptTicket &ticket) {
+        if (ticket.jobId == 1) {
+            executor.execute(callableTicket(2, quick));
+            executor.execute(callableTicket(3, gated(&gate)));
+        }
+    });
+    executor.setSink(&sink);
+    executor.execute(callableTicket(1, quick));
+    QVERIFY(sink.waitForFinished(2)); // 1, then 2 while 3 holds its own worker
+    QCOMPARE(sink.report(2).thread, sink.report(1).thread);
+    QVERIFY(sink.waitForStarted(3));
+    QVERIFY(sink.report(3).thread != sink.report(1).thread);
+    gate.release();
+    QVERIFY(executor.waitForDone(QDeadlineTimer(10'000)));
+    for (JobId id = 1; id <= 3; ++id)
+        QCOMPARE(sink.report(id).finishedCalls, 1);
 }
 
 void tst_LocalExecutor::runsAProcessIntoItsFiles()
