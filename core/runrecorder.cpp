@@ -81,15 +81,8 @@ bool RunRecorder::start(const QString &dir, const RunInfo &info, QString *error)
         *error = u"%1 already holds a run (requeue resume continues it)"_s.arg(dir);
         return false;
     }
-    m_dir = QDir(dir).absolutePath();
-    m_lock = std::make_unique<RunLock>();
-    if (!m_lock->acquire(m_dir, error))
-        return false;
-    if (!makePrivateDirectory(outputDirectory())) {
-        *error = u"cannot create %1: %2"_s.arg(outputDirectory(), errnoText());
-        return false;
-    }
-    return writeRunInfo(m_dir, info, error) && open(m_dir, false, error);
+    return lockAndPrepare(dir, error) && writeRunInfo(m_dir, info, error)
+        && open(m_dir, false, error);
 }
 
 bool RunRecorder::resume(const QString &dir, QString *error)
@@ -98,6 +91,11 @@ bool RunRecorder::resume(const QString &dir, QString *error)
         *error = u"%1 is not a run directory (it has no run.json)"_s.arg(dir);
         return false;
     }
+    return lockAndPrepare(dir, error) && open(m_dir, true, error);
+}
+
+bool RunRecorder::lockAndPrepare(const QString &dir, QString *error)
+{
     m_dir = QDir(dir).absolutePath();
     m_lock = std::make_unique<RunLock>();
     if (!m_lock->acquire(m_dir, error))
@@ -106,7 +104,7 @@ bool RunRecorder::resume(const QString &dir, QString *error)
         *error = u"cannot create %1: %2"_s.arg(outputDirectory(), errnoText());
         return false;
     }
-    return open(m_dir, true, error);
+    return true;
 }
 
 bool RunRecorder::open(const QString &dir, bool resuming, QString *error)

@@ -84,6 +84,8 @@ private:
         int lastAttempts = 0;
     };
 
+    // Takes the run's lock and makes its output folder (start and resume).
+    bool lockAndPrepare(const QString &dir, QString *error);
     bool open(const QString &dir, bool resuming, QString *error);
     void onAttemptStarted(quint64 id, int attempt);
     void onAttemptSpawned(quint64 id, int attempt, qint64 pid);
