@@ -1,4 +1,5 @@
 #include "detailspane.h"
+#include "elidedlabel.h"
 #include "filterbar.h"
 #include "jobfilterproxy.h"
 #include "jobrunner.h"
@@ -25,6 +26,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -136,6 +138,8 @@ private Q_SLOTS:
     void clearFinishedAsksAndFixesTheTitle();
     void cancelAllAsksForManyJobs();
     void statusBarFitsAnEightHundredPixelWindow();
+    void statusBarCutsTheCountsBeforeTheEta();
+    void defaultColumnsFitTheDefaultWindow();
     void finishedRunSaysSoAndPauseBecomesResume();
     void opensTheOutputFolder();
     void errorDialogCountsTheErrors();
@@ -830,6 +834,60 @@ void tst_MainWindow::statusBarFitsAnEightHundredPixelWindow()
     auto *bar = status->findChild<QProgressBar *>(QStringLiteral("statusProgress"));
     QVERIFY(bar->width() >= bar->fontMetrics().horizontalAdvance(status->progressText()));
     QVERIFY(status->countsText().contains(QStringLiteral("258 failed")));
+}
+
+void tst_MainWindow::statusBarCutsTheCountsBeforeTheEta()
+{
+    auto window = makeWindow();
+    RunStatusWidget *status = window->runStatus();
+    auto *eta = status->findChild<ElidedLabel *>(QStringLiteral("statusEta"));
+    auto *rate = status->findChild<ElidedLabel *>(QStringLiteral("statusRate"));
+    auto *counts = status->findChild<ElidedLabel *>(QStringLiteral("statusCounts"));
+    StateCounts few {};
+    few[int(JobState::Running)] = 2;
+    few[int(JobState::Queued)] = 3;
+    status->update(few, 10, 3.0);
+    QCOMPARE(eta->fullText(), QStringLiteral("ETA about 3 s"));
+    QTRY_VERIFY2(!eta->isElided(), qPrintable(eta->text()));
+    status->update(few, 20, 12345.0); // longer text, same room at first
+    QCOMPARE(eta->fullText(), QStringLiteral("ETA about 3 h 25 min"));
+    QTRY_VERIFY2(!eta->isElided(), qPrintable(eta->text()));
+
+    StateCounts many {};
+    many[int(JobState::Queued)] = 1000;
+    many[int(JobState::Running)] = 16;
+    many[int(JobState::WaitingForRetry)] = 120;
+    many[int(JobState::Succeeded)] = 16789;
+    many[int(JobState::Failed)] = 258;
+    many[int(JobState::Cancelled)] = 1817;
+    window->resize(800, 600);
+    status->update(many, 1234567, 98765.0);
+    QTRY_COMPARE(window->width(), 800);
+    QTRY_VERIFY2(counts->isElided(), qPrintable(counts->text()));
+    QVERIFY2(!eta->isElided(), qPrintable(eta->text()));
+    QVERIFY2(!rate->isElided(), qPrintable(rate->text()));
+}
+
+void tst_MainWindow::defaultColumnsFitTheDefaultWindow()
+{
+    auto window = makeWindow(); // no saved geometry: the default size
+    QCOMPARE(window->size(), QSize(1200, 760));
+    QVERIFY(window->loadFile(writeList("true\n")));
+    QTableView *table = window->table();
+    QTRY_VERIFY(table->viewport()->width() > 0);
+    QHeaderView *header = table->horizontalHeader();
+    int lastVisible = header->count() - 1;
+    while (header->isSectionHidden(header->logicalIndex(lastVisible)))
+        --lastVisible;
+    int widths = 0;
+    for (int visual = 0; visual < lastVisible; ++visual) {
+        if (!header->isSectionHidden(header->logicalIndex(visual)))
+            widths += header->sectionSize(header->logicalIndex(visual));
+    }
+    // The last column stretches into the rest; the others fit beside it.
+    QVERIFY2(widths < table->viewport()->width(),
+             qPrintable(QStringLiteral("%1 > %2").arg(widths).arg(table->viewport()->width())));
+    QTRY_VERIFY(!table->horizontalScrollBar()->isVisible());
 }
 
 void tst_MainWindow::finishedRunSaysSoAndPauseBecomesResume()

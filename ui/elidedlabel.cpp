@@ -46,8 +46,14 @@ void ElidedLabel::resizeEvent(QResizeEvent *event)
 
 void ElidedLabel::updateElided()
 {
+    // elidedText() measures differently from horizontalAdvance(), which the
+    // size hints use: it cuts a text given exactly its own advance. What
+    // fits by the size hints' measure is shown whole.
     const int room = contentsRect().width();
-    QLabel::setText(fontMetrics().elidedText(m_fullText, m_mode, room));
+    const QFontMetrics metrics = fontMetrics();
+    QLabel::setText(metrics.horizontalAdvance(m_fullText) <= room
+                        ? m_fullText
+                        : metrics.elidedText(m_fullText, m_mode, room));
     // Only a cut text needs its whole in a tooltip; else the parent's shows.
     setToolTip(isElided() ? m_fullText : QString());
 }

@@ -351,7 +351,10 @@ void MainWindow::createTable()
     // Commands differ at both ends (program, then the file it works on):
     // eliding in the middle keeps both.
     m_table->setTextElideMode(Qt::ElideMiddle);
-    const int widths[] = {50, 130, 150, 80, 170, 300, 70, 75, 75, 80};
+    // They add up to less than the table of a default window (1200 px wide,
+    // with the run settings beside it), so nothing needs a horizontal
+    // scroll bar at first; Finished, the last, stretches into the rest.
+    const int widths[] = {40, 105, 145, 65, 125, 240, 65, 70, 65, 80};
     for (int column = 0; column < JobTableModel::ColumnCount; ++column)
         header->resizeSection(column, widths[column]);
     m_table->setColumnHidden(JobTableModel::ClusterJobColumn,

@@ -66,6 +66,18 @@ void RunStatusWidget::update(const StateCounts &counts, int totalAttempts,
     const bool showEta = active > 0 && etaSeconds && *etaSeconds > 0;
     m_etaLabel->setFullText(showEta ? tr("ETA %1").arg(formatEta(qint64(*etaSeconds + 0.5)))
                                     : QString());
+    keepWhole(m_rate, tr("9999.9 attempts/s"));
+    keepWhole(m_etaLabel, tr("ETA about 99 h 59 min"));
+}
+
+void RunStatusWidget::keepWhole(ElidedLabel *label, const QString &longest)
+{
+    // The rate and the ETA are short and say more than the end of the
+    // counts: they keep their whole text, up to the longest they normally
+    // get, and the counts elide first.
+    const QFontMetrics metrics = label->fontMetrics();
+    label->setMinimumWidth(
+        qMin(metrics.horizontalAdvance(label->fullText()), metrics.horizontalAdvance(longest)));
 }
 
 void RunStatusWidget::showFinished(qint64 elapsedMs, const StateCounts &counts, int totalAttempts)

@@ -47,6 +47,7 @@ private:
         int attempts;
     };
     void addSample(int attempts);
+    static void keepWhole(ElidedLabel *label, const QString &longest);
     void updateProgress(int finished, int total);
     void updateToolTip();
 
