@@ -22,6 +22,15 @@ constexpr quint32 bit(int column)
     return 1u << column;
 }
 
+// Whether the Last result cell would read the same for both.
+bool sameResult(const std::optional<AttemptRecord> &a, const std::optional<AttemptRecord> &b)
+{
+    if (!a || !b)
+        return bool(a) == bool(b);
+    return a->outcome == b->outcome && a->exitCode == b->exitCode && a->signal == b->signal
+        && a->message == b->message;
+}
+
 template<typename T>
 int compareValues(const T &a, const T &b)
 {
@@ -73,8 +82,8 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
             ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
             : QVariant();
     case Qt::ToolTipRole:
-        if (column == LastResultColumn && !row.lastMessage.isEmpty())
-            return row.lastMessage;
+        if (column == LastResultColumn && row.last && !row.last->message.isEmpty())
+            return row.last->message;
         if (column == StateColumn && !row.clusterState.isEmpty())
             return tr("Slurm job %1: %2").arg(row.clusterJobId, row.clusterState);
         return column == CommandColumn || column == NameColumn ? displayData(row, column)
@@ -258,7 +267,8 @@ qsizetype JobTableModel::approximateBytesPerRow() const
         return qsizetype(sizeof(Row));
     qsizetype chars = 0;
     for (const Row &row : m_rows)
-        chars += row.name.capacity() + row.command.capacity() + row.lastMessage.capacity();
+        chars += row.name.capacity() + row.command.capacity()
+            + (row.last ? row.last->message.capacity() : 0);
     return qsizetype(sizeof(Row)) + chars * 2 / qsizetype(m_rows.size());
 }
 
@@ -278,14 +288,8 @@ JobTableModel::Row JobTableModel::rowFromSnapshot(const JobSnapshot &s)
     row.budgetStart = s.budgetStart;
     row.maxAttempts = s.maxAttempts;
     row.state = s.state;
-    row.hasLast = s.hasLastAttempt;
-    if (s.hasLastAttempt) {
-        const AttemptRecord &last = s.lastAttempt;
-        row.lastOutcome = last.outcome;
-        row.lastExitCode = last.exitCode;
-        row.lastSignal = last.signal;
-        row.lastMessage = last.message;
-    }
+    if (s.hasLastAttempt)
+        row.last = s.lastAttempt;
     row.clusterJobId = s.clusterJobId;
     row.clusterState = s.clusterState;
     return row;
@@ -308,9 +312,7 @@ JobTableModel::ColumnMask JobTableModel::diff(const Row &old, const Row &now, bo
     if (old.attempts != now.attempts || old.budgetStart != now.budgetStart
         || old.maxAttempts != now.maxAttempts)
         mask |= bit(AttemptsColumn);
-    if (old.hasLast != now.hasLast || old.lastOutcome != now.lastOutcome
-        || old.lastExitCode != now.lastExitCode || old.lastSignal != now.lastSignal
-        || old.lastMessage != now.lastMessage)
+    if (!sameResult(old.last, now.last))
         mask |= bit(LastResultColumn);
     if (old.firstStartedUs != now.firstStartedUs)
         mask |= bit(StartedColumn) | bit(DurationColumn);
@@ -370,10 +372,10 @@ qint64 JobTableModel::numericKey(const Row &row, int column) const
         return qint64(row.attempts - row.budgetStart) << 32 | qint64(row.attempts);
     case LastResultColumn:
         // Not run yet first, then by outcome, then by code.
-        return row.hasLast ? (qint64(row.lastOutcome) + 1) << 32
-                | quint32(row.lastOutcome == AttemptOutcome::Signalled ? row.lastSignal
-                                                                       : row.lastExitCode)
-                           : 0;
+        return row.last ? (qint64(row.last->outcome) + 1) << 32
+                | quint32(row.last->outcome == AttemptOutcome::Signalled ? row.last->signal
+                                                                         : row.last->exitCode)
+                        : 0;
     case DurationColumn:
         return row.attempts > 0 ? durationUs(row) : -1;
     case StartedColumn:
@@ -397,13 +399,9 @@ QVariant JobTableModel::decorationData(const Row &row, int column) const
 
 QString JobTableModel::lastResultText(const Row &row) const
 {
-    if (!row.hasLast)
+    if (!row.last)
         return {};
-    AttemptRecord record;
-    record.outcome = row.lastOutcome;
-    record.exitCode = row.lastExitCode;
-    record.signal = row.lastSignal;
-    record.message = row.lastMessage;
+    const AttemptRecord &record = *row.last;
     // The reason alone ("cannot start foo: No such file or directory") reads
     // in a narrow cell; the state column already says the job failed.
     if (record.outcome == AttemptOutcome::NotStarted && !record.message.isEmpty())

@@ -101,7 +101,6 @@ private:
         JobId id = 0;
         QString name;
         QString command;
-        QString lastMessage; // usually empty
         QString clusterJobId; // empty unless a cluster runs the attempt
         QString clusterState;
         qint64 firstStartedUs = 0;
@@ -113,11 +112,8 @@ private:
         int attempts = 0;
         int budgetStart = 0;
         int maxAttempts = 0;
-        int lastExitCode = -1;
-        int lastSignal = 0;
         JobState state = JobState::Queued;
-        AttemptOutcome lastOutcome = AttemptOutcome::Succeeded;
-        bool hasLast = false;
+        std::optional<AttemptRecord> last; // the last attempt that ended, if any
     };
     using ColumnMask = quint32;
     struct RowChange
