@@ -10,7 +10,11 @@
 //                     jobs: all silent, and one in ten printing a line
 //   timeline_*_ms     one synchronous repaint of the timeline while it follows
 //                     a run growing to 100,000 attempts (live), and of the
-//                     whole run (fit), the last 10 s (follow), 2 s (zoomed)
+//                     whole run (fit), the last 10 s (follow), 2 s (zoomed);
+//                     *_cpu_* the GUI thread's CPU time for the same repaints
+//                     (what a loaded machine's wall time hides), and
+//                     timeline_live_update_* adding one frame's attempts
+//   load_average      the 1-minute load average at the end, to judge the rest
 #include "jobfile.h"
 #include "jobrunner.h"
 #include "jobtablemodel.h"
@@ -31,6 +35,7 @@
 
 #include <malloc.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -194,6 +199,35 @@ double timeMs(F &&f)
     return double(clock.nsecsElapsed()) / 1e6;
 }
 
+double threadCpuMs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+// Wall and GUI-thread CPU time of each call, in ms.
+struct Samples
+{
+    std::vector<double> wall;
+    std::vector<double> cpu;
+
+    template<typename F>
+    void time(F &&f)
+    {
+        const double cpuBefore = threadCpuMs();
+        wall.push_back(timeMs(std::forward<F>(f)));
+        cpu.push_back(threadCpuMs() - cpuBefore);
+    }
+};
+
+// The 1-minute load average, to judge a noisy machine's figures.
+double loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    return file.open(QIODevice::ReadOnly) ? file.readAll().split(' ').value(0).toDouble() : -1;
+}
+
 // GUI-thread time of the bulk actions on 100,000 failed jobs.
 QJsonObject bulkActions()
 {
@@ -316,6 +350,19 @@ QJsonObject percentiles(const QString &prefix, std::vector<double> ms)
             {prefix + QStringLiteral("_max_ms"), ms.back()}};
 }
 
+void insertAll(QJsonObject &into, const QJsonObject &from)
+{
+    for (auto it = from.begin(); it != from.end(); ++it)
+        into.insert(it.key(), it.value());
+}
+
+QJsonObject percentiles(const QString &prefix, const Samples &samples)
+{
+    QJsonObject result = percentiles(prefix, samples.wall);
+    insertAll(result, percentiles(prefix + QStringLiteral("_cpu"), samples.cpu));
+    return result;
+}
+
 // The timeline following a live run that grows to 100,000 attempts: 400
 // frames, each adding the attempts that started (running) or ended since the
 // last, then a synchronous repaint, timed. Then 200 repaints each of the
@@ -334,12 +381,15 @@ QJsonObject timelineRepaint()
     view.show();
     settle();
 
-    std::vector<double> live;
+    Samples live;
+    std::vector<double> updates;
     std::vector<ScriptedAttempt> running;
     size_t next = 0;
     const int frames = 400;
+    QElapsedTimer update;
     for (int frame = 1; frame <= frames; ++frame) {
         now = t0 + (end - t0) * frame / frames;
+        update.start();
         for (auto it = running.begin(); it != running.end();) {
             if (it->record.finishedUs > now) {
                 ++it;
@@ -359,16 +409,18 @@ QJsonObject timelineRepaint()
                 running.push_back(a);
             }
         }
-        live.push_back(timeMs([&] { view.repaint(); }));
+        updates.push_back(double(update.nsecsElapsed()) / 1e6);
+        live.time([&] { view.repaint(); });
     }
     if (view.timeline().attempts().size() != size_t(Jobs))
         qFatal("the timeline holds %zu attempts", view.timeline().attempts().size());
     QJsonObject result = percentiles(QStringLiteral("timeline_live_repaint"), live);
+    insertAll(result, percentiles(QStringLiteral("timeline_live_update"), updates));
     const auto repaints = [&view] {
-        std::vector<double> ms;
+        Samples samples;
         for (int i = 0; i < 200; ++i)
-            ms.push_back(timeMs([&] { view.repaint(); }));
-        return ms;
+            samples.time([&] { view.repaint(); });
+        return samples;
     };
     view.fit();
     const QJsonObject fit = percentiles(QStringLiteral("timeline_fit_repaint"), repaints());
@@ -377,10 +429,8 @@ QJsonObject timelineRepaint()
     const QJsonObject follow = percentiles(QStringLiteral("timeline_follow_repaint"), repaints());
     view.setTimeRange(t0 + (end - t0) / 2, t0 + (end - t0) / 2 + 2000000);
     const QJsonObject zoomed = percentiles(QStringLiteral("timeline_zoomed_repaint"), repaints());
-    for (const QJsonObject &part : {fit, follow, zoomed}) {
-        for (auto it = part.begin(); it != part.end(); ++it)
-            result.insert(it.key(), it.value());
-    }
+    for (const QJsonObject &part : {fit, follow, zoomed})
+        insertAll(result, part);
     result.insert(QStringLiteral("timeline_lanes"), view.timeline().laneCount());
     return result;
 }
@@ -395,7 +445,8 @@ int main(int argc, char *argv[])
     QStandardPaths::setTestModeEnabled(true); // keep the user's settings out of it
     QCoreApplication::setOrganizationName(QStringLiteral("RequeueBench"));
     if (app.arguments().contains(QStringLiteral("--timeline-only"))) {
-        const QJsonObject timeline = timelineRepaint();
+        QJsonObject timeline = timelineRepaint();
+        timeline.insert(QStringLiteral("load_average"), loadAverage());
         std::printf("%s\n", QJsonDocument(timeline).toJson(QJsonDocument::Compact).constData());
         return 0;
     }
@@ -422,9 +473,8 @@ int main(int argc, char *argv[])
     const QJsonObject bulk = bulkActions();
     for (auto it = bulk.begin(); it != bulk.end(); ++it)
         result.insert(it.key(), it.value());
-    const QJsonObject timeline = timelineRepaint();
-    for (auto it = timeline.begin(); it != timeline.end(); ++it)
-        result.insert(it.key(), it.value());
+    insertAll(result, timelineRepaint());
+    result.insert(QStringLiteral("load_average"), loadAverage());
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return 0;
 }
