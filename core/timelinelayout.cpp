@@ -43,6 +43,22 @@ size_t endOfColumn(const std::vector<int> &ids, size_t from, Predicate inColumn)
     return high;
 }
 
+// countUpTo(values, value), searching from `from` (<= the answer) onwards:
+// a galloping search, as successive pixel columns are close in the values.
+size_t gallopPast(const std::vector<qint64> &values, size_t from, qint64 value)
+{
+    size_t step = 1;
+    size_t low = from; // every element before low is <= value
+    while (low + step <= values.size() && values[low + step - 1] <= value) {
+        low += step;
+        step *= 2;
+    }
+    const size_t high = std::min(values.size(), low + step);
+    return size_t(
+        std::upper_bound(values.begin() + qsizetype(low), values.begin() + qsizetype(high), value)
+        - values.begin());
+}
+
 qsizetype countBefore(const std::vector<qint64> &values, qint64 value)
 {
     return std::lower_bound(values.begin(), values.end(), value) - values.begin();
@@ -157,9 +173,14 @@ int TimelineLayout::update(JobId job, int seq, const AttemptRecord &record, bool
             known.record.finishedUs = std::max(record.finishedUs, known.record.startedUs);
             known.kind = barKind(record, false);
             --m_running;
-            KindCounts &counts = m_laneKinds[size_t(known.lane)].back();
+            // Only a lane's last attempt can be running.
+            Lane &lane = m_lanes[size_t(known.lane)];
+            Q_ASSERT(lane.ids.back() == index);
+            KindCounts &counts = lane.kinds.back();
             --counts[size_t(BarKind::Running)];
             ++counts[size_t(known.kind)];
+            lane.starts.back() = known.record.startedUs;
+            lane.ends.back() = known.record.finishedUs;
             qint64 &laneEnd = m_laneEnds[size_t(known.lane)];
             if (laneEnd == stillRunning)
                 laneEnd = known.record.finishedUs;
@@ -177,11 +198,14 @@ int TimelineLayout::update(JobId job, int seq, const AttemptRecord &record, bool
         attempt.record.finishedUs = std::max(record.finishedUs, record.startedUs);
     attempt.lane = assignLane(record.startedUs);
     const int index = int(m_attempts.size());
-    m_laneEnds[size_t(attempt.lane)] = running ? stillRunning : attempt.record.finishedUs;
-    m_lanes[size_t(attempt.lane)].push_back(index);
-    std::vector<KindCounts> &kinds = m_laneKinds[size_t(attempt.lane)];
-    kinds.push_back(kinds.back());
-    ++kinds.back()[size_t(attempt.kind)];
+    const qint64 end = running ? stillRunning : attempt.record.finishedUs;
+    m_laneEnds[size_t(attempt.lane)] = end;
+    Lane &lane = m_lanes[size_t(attempt.lane)];
+    lane.ids.push_back(index);
+    lane.starts.push_back(record.startedUs);
+    lane.ends.push_back(end);
+    lane.kinds.push_back(lane.kinds.back());
+    ++lane.kinds.back()[size_t(attempt.kind)];
     insertSorted(m_starts, record.startedUs);
     if (running)
         ++m_running;
@@ -193,7 +217,11 @@ int TimelineLayout::update(JobId job, int seq, const AttemptRecord &record, bool
         = std::upper_bound(ofJob.begin(), ofJob.end(), record.number, [this](int n, int i) {
               return n < m_attempts[size_t(i)].record.number;
           });
-    ofJob.insert(pos, index);
+    const auto at = ofJob.insert(pos, index);
+    if (at != ofJob.begin())
+        m_attempts.back().previous = *(at - 1);
+    if (at + 1 != ofJob.end())
+        m_attempts[size_t(*(at + 1))].previous = index;
     return index;
 }
 
@@ -210,7 +238,6 @@ int TimelineLayout::assignLane(qint64 startUs)
     }
     m_lanes.emplace_back();
     m_laneEnds.push_back(stillRunning);
-    m_laneKinds.emplace_back(1, KindCounts {});
     return int(m_lanes.size() - 1);
 }
 
@@ -229,28 +256,30 @@ qint64 TimelineLayout::lastEndUs(qint64 nowUs) const
     return m_lastEndUs;
 }
 
-std::vector<TimelineSpan> TimelineLayout::laneSpans(int lane, const TimeWindow &window,
+std::vector<TimelineSpan> TimelineLayout::laneSpans(int laneIndex, const TimeWindow &window,
                                                     qint64 nowUs) const
 {
-    const std::vector<int> &ids = m_lanes[size_t(lane)];
-    const std::vector<KindCounts> &kinds = m_laneKinds[size_t(lane)];
-    const auto startOf = [&](size_t k) {
-        return m_attempts[size_t(ids[k])].record.startedUs;
-    };
+    const Lane &lane = m_lanes[size_t(laneIndex)];
+    const std::vector<int> &ids = lane.ids;
+    const double usPerPixel = window.usPerPixel();
     const double width = window.width;
+    const auto x = [&](qint64 us) {
+        return double(us - window.fromUs) / usPerPixel;
+    };
     const auto left = [&](size_t k) {
-        return std::max(-1.0, window.x(startOf(k)));
+        return std::max(-1.0, x(lane.starts[k]));
     };
     const auto right = [&](size_t k) {
-        return std::min(width + 1, window.x(m_attempts[size_t(ids[k])].endUs(nowUs)));
+        return std::min(width + 1, x(lane.ends[k] == stillRunning ? nowUs : lane.ends[k]));
     };
-    // A lane's attempts do not overlap, so their ends are sorted as their starts are.
-    size_t i = size_t(
-        std::lower_bound(ids.begin(), ids.end(), window.fromUs,
-                         [&](int a, qint64 t) { return m_attempts[size_t(a)].endUs(nowUs) < t; })
-        - ids.begin());
+    // A lane's attempts do not overlap, so their ends are sorted as their
+    // starts are; only the last one can be running (its end: now).
+    size_t i = size_t(std::lower_bound(lane.ends.begin(), lane.ends.end(), window.fromUs)
+                      - lane.ends.begin());
+    if (i + 1 == ids.size() && lane.ends[i] == stillRunning && nowUs < window.fromUs)
+        ++i;
     std::vector<TimelineSpan> spans;
-    while (i < ids.size() && startOf(i) <= window.toUs) {
+    while (i < ids.size() && lane.starts[i] <= window.toUs) {
         const double x0 = left(i);
         const double x1 = right(i);
         if (x1 - x0 >= 1.0) {
@@ -266,7 +295,7 @@ std::vector<TimelineSpan> TimelineLayout::laneSpans(int lane, const TimeWindow &
             --j;
         appendColumn(spans,
                      TimelineSpan {column, column + 1, BarKind::Succeeded, ids[i], int(j - i)},
-                     kinds[i], kinds[j]);
+                     lane.kinds[i], lane.kinds[j]);
         i = j;
     }
     return spans;
@@ -300,7 +329,7 @@ int TimelineLayout::attemptAt(int lane, qint64 timeUs, qint64 slackUs, qint64 no
 {
     if (lane < 0 || lane >= laneCount())
         return -1;
-    const std::vector<int> &ids = m_lanes[size_t(lane)];
+    const std::vector<int> &ids = m_lanes[size_t(lane)].ids;
     const auto it
         = std::lower_bound(ids.begin(), ids.end(), timeUs - slackUs,
                            [&](int i, qint64 t) { return m_attempts[size_t(i)].endUs(nowUs) < t; });
@@ -312,6 +341,20 @@ int TimelineLayout::attemptAt(int lane, qint64 timeUs, qint64 slackUs, qint64 no
 int TimelineLayout::runningAt(qint64 timeUs) const
 {
     return int(countUpTo(m_starts, timeUs) - countUpTo(m_ends, timeUs));
+}
+
+std::vector<int> TimelineLayout::runningAtEach(const std::vector<qint64> &times) const
+{
+    std::vector<int> counts;
+    counts.reserve(times.size());
+    size_t started = 0;
+    size_t ended = 0;
+    for (qint64 t : times) {
+        started = gallopPast(m_starts, started, t);
+        ended = gallopPast(m_ends, ended, t);
+        counts.push_back(int(started) - int(ended));
+    }
+    return counts;
 }
 
 FinishedCounts TimelineLayout::finishedIn(qint64 fromUs, qint64 toUs) const

@@ -43,6 +43,7 @@ struct TimelineAttempt
     AttemptRecord record; // finishedUs == 0 while running
     BarKind kind = BarKind::Running;
     int lane = -1;
+    int previous = -1; // the job's attempt before this one (index into attempts()), or -1
 
     bool isRunning() const { return kind == BarKind::Running; }
     // Where the bar ends: `nowUs` while running.
@@ -98,9 +99,12 @@ public:
     const std::vector<TimelineAttempt> &attempts() const { return m_attempts; }
     int laneCount() const { return int(m_lanes.size()); }
     // Indices into attempts(), in start order.
-    const std::vector<int> &lane(int lane) const { return m_lanes[size_t(lane)]; }
+    const std::vector<int> &lane(int lane) const { return m_lanes[size_t(lane)].ids; }
     // Indices of `job`'s attempts by attempt number.
     QList<int> attemptsOfJob(JobId job) const { return m_byJob.value(job); }
+    // The index of the attempt of the same job before attempts()[index] in
+    // number order, or -1.
+    int previousAttempt(int index) const { return m_attempts[size_t(index)].previous; }
     int runningCount() const { return m_running; }
 
     // 0 when empty.
@@ -118,6 +122,9 @@ public:
 
     // Attempts running at `timeUs`.
     int runningAt(qint64 timeUs) const;
+    // runningAt() of each of `times` (ascending), cheaper than one by one:
+    // each search starts where the last one ended.
+    std::vector<int> runningAtEach(const std::vector<qint64> &times) const;
     // Attempts that ended in [fromUs, toUs).
     FinishedCounts finishedIn(qint64 fromUs, qint64 toUs) const;
     // The most attempts that ever ran at once.
@@ -125,18 +132,28 @@ public:
 
 private:
     using KindCounts = std::array<int, BarKindCount>;
+    // What painting a lane reads, stored by lane and contiguous: a repaint
+    // searches these and never touches the attempts it aggregates (which lie
+    // scattered among the other lanes' in m_attempts).
+    struct Lane
+    {
+        std::vector<int> ids;       // indices into m_attempts, in start order
+        std::vector<qint64> starts; // of each of ids
+        std::vector<qint64> ends;   // of each of ids; max while it runs
+        // Entry k counts the kinds of the first k attempts, so a pixel
+        // column's kind is found without visiting its attempts. Append-only:
+        // only a lane's last attempt can be running, so only the last entry
+        // changes.
+        std::vector<KindCounts> kinds = std::vector<KindCounts>(1, KindCounts {});
+    };
     int assignLane(qint64 startUs);
     void appendColumn(std::vector<TimelineSpan> &spans, TimelineSpan column,
                       const KindCounts &before, const KindCounts &after) const;
     void noteFinished(const TimelineAttempt &attempt);
 
     std::vector<TimelineAttempt> m_attempts;
-    std::vector<std::vector<int>> m_lanes;
+    std::vector<Lane> m_lanes;
     std::vector<qint64> m_laneEnds; // the end of each lane's last attempt; max while it runs
-    // Per lane, entry k counts the kinds of its first k attempts, so a pixel
-    // column's kind is found without visiting its attempts. Append-only: only
-    // a lane's last attempt can be running, so only the last entry changes.
-    std::vector<std::vector<KindCounts>> m_laneKinds;
     QHash<JobId, QList<int>> m_byJob;
     std::vector<qint64> m_starts; // sorted, every attempt
     std::vector<qint64> m_ends;   // sorted, finished attempts

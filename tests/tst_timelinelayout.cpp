@@ -175,6 +175,12 @@ void tst_TimelineLayout::attemptsOfJobInNumberOrder()
     QCOMPARE(layout.attempts()[size_t(ofJob[0])].record.number, 1);
     QCOMPARE(layout.attempts()[size_t(ofJob[1])].record.number, 2);
     QVERIFY(layout.attemptsOfJob(99).isEmpty());
+    // The chains link each attempt to the one before it, out of order or not.
+    layout.update(1, 1, attempt(3, 500, 600), false);
+    QCOMPARE(layout.previousAttempt(ofJob[0]), -1);
+    QCOMPARE(layout.previousAttempt(ofJob[1]), ofJob[0]);
+    QCOMPARE(layout.previousAttempt(int(layout.attempts().size()) - 1), ofJob[1]);
+    QCOMPARE(layout.previousAttempt(2), -1);
 }
 
 void tst_TimelineLayout::zoomedOutAggregatesPerPixelColumn()

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace requeue {
 
@@ -27,6 +28,7 @@ constexpr int RepaintIntervalMs = 33; // about 30 repaints a second at most
 constexpr int LiveIntervalMs = 100;
 constexpr int ChainLimit = 4000; // more bars than this: no chains (unreadable, slow)
 constexpr qint64 MinSpanUs = 1000;
+constexpr double ChainWidth = 2;
 
 struct Geometry
 {
@@ -391,29 +393,60 @@ void TimelineView::paintAxis(QPainter &p, const TimeWindow &w, const QRect &plot
 
 void TimelineView::paintLanes(QPainter &p, const TimeWindow &w, const QRect &lanes) const
 {
+    const qreal dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
+    const QList<int> single = rasterizeLanes(w, lanes.size(), dpr);
+    p.drawImage(lanes.topLeft(), m_pixels);
+    if (single.size() <= ChainLimit)
+        paintChains(p, w, lanes, single);
+}
+
+QList<int> TimelineView::rasterizeLanes(const TimeWindow &w, QSize size, qreal dpr) const
+{
+    const QSize pixels(qRound(size.width() * dpr), qRound(size.height() * dpr));
+    if (m_pixels.size() != pixels)
+        m_pixels = QImage(pixels, QImage::Format_RGB32);
+    m_pixels.setDevicePixelRatio(dpr);
+    const QRgb base = palette().base().color().rgb();
+    const QRgb alternate = palette().alternateBase().color().rgb();
+    m_pixels.fill(base);
+    std::array<QRgb, BarKindCount> colors;
+    for (int kind = 0; kind < BarKindCount; ++kind)
+        colors[size_t(kind)] = barColor(BarKind(kind)).rgb();
     const qint64 nowUs = now();
     const int laneCount = m_layout.laneCount();
-    std::array<QColor, BarKindCount> colors;
-    for (int kind = 0; kind < BarKindCount; ++kind)
-        colors[size_t(kind)] = barColor(BarKind(kind));
+    const int width = pixels.width();
+    const auto device = [dpr](double logical) {
+        return qRound(logical * dpr);
+    };
+    std::vector<QRgb> row(size_t(std::max(0, width)));
     QList<int> single; // bars drawn one by one, for the chains
-    bool chains = true;
     for (int lane = 0; lane < laneCount; ++lane) {
-        const QRectF band = laneBand(lanes, laneCount, lane);
-        if (band.top() > lanes.bottom())
+        const QRectF band = laneBand(QRect(QPoint(0, 0), size), laneCount, lane);
+        const int top = device(band.top());
+        if (top >= pixels.height())
             break;
-        if (lane % 2 == 1)
-            p.fillRect(band, palette().alternateBase());
+        const QRgb background = lane % 2 == 1 ? alternate : base;
+        std::fill(row.begin(), row.end(), background);
         for (const TimelineSpan &span : m_layout.laneSpans(lane, w, nowUs)) {
-            p.fillRect(barRect(band, span.x0, span.x1), colors[size_t(span.kind)]);
-            if (span.attempt >= 0 && chains) {
+            const int x0 = std::clamp(device(span.x0), 0, width);
+            const int x1 = std::clamp(std::max(device(span.x0 + 1), device(span.x1)), x0, width);
+            std::fill(row.begin() + x0, row.begin() + x1, colors[size_t(span.kind)]);
+            if (span.attempt >= 0 && single.size() <= ChainLimit)
                 single.append(span.attempt);
-                chains = single.size() <= ChainLimit;
-            }
+        }
+        const QRectF bar = barRect(band, 0, 1);
+        const int barTop = device(bar.top());
+        const int barBottom = device(bar.bottom());
+        const int bottom = std::min(device(band.bottom()), pixels.height());
+        for (int y = top; y < bottom; ++y) {
+            auto *line = reinterpret_cast<QRgb *>(m_pixels.scanLine(y));
+            if (y >= barTop && y < barBottom)
+                std::copy(row.begin(), row.end(), line);
+            else if (background != base)
+                std::fill(line, line + width, background);
         }
     }
-    if (chains)
-        paintChains(p, w, lanes, single);
+    return single;
 }
 
 void TimelineView::paintChains(QPainter &p, const TimeWindow &w, const QRect &lanes,
@@ -422,26 +455,29 @@ void TimelineView::paintChains(QPainter &p, const TimeWindow &w, const QRect &la
     // A retry is linked to the attempt before it: the line spans the backoff
     // wait, from the end of one bar to the start of the next.
     const int laneCount = m_layout.laneCount();
-    p.setRenderHint(QPainter::Antialiasing, true);
-    p.setPen(QPen(QColor(QRgb(waitRgb())), 1.5));
+    const QColor color = QColor::fromRgb(waitRgb());
     const auto &all = m_layout.attempts();
     for (int index : attempts) {
         const TimelineAttempt &a = all[size_t(index)];
         if (a.record.number <= 1)
             continue;
-        const QList<int> ofJob = m_layout.attemptsOfJob(a.job);
-        const int at = int(ofJob.indexOf(index));
-        if (at <= 0)
+        const int previous = m_layout.previousAttempt(index);
+        if (previous < 0)
             continue;
-        const TimelineAttempt &before = all[size_t(ofJob[at - 1])];
+        const TimelineAttempt &before = all[size_t(previous)];
         const QRectF from = laneBand(lanes, laneCount, before.lane);
         const QRectF to = laneBand(lanes, laneCount, a.lane);
-        const QPointF start(lanes.left() + w.x(before.record.finishedUs), from.center().y());
-        const QPointF end(lanes.left() + w.x(a.record.startedUs), to.center().y());
-        p.drawLine(start, QPointF(end.x(), start.y()));
-        p.drawLine(QPointF(end.x(), start.y()), end);
+        // Both legs are axis-parallel: filled as thin rectangles, they need
+        // no antialiasing and cost a fraction of a stroked line.
+        const double x0 = lanes.left() + w.x(before.record.finishedUs);
+        const double x1 = lanes.left() + w.x(a.record.startedUs);
+        const double y0 = from.center().y();
+        const double y1 = to.center().y();
+        p.fillRect(QRectF(std::min(x0, x1), y0 - ChainWidth / 2, std::abs(x1 - x0), ChainWidth),
+                   color);
+        p.fillRect(QRectF(x1 - ChainWidth / 2, std::min(y0, y1), ChainWidth, std::abs(y1 - y0)),
+                   color);
     }
-    p.setRenderHint(QPainter::Antialiasing, false);
 }
 
 void TimelineView::paintHighlight(QPainter &p, const TimeWindow &w, const QRect &lanes) const
@@ -468,22 +504,30 @@ void TimelineView::paintHighlight(QPainter &p, const TimeWindow &w, const QRect 
 
 void TimelineView::paintRunningChart(QPainter &p, const TimeWindow &w, const QRect &chart) const
 {
-    std::vector<int> counts(size_t(std::max(0, chart.width())));
+    std::vector<qint64> times(size_t(std::max(0, chart.width())));
+    for (size_t x = 0; x < times.size(); ++x)
+        times[x] = w.time(double(x) + 0.5);
+    std::vector<int> counts = m_layout.runningAtEach(times);
     int most = 1;
     const qint64 nowUs = now();
     for (size_t x = 0; x < counts.size(); ++x) {
-        const qint64 t = w.time(double(x) + 0.5);
-        counts[x] = t > nowUs ? 0 : m_layout.runningAt(t);
+        if (times[x] > nowUs)
+            counts[x] = 0;
         most = std::max(most, counts[x]);
     }
-    p.fillRect(chart, palette().alternateBase());
-    const QColor color = barColor(BarKind::Running);
+    // A column per pixel: written into an image (see m_pixels), not filled
+    // as a rectangle each.
+    QImage image(chart.size(), QImage::Format_RGB32);
+    image.fill(palette().alternateBase().color());
+    const QRgb color = barColor(BarKind::Running).rgb();
+    uchar *bits = image.bits();
+    const qsizetype stride = image.bytesPerLine();
     for (size_t x = 0; x < counts.size(); ++x) {
-        if (counts[x] == 0)
-            continue;
-        const double h = double(chart.height()) * counts[x] / most;
-        p.fillRect(QRectF(chart.left() + double(x), chart.bottom() + 1 - h, 1, h), color);
+        const int h = qRound(double(chart.height()) * counts[x] / most);
+        for (int y = chart.height() - h; y < chart.height(); ++y)
+            reinterpret_cast<QRgb *>(bits + y * stride)[x] = color;
     }
+    p.drawImage(chart.topLeft(), image);
     p.setPen(palette().text().color());
     p.drawText(QRect(0, chart.top(), LeftMargin - 6, chart.height()), Qt::AlignRight | Qt::AlignTop,
                QString::number(most));

@@ -3,6 +3,7 @@
 #include "jobrunner.h"
 #include "timelinelayout.h"
 
+#include <QImage>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
@@ -99,6 +100,10 @@ private:
     void paintTo(QPainter &p, const QRect &rect) const;
     void paintAxis(QPainter &p, const TimeWindow &w, const QRect &plot) const;
     void paintLanes(QPainter &p, const TimeWindow &w, const QRect &lanes) const;
+    // The lanes' backgrounds and bars into m_pixels, one scanline per lane
+    // written once and copied to each row of its bars; returns the attempts
+    // drawn as bars of their own.
+    QList<int> rasterizeLanes(const TimeWindow &w, QSize size, qreal dpr) const;
     void paintChains(QPainter &p, const TimeWindow &w, const QRect &lanes,
                      const QList<int> &attempts) const;
     void paintHighlight(QPainter &p, const TimeWindow &w, const QRect &lanes) const;
@@ -106,6 +111,11 @@ private:
     void paintFinishedChart(QPainter &p, const TimeWindow &w, const QRect &chart) const;
 
     TimelineLayout m_layout;
+    // Zoomed out, bars are a pixel or two wide: filling them one rectangle
+    // at a time costs a call per row of each, so lanes and the running chart
+    // are written straight into these pixels and drawn with one blit. Kept
+    // between repaints so its memory is not allocated each time.
+    mutable QImage m_pixels;
     QPointer<JobRunner> m_runner;     // Not owning.
     QHash<JobId, int> m_finishedUpTo; // per job: attempts 1..n are in the layout
     std::function<qint64()> m_clock;
