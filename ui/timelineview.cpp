@@ -8,6 +8,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QRegion>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -364,7 +365,10 @@ void TimelineView::paintEvent(QPaintEvent *)
 void TimelineView::paintTo(QPainter &p, const QRect &rect) const
 {
     const Geometry g = geometryOf(rect);
-    p.fillRect(rect, palette().base());
+    // The lanes' image covers its rectangle: filling it too would write the
+    // biggest part of the view twice.
+    for (const QRect &part : QRegion(rect).subtracted(QRegion(g.lanes)))
+        p.fillRect(part, palette().base());
     const TimeWindow w = windowFor(g.lanes.width());
     p.setClipRect(rect);
     paintAxis(p, w, QRect(g.lanes.left(), rect.top(), g.lanes.width(), g.finished.bottom()));
@@ -394,13 +398,11 @@ void TimelineView::paintAxis(QPainter &p, const TimeWindow &w, const QRect &plot
 void TimelineView::paintLanes(QPainter &p, const TimeWindow &w, const QRect &lanes) const
 {
     const qreal dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
-    const QList<int> single = rasterizeLanes(w, lanes.size(), dpr);
+    rasterizeLanes(w, lanes.size(), dpr);
     p.drawImage(lanes.topLeft(), m_pixels);
-    if (single.size() <= ChainLimit)
-        paintChains(p, w, lanes, single);
 }
 
-QList<int> TimelineView::rasterizeLanes(const TimeWindow &w, QSize size, qreal dpr) const
+void TimelineView::rasterizeLanes(const TimeWindow &w, QSize size, qreal dpr) const
 {
     const QSize pixels(qRound(size.width() * dpr), qRound(size.height() * dpr));
     if (m_pixels.size() != pixels)
@@ -408,7 +410,6 @@ QList<int> TimelineView::rasterizeLanes(const TimeWindow &w, QSize size, qreal d
     m_pixels.setDevicePixelRatio(dpr);
     const QRgb base = palette().base().color().rgb();
     const QRgb alternate = palette().alternateBase().color().rgb();
-    m_pixels.fill(base);
     std::array<QRgb, BarKindCount> colors;
     for (int kind = 0; kind < BarKindCount; ++kind)
         colors[size_t(kind)] = barColor(BarKind(kind)).rgb();
@@ -420,6 +421,7 @@ QList<int> TimelineView::rasterizeLanes(const TimeWindow &w, QSize size, qreal d
     };
     std::vector<QRgb> row(size_t(std::max(0, width)));
     QList<int> single; // bars drawn one by one, for the chains
+    int written = 0;   // every row above is written
     for (int lane = 0; lane < laneCount; ++lane) {
         const QRectF band = laneBand(QRect(QPoint(0, 0), size), laneCount, lane);
         const int top = device(band.top());
@@ -438,24 +440,51 @@ QList<int> TimelineView::rasterizeLanes(const TimeWindow &w, QSize size, qreal d
         const int barTop = device(bar.top());
         const int barBottom = device(bar.bottom());
         const int bottom = std::min(device(band.bottom()), pixels.height());
-        for (int y = top; y < bottom; ++y) {
+        for (int y = std::max(top, written); y < bottom; ++y) {
             auto *line = reinterpret_cast<QRgb *>(m_pixels.scanLine(y));
             if (y >= barTop && y < barBottom)
                 std::copy(row.begin(), row.end(), line);
-            else if (background != base)
+            else
                 std::fill(line, line + width, background);
         }
+        written = std::max(written, bottom);
     }
-    return single;
+    for (int y = written; y < pixels.height(); ++y) {
+        auto *line = reinterpret_cast<QRgb *>(m_pixels.scanLine(y));
+        std::fill(line, line + width, base);
+    }
+    if (single.size() > ChainLimit)
+        return;
+    // The chains go into the image too: their legs are thin rectangles, a
+    // handful of pixels per row.
+    const QRgb chain = QColor::fromRgb(waitRgb()).rgb();
+    for (const QRectF &leg : chainLegs(w, QRect(QPoint(0, 0), size), single)) {
+        const int x0 = std::clamp(device(leg.left()), 0, width);
+        const int x1 = std::clamp(std::max(x0 + 1, device(leg.right())), x0, width);
+        const int y0 = std::clamp(device(leg.top()), 0, pixels.height());
+        const int y1 = std::clamp(std::max(y0 + 1, device(leg.bottom())), y0, pixels.height());
+        for (int y = y0; y < y1; ++y) {
+            auto *line = reinterpret_cast<QRgb *>(m_pixels.scanLine(y));
+            std::fill(line + x0, line + x1, chain);
+        }
+    }
 }
 
 void TimelineView::paintChains(QPainter &p, const TimeWindow &w, const QRect &lanes,
                                const QList<int> &attempts) const
 {
+    const QColor color = QColor::fromRgb(waitRgb());
+    for (const QRectF &leg : chainLegs(w, lanes, attempts))
+        p.fillRect(leg, color);
+}
+
+QList<QRectF> TimelineView::chainLegs(const TimeWindow &w, const QRect &lanes,
+                                      const QList<int> &attempts) const
+{
     // A retry is linked to the attempt before it: the line spans the backoff
     // wait, from the end of one bar to the start of the next.
+    QList<QRectF> legs;
     const int laneCount = m_layout.laneCount();
-    const QColor color = QColor::fromRgb(waitRgb());
     const auto &all = m_layout.attempts();
     for (int index : attempts) {
         const TimelineAttempt &a = all[size_t(index)];
@@ -473,11 +502,13 @@ void TimelineView::paintChains(QPainter &p, const TimeWindow &w, const QRect &la
         const double x1 = lanes.left() + w.x(a.record.startedUs);
         const double y0 = from.center().y();
         const double y1 = to.center().y();
-        p.fillRect(QRectF(std::min(x0, x1), y0 - ChainWidth / 2, std::abs(x1 - x0), ChainWidth),
-                   color);
-        p.fillRect(QRectF(x1 - ChainWidth / 2, std::min(y0, y1), ChainWidth, std::abs(y1 - y0)),
-                   color);
+        if (x1 > x0)
+            legs.append(QRectF(x0, y0 - ChainWidth / 2, x1 - x0, ChainWidth));
+        if (y1 != y0)
+            legs.append(
+                QRectF(x1 - ChainWidth / 2, std::min(y0, y1), ChainWidth, std::abs(y1 - y0)));
     }
+    return legs;
 }
 
 void TimelineView::paintHighlight(QPainter &p, const TimeWindow &w, const QRect &lanes) const

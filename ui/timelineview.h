@@ -100,10 +100,13 @@ private:
     void paintTo(QPainter &p, const QRect &rect) const;
     void paintAxis(QPainter &p, const TimeWindow &w, const QRect &plot) const;
     void paintLanes(QPainter &p, const TimeWindow &w, const QRect &lanes) const;
-    // The lanes' backgrounds and bars into m_pixels, one scanline per lane
-    // written once and copied to each row of its bars; returns the attempts
-    // drawn as bars of their own.
-    QList<int> rasterizeLanes(const TimeWindow &w, QSize size, qreal dpr) const;
+    // The lanes' backgrounds, bars and chains into m_pixels, one scanline per
+    // lane written once and copied to each row of its bars.
+    void rasterizeLanes(const TimeWindow &w, QSize size, qreal dpr) const;
+    // The legs of the lines linking each of `attempts` to the job's attempt
+    // before it, as thin rectangles in the coordinates of `lanes`.
+    QList<QRectF> chainLegs(const TimeWindow &w, const QRect &lanes,
+                            const QList<int> &attempts) const;
     void paintChains(QPainter &p, const TimeWindow &w, const QRect &lanes,
                      const QList<int> &attempts) const;
     void paintHighlight(QPainter &p, const TimeWindow &w, const QRect &lanes) const;
