@@ -7,6 +7,7 @@
 #include "jobfilterproxy.h"
 #include "jobtablemodel.h"
 #include "localexecutor.h"
+#include "mainwindowactions.h"
 #include "recentfiles.h"
 #include "runalerts.h"
 #include "runsettingswidget.h"
@@ -36,7 +37,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -421,73 +421,45 @@ void MainWindow::createDocks()
     statusBar()->addPermanentWidget(m_status);
 }
 
-QAction *MainWindow::makeAction(const QString &name, const QString &text,
-                                const QKeySequence &shortcut, void (MainWindow::*slot)())
-{
-    auto *action = new QAction(text, this);
-    action->setObjectName(name);
-    action->setShortcut(shortcut);
-    action->setToolTip(QStringLiteral("%1 (%2)").arg(QString(text).remove(QLatin1Char('&')),
-                                                     shortcut.toString(QKeySequence::NativeText)));
-    connect(action, &QAction::triggered, this, slot);
-    return action;
-}
-
 void MainWindow::createActions()
 {
-    QStyle *s = style();
-    m_openAction = makeAction(QStringLiteral("actionOpen"), tr("&Open..."), QKeySequence::Open,
-                              &MainWindow::openFileDialog);
-    m_openAction->setIcon(s->standardIcon(QStyle::SP_DialogOpenButton));
-    m_startAction = makeAction(QStringLiteral("actionStartPause"), tr("&Start"),
-                               QKeySequence(Qt::Key_F5), &MainWindow::toggleStartPause);
-    m_retryAction = makeAction(QStringLiteral("actionRetry"), tr("&Retry Selected"),
-                               QKeySequence(Qt::CTRL | Qt::Key_R), &MainWindow::retrySelected);
-    m_retryAction->setIcon(s->standardIcon(QStyle::SP_BrowserReload));
-    m_cancelAction = makeAction(QStringLiteral("actionCancel"), tr("&Cancel Selected"),
-                                QKeySequence(Qt::CTRL | Qt::Key_K), &MainWindow::cancelSelected);
-    m_cancelAction->setIcon(stateIcon(JobState::Cancelled));
-    m_retryFailedAction
-        = makeAction(QStringLiteral("actionRetryFailed"), tr("Retry All &Failed"),
-                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), &MainWindow::retryAllFailed);
-    m_retryFailedAction->setIcon(stateIcon(JobState::Failed));
-    m_cancelAllAction
-        = makeAction(QStringLiteral("actionCancelAll"), tr("Cancel &All"),
-                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), &MainWindow::cancelAll);
-    m_cancelAllAction->setIcon(s->standardIcon(QStyle::SP_BrowserStop));
-    m_clearAction = makeAction(QStringLiteral("actionClearFinished"), tr("C&lear Finished"),
-                               QKeySequence(Qt::CTRL | Qt::Key_L), &MainWindow::clearFinished);
-    m_clearAction->setIcon(s->standardIcon(QStyle::SP_DialogResetButton));
-    m_copyAction = makeAction(QStringLiteral("actionCopyCommand"), tr("Copy C&ommand"),
-                              QKeySequence::Copy, &MainWindow::copySelectedCommands);
-    m_quitAction = makeAction(QStringLiteral("actionQuit"), tr("&Quit"), QKeySequence::Quit,
-                              &MainWindow::requestClose);
-    m_openOutputAction
-        = makeAction(QStringLiteral("actionOpenOutputFolder"), tr("Open Output &Folder"),
-                     QKeySequence(), &MainWindow::openOutputFolder);
-    m_openOutputAction->setIcon(s->standardIcon(QStyle::SP_DirOpenIcon));
-    m_openOutputAction->setEnabled(false);
+    m_actions = new MainWindowActions(this);
+    const auto wire = [this](QAction *action, void (MainWindow::*slot)()) {
+        connect(action, &QAction::triggered, this, slot);
+    };
+    wire(m_actions->open(), &MainWindow::openFileDialog);
+    wire(m_actions->startPause(), &MainWindow::toggleStartPause);
+    wire(m_actions->retrySelected(), &MainWindow::retrySelected);
+    wire(m_actions->cancelSelected(), &MainWindow::cancelSelected);
+    wire(m_actions->retryAllFailed(), &MainWindow::retryAllFailed);
+    wire(m_actions->cancelAll(), &MainWindow::cancelAll);
+    wire(m_actions->clearFinished(), &MainWindow::clearFinished);
+    wire(m_actions->copyCommand(), &MainWindow::copySelectedCommands);
+    wire(m_actions->quit(), &MainWindow::requestClose);
+    wire(m_actions->openOutputFolder(), &MainWindow::openOutputFolder);
 }
 
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(m_openAction);
+    file->addAction(m_actions->open());
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, [this] { m_recent->fillMenu(m_recentMenu); });
     m_recent->fillMenu(m_recentMenu);
-    file->addAction(m_openOutputAction);
+    file->addAction(m_actions->openOutputFolder());
     file->addSeparator();
-    file->addAction(m_quitAction);
+    file->addAction(m_actions->quit());
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
-    run->addActions({m_startAction, m_retryAction, m_cancelAction});
+    run->addActions(
+        {m_actions->startPause(), m_actions->retrySelected(), m_actions->cancelSelected()});
     run->addSeparator();
-    run->addActions({m_retryFailedAction, m_cancelAllAction, m_clearAction});
+    run->addActions(
+        {m_actions->retryAllFailed(), m_actions->cancelAll(), m_actions->clearFinished()});
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(m_copyAction);
+    edit->addAction(m_actions->copyCommand());
     QAction *find = edit->addAction(tr("&Find"));
     find->setShortcut(QKeySequence::Find);
     connect(find, &QAction::triggered, this, [this] {
@@ -515,11 +487,13 @@ void MainWindow::createToolBar()
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    bar->addAction(m_openAction);
+    bar->addAction(m_actions->open());
     bar->addSeparator();
-    bar->addActions({m_startAction, m_retryAction, m_cancelAction});
+    bar->addActions(
+        {m_actions->startPause(), m_actions->retrySelected(), m_actions->cancelSelected()});
     bar->addSeparator();
-    bar->addActions({m_retryFailedAction, m_cancelAllAction, m_clearAction});
+    bar->addActions(
+        {m_actions->retryAllFailed(), m_actions->cancelAll(), m_actions->clearFinished()});
     m_viewMenu->addAction(bar->toggleViewAction());
 }
 
@@ -717,9 +691,9 @@ void MainWindow::afterBulkAction(const QString &message)
 void MainWindow::showTableMenu(const QPoint &pos)
 {
     QMenu menu(this);
-    menu.addActions({m_retryAction, m_cancelAction});
+    menu.addActions({m_actions->retrySelected(), m_actions->cancelSelected()});
     menu.addSeparator();
-    menu.addAction(m_copyAction);
+    menu.addAction(m_actions->copyCommand());
     menu.exec(m_table->viewport()->mapToGlobal(pos));
 }
 
@@ -810,15 +784,13 @@ void MainWindow::onCountsChanged(const StateCounts &counts, int totalAttempts)
     // A huge selection is summed up here rather than on every model refresh.
     if (m_selectionDirty)
         updateActions();
-    m_retryFailedAction->setEnabled(counts[JobState::Failed] > 0);
-    m_cancelAllAction->setEnabled(counts.active() > 0);
-    m_clearAction->setEnabled(counts.finished() > 0);
+    m_actions->setCounts(counts);
     // The output folder is made when the first attempt starts.
     const QString output = m_runner->outputDirectory();
     if (output != m_shownOutputFolder) {
         m_shownOutputFolder = output;
         m_status->setOutputFolder(output);
-        m_openOutputAction->setEnabled(!output.isEmpty());
+        m_actions->setOutputFolderExists(!output.isEmpty());
     }
     updateStartAction();
 }
@@ -836,14 +808,7 @@ void MainWindow::updateStatus()
 
 void MainWindow::updateStartAction()
 {
-    const QString startText
-        = m_paused ? (m_runStarted ? tr("&Resume") : tr("&Start")) : tr("&Pause");
-    if (startText != m_startAction->text()) {
-        m_startAction->setText(startText);
-        m_startAction->setIcon(
-            style()->standardIcon(m_paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
-    }
-    m_startAction->setEnabled(!m_paused || m_counts.active() > 0);
+    m_actions->setRunState(m_paused, m_runStarted);
     // Rates and the ETA age with time even when no job changes.
     const bool running = !m_paused && m_counts.active() > 0;
     if (running && !m_clockTick.isActive())
@@ -900,9 +865,7 @@ void MainWindow::updateActions()
 {
     m_selectionDirty = false;
     const SelectionSummary summary = summarizeSelection();
-    m_retryAction->setEnabled(summary.finished > 0);
-    m_cancelAction->setEnabled(summary.active > 0);
-    m_copyAction->setEnabled(summary.finished + summary.active > 0);
+    m_actions->setSelection(summary.finished, summary.active);
 }
 
 MainWindow::SelectionSummary MainWindow::summarizeSelection() const

@@ -23,6 +23,7 @@ class DetailsPane;
 class FilterBar;
 class JobFilterProxy;
 class JobTableModel;
+class MainWindowActions;
 class RecentFiles;
 class RunAlerts;
 class RunSettingsWidget;
@@ -36,10 +37,10 @@ class TimelinePanel;
 // pane, the filter counts and the status bar follow the runner's change
 // feed, so 100,000 jobs never mean 100,000 signals.
 //
-// GUI thread only. Actions are QActions with object names ("actionOpen",
-// "actionStartPause", "actionRetry", "actionCancel", "actionRetryFailed",
-// "actionCancelAll", "actionClearFinished", "actionOpenOutputFolder") so tests
-// can find and trigger them.
+// GUI thread only. The actions (MainWindowActions) are QActions with object
+// names ("actionOpen", "actionStartPause", "actionRetry", "actionCancel",
+// "actionRetryFailed", "actionCancelAll", "actionClearFinished",
+// "actionOpenOutputFolder") so tests can find and trigger them.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -109,8 +110,6 @@ private:
     void createDocks();
     void createTimelineDock();
     void createActions();
-    QAction *makeAction(const QString &name, const QString &text, const QKeySequence &shortcut,
-                        void (MainWindow::*slot)());
     void createMenus();
     void createToolBar();
     void restoreSettings();
@@ -166,16 +165,7 @@ private:
     RunAlerts *m_alerts = nullptr; // desktop notifications, taskbar progress
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
-    QAction *m_openAction = nullptr;
-    QAction *m_startAction = nullptr;
-    QAction *m_retryAction = nullptr;
-    QAction *m_cancelAction = nullptr;
-    QAction *m_retryFailedAction = nullptr;
-    QAction *m_cancelAllAction = nullptr;
-    QAction *m_clearAction = nullptr;
-    QAction *m_copyAction = nullptr;
-    QAction *m_quitAction = nullptr;
-    QAction *m_openOutputAction = nullptr;
+    MainWindowActions *m_actions = nullptr; // Owning (as QObject child).
     // Re-feeds the status bar the last counts once a second while jobs run,
     // so rates and the ETA age; a clock, not a poll of the runner.
     QTimer m_clockTick;
