@@ -60,13 +60,16 @@ struct Event
     JobId id = 0;
     JobState state = JobState::Queued;
     AttemptRecord record;
-    JobFinishedHook onFinished {}; // JobFinished only; taken out by takeHooks()
+    // JobFinished of a job with a finish hook: the job, kept alive until the
+    // hook has run (a shared pointer, not a copy of the hook: no allocation).
+    // Taken out by takeHooks().
+    std::shared_ptr<const JobEntry> hookOwner {};
 };
 
 using Events = QVarLengthArray<Event, 4>;
 
 // Finish hooks to call once the lock is released, with how the job ended.
-using Hooks = QVarLengthArray<std::pair<JobFinishedHook, JobState>, 2>;
+using Hooks = QVarLengthArray<std::pair<std::shared_ptr<const JobEntry>, JobState>, 2>;
 
 using Tickets = QVarLengthArray<AttemptTicket, 2>;
 
@@ -248,7 +251,10 @@ void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events)
         job->finishedUs = 0;
     } else if (!isTerminal(old) && isTerminal(state)) {
         job->finishedUs = nowUs();
-        events->append({Event::JobFinished, job->id, state, {}, job->spec.onFinished});
+        std::shared_ptr<const JobEntry> hookOwner;
+        if (job->spec.onFinished)
+            hookOwner = jobs[size_t(job->id - 1)];
+        events->append({Event::JobFinished, job->id, state, {}, std::move(hookOwner)});
         if (--activeJobs == 0) {
             events->append({Event::Idle, 0, state, {}});
             becameIdle.notify_all();
@@ -320,7 +326,10 @@ auto JobRunnerPrivate::update(Change change)
     runHooks(hooks);
     if (wakeEmitter)
         emitterWake.notify_one();
-    emitAll(events); // what the emitter did not take: nobody observes it
+    // What the emitter did not take: after it stopped (shutdown), or with no
+    // observer at all, to whom nothing is emitted.
+    if (!events.isEmpty() && eventsObserved.load(std::memory_order_relaxed))
+        emitAll(events);
     return result;
 }
 
@@ -529,15 +538,15 @@ void JobRunnerPrivate::stopEmitter()
 void JobRunnerPrivate::takeHooks(Events &events, Hooks *hooks)
 {
     for (Event &event : events) {
-        if (event.kind == Event::JobFinished && event.onFinished)
-            hooks->append({std::move(event.onFinished), event.state});
+        if (event.kind == Event::JobFinished && event.hookOwner)
+            hooks->append({std::move(event.hookOwner), event.state});
     }
 }
 
 void JobRunnerPrivate::runHooks(const Hooks &hooks)
 {
-    for (const auto &[hook, state] : hooks)
-        hook(state);
+    for (const auto &[job, state] : hooks)
+        job->spec.onFinished(state); // the spec is immutable once added
 }
 
 template<typename Range>
