@@ -888,6 +888,11 @@ void tst_MainWindow::defaultColumnsFitTheDefaultWindow()
     QVERIFY2(widths < table->viewport()->width(),
              qPrintable(QStringLiteral("%1 > %2").arg(widths).arg(table->viewport()->width())));
     QTRY_VERIFY(!table->horizontalScrollBar()->isVisible());
+    // The search field's placeholder is not cut either.
+    QLineEdit *search = window->filterBar()->searchField();
+    QVERIFY2(search->width()
+                 > search->fontMetrics().horizontalAdvance(search->placeholderText()) + 20,
+             qPrintable(QString::number(search->width())));
 }
 
 void tst_MainWindow::finishedRunSaysSoAndPauseBecomesResume()

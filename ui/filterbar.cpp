@@ -49,8 +49,12 @@ FilterBar::FilterBar(JobFilterProxy *proxy, QWidget *parent)
     m_search->setPlaceholderText(tr("Search name or command"));
     m_search->setClearButtonEnabled(true);
     m_search->setMinimumWidth(160);
-    layout->addStretch(1);
-    layout->addWidget(m_search);
+    // The spare width goes to the field first, until its placeholder and the
+    // clear button fit; the gap before it takes the rest.
+    m_search->setMaximumWidth(m_search->fontMetrics().horizontalAdvance(m_search->placeholderText())
+                              + 60);
+    layout->addStretch(0);
+    layout->addWidget(m_search, 1);
     m_searchDelay.setSingleShot(true);
     m_searchDelay.setInterval(150);
     connect(&m_searchDelay, &QTimer::timeout, this, &FilterBar::applySearch);
