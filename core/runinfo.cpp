@@ -47,6 +47,53 @@ QJsonArray toArray(const QStringList &strings)
 
 } // namespace
 
+namespace {
+
+// A cluster job's resources, as the Slurm executor reads them on resume.
+QJsonObject resourcesToJson(const ClusterResources &r)
+{
+    QJsonObject object;
+    const auto putList = [&](QLatin1StringView key, const QStringList &values) {
+        if (!values.isEmpty())
+            object[key] = toArray(values);
+    };
+    const auto putText = [&](QLatin1StringView key, const QString &value) {
+        if (!value.isEmpty())
+            object[key] = value;
+    };
+    putList("cpus"_L1, r.cpus);
+    putList("mem"_L1, r.mem);
+    putList("time"_L1, r.time);
+    putText("partition"_L1, r.partition);
+    putText("account"_L1, r.account);
+    putText("qos"_L1, r.qos);
+    putText("gpus"_L1, r.gpus);
+    putList("sbatch_args"_L1, r.sbatchArgs);
+    return object;
+}
+
+ClusterResources resourcesFromJson(const QJsonObject &object)
+{
+    const auto list = [&](QLatin1StringView key) {
+        QStringList values;
+        for (const QJsonValue value : object.value(key).toArray())
+            values.append(value.toString());
+        return values;
+    };
+    ClusterResources r;
+    r.cpus = list("cpus"_L1);
+    r.mem = list("mem"_L1);
+    r.time = list("time"_L1);
+    r.partition = object.value("partition"_L1).toString();
+    r.account = object.value("account"_L1).toString();
+    r.qos = object.value("qos"_L1).toString();
+    r.gpus = object.value("gpus"_L1).toString();
+    r.sbatchArgs = list("sbatch_args"_L1);
+    return r;
+}
+
+} // namespace
+
 QJsonObject jobSpecToJson(const JobSpec &spec)
 {
     QJsonObject job;
@@ -77,6 +124,8 @@ QJsonObject jobSpecToJson(const JobSpec &spec)
     for (int code : retry.permanentExitCodes)
         codes.append(code);
     job["no_retry_exit"_L1] = codes;
+    if (!spec.resources.isEmpty())
+        job["resources"_L1] = resourcesToJson(spec.resources);
     return job;
 }
 
@@ -117,6 +166,7 @@ bool jobSpecFromJson(const QJsonObject &object, JobSpec *spec, QString *error)
     retry.jitter = object.value("jitter"_L1).toBool();
     for (const QJsonValue code : object.value("no_retry_exit"_L1).toArray())
         retry.permanentExitCodes.append(code.toInt());
+    job.resources = resourcesFromJson(object.value("resources"_L1).toObject());
     if (job.seq <= 0) {
         *error = u"a job without a \"seq\""_s;
         return false;

@@ -274,6 +274,12 @@ void tst_RunRecorder::jobSpecRoundTrip()
     spec.retry.factor = 3.5;
     spec.retry.jitter = true;
     spec.retry.permanentExitCodes = {2, 64};
+    spec.resources.mem = {u"1G"_s, u"4G"_s};
+    spec.resources.time = {u"10m"_s};
+    spec.resources.cpus = {u"2"_s};
+    spec.resources.partition = u"short"_s;
+    spec.resources.gpus = u"1"_s;
+    spec.resources.sbatchArgs = {u"--exclusive"_s};
 
     JobSpec back;
     QString error;
@@ -292,6 +298,14 @@ void tst_RunRecorder::jobSpecRoundTrip()
     QCOMPARE(back.retry.factor, 3.5);
     QVERIFY(back.retry.jitter);
     QCOMPARE(back.retry.permanentExitCodes, spec.retry.permanentExitCodes);
+    // What a resumed Slurm run submits again.
+    QCOMPARE(back.resources.mem, spec.resources.mem);
+    QCOMPARE(back.resources.time, spec.resources.time);
+    QCOMPARE(back.resources.cpus, spec.resources.cpus);
+    QCOMPARE(back.resources.partition, spec.resources.partition);
+    QCOMPARE(back.resources.gpus, spec.resources.gpus);
+    QCOMPARE(back.resources.sbatchArgs, spec.resources.sbatchArgs);
+    QVERIFY(back.resources.account.isEmpty());
 
     RunInfo info = infoFor({spec, shellJob(8, u"echo"_s)});
     info.host = u"box"_s;
