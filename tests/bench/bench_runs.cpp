@@ -1,0 +1,205 @@
+// The run directory's benchmark: recording a run of 100,000 no-op jobs and
+// 150,000 attempts (every other job fails once) and one of 2,000 tiny
+// processes (the same failures), and reading the first back as a viewer does
+// (readRunDirectory: run.json and the whole journal). Baselines from the same
+// run: the same jobs without a recorder, and reading the same files' bytes
+// line by line without parsing them. Medians; prints one JSON object.
+//
+//   bench_runs [--jobs N] [--spawn-jobs N] [--repetitions N]
+#include "jobrunner.h"
+#include "runhistory.h"
+#include "runinfo.h"
+#include "runrecorder.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+using namespace requeue;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double msSince(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.empty() ? 0 : values[values.size() / 2];
+}
+
+// The jobs as a list file would give them: run.json stores these.
+QList<JobSpec> listedJobs(int count)
+{
+    QList<JobSpec> specs;
+    specs.reserve(count);
+    for (int seq = 1; seq <= count; ++seq) {
+        JobSpec spec;
+        spec.seq = seq;
+        spec.process.shellCommand = QStringLiteral("process --item %1").arg(seq);
+        specs.append(spec);
+    }
+    return specs;
+}
+
+// The same jobs to run: callables that return at once (the journal's
+// harshest case), odd jobs failing their first attempt; or `/bin/true` and
+// `/bin/false` processes, odd jobs failing once (a job's attempt number
+// comes in REQUEUE_ATTEMPT).
+QList<JobSpec> runnableJobs(const QList<JobSpec> &listed, bool processes)
+{
+    QList<JobSpec> specs = listed;
+    for (JobSpec &spec : specs) {
+        const bool flaky = spec.seq % 2 == 1;
+        if (processes) {
+            spec.process.shellCommand
+                = flaky ? QStringLiteral("test $REQUEUE_ATTEMPT -gt 1") : QStringLiteral("true");
+            continue;
+        }
+        spec.callable = [flaky](const AttemptContext &context) {
+            return flaky && context.attempt == 1 ? 1 : 0;
+        };
+    }
+    return specs;
+}
+
+// Runs the jobs on 2 workers, recorded in `runDir` unless it is empty.
+double runJobs(const QList<JobSpec> &listed, bool processes, const QString &runDir,
+               const QString &outputDir)
+{
+    QList<JobSpec> specs = runnableJobs(listed, processes);
+    const auto start = Clock::now();
+    RunRecorder recorder;
+    auto runner = std::make_unique<JobRunner>();
+    runner->setMaxWorkers(2);
+    runner->setOutputDirectory(outputDir);
+    if (!runDir.isEmpty()) {
+        RunInfo info;
+        info.version = QStringLiteral("bench");
+        info.jobs = listed;
+        info.workers = 2;
+        QString error;
+        if (!recorder.start(runDir, info, &error))
+            qFatal("bench_runs: %s", qPrintable(error));
+        recorder.follow(runner.get());
+        runner->setOutputDirectory(recorder.outputDirectory());
+    }
+    runner->addJobs(std::move(specs));
+    runner->start();
+    runner->waitForIdle();
+    runner.reset(); // its last events reach the journal before the end record
+    if (!runDir.isEmpty())
+        recorder.finish(QStringLiteral("finished"));
+    return msSince(start);
+}
+
+// The baseline of reading: every byte of run.json and the journal, split
+// into lines, nothing parsed.
+qsizetype rawRead(const QString &runDir)
+{
+    qsizetype lines = 0;
+    for (const char *name : {"run.json", "events"}) {
+        QFile file(QDir(runDir).filePath(QLatin1String(name)));
+        if (!file.open(QIODevice::ReadOnly))
+            qFatal("bench_runs: cannot read %s", qPrintable(file.fileName()));
+        const QByteArray bytes = file.readAll();
+        lines += bytes.count('\n');
+    }
+    return lines;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const auto intArg = [&](const char *name, int fallback) {
+        const int at = int(args.indexOf(QLatin1String(name)));
+        return at > 0 && at + 1 < args.size() ? args.at(at + 1).toInt() : fallback;
+    };
+    const int jobs = intArg("--jobs", 100'000);
+    const int reps = intArg("--repetitions", 3);
+    const int spawnJobs = intArg("--spawn-jobs", 2'000);
+    const QList<JobSpec> listed = listedJobs(jobs);
+
+    QTemporaryDir temp;
+    std::vector<double> bare, recorded, spawnBare, spawnRecorded, reads, raws;
+    QString lastRun;
+    const QList<JobSpec> spawned = listedJobs(spawnJobs);
+    for (int i = 0; i < reps; ++i) {
+        bare.push_back(runJobs(listed, false, QString(), QString()));
+        lastRun = temp.filePath(QStringLiteral("run-%1").arg(i));
+        recorded.push_back(runJobs(listed, false, lastRun, QString()));
+        const QString outputs = temp.filePath(QStringLiteral("out-%1").arg(i));
+        spawnBare.push_back(runJobs(spawned, true, QString(), outputs));
+        spawnRecorded.push_back(
+            runJobs(spawned, true, temp.filePath(QStringLiteral("spawned-%1").arg(i)), QString()));
+    }
+    // run.json alone: made and parsed as the recorder and readers do.
+    std::vector<double> infoWrites, infoReads;
+    for (int i = 0; i < reps; ++i) {
+        RunInfo info;
+        info.jobs = listed;
+        auto start = Clock::now();
+        const QByteArray json = QJsonDocument(info.toJson()).toJson(QJsonDocument::Indented);
+        infoWrites.push_back(msSince(start));
+        start = Clock::now();
+        RunInfo back;
+        QString error;
+        if (!RunInfo::fromJson(QJsonDocument::fromJson(json).object(), &back, &error))
+            qFatal("bench_runs: run.json: %s", qPrintable(error));
+        infoReads.push_back(msSince(start));
+    }
+    RunHistory history;
+    qsizetype lines = 0;
+    for (int i = 0; i < reps; ++i) {
+        auto start = Clock::now();
+        lines = rawRead(lastRun);
+        raws.push_back(msSince(start));
+        start = Clock::now();
+        history = readRunDirectory(lastRun);
+        reads.push_back(msSince(start));
+    }
+    int attempts = 0;
+    for (const RunJob &job : history.jobs)
+        attempts += job.attempts;
+    if (history.jobs.size() != jobs || !history.errors.isEmpty())
+        qFatal("bench_runs: read %d jobs and %d errors", int(history.jobs.size()),
+               int(history.errors.size()));
+
+    const QJsonObject result {
+        {QStringLiteral("jobs"), jobs},
+        {QStringLiteral("attempts"), attempts},
+        {QStringLiteral("lines"), qint64(lines)},
+        {QStringLiteral("journal_bytes"),
+         QFileInfo(QDir(lastRun).filePath(QStringLiteral("events"))).size()},
+        {QStringLiteral("run_bare_ms"), median(bare)},
+        {QStringLiteral("run_recorded_ms"), median(recorded)},
+        {QStringLiteral("recorder_ratio"), median(recorded) / median(bare)},
+        {QStringLiteral("spawn_jobs"), spawnJobs},
+        {QStringLiteral("spawn_bare_ms"), median(spawnBare)},
+        {QStringLiteral("spawn_recorded_ms"), median(spawnRecorded)},
+        {QStringLiteral("spawn_recorder_ratio"), median(spawnRecorded) / median(spawnBare)},
+        {QStringLiteral("read_ms"), median(reads)},
+        {QStringLiteral("run_json_write_ms"), median(infoWrites)},
+        {QStringLiteral("run_json_read_ms"), median(infoReads)},
+        {QStringLiteral("raw_read_ms"), median(raws)},
+        {QStringLiteral("read_ratio"), median(reads) / median(raws)},
+        {QStringLiteral("repetitions"), reps},
+    };
+    std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+    return 0;
+}
