@@ -4,6 +4,7 @@
 // wheel and drag, and the window's wiring (click selects the job in the
 // table; selecting in the table highlights it).
 
+#include "common/fakeexecutor.h"
 #include "jobfilterproxy.h"
 #include "jobrunner.h"
 #include "mainwindow.h"
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void chartsCountTheRun();
     void exportWritesAnImage();
     void followsTheRunnerInTheWindow();
+    void attemptHandedOutBeforeItBegins();
 
 private:
     QPoint pointAt(qint64 offsetUs, int lane) const;
@@ -278,6 +280,35 @@ void tst_TimelineView::exportWritesAnImage()
     QCOMPARE(image.size(), panel.view()->size());
     QVERIFY(!panel.exportImage(dir.filePath(QStringLiteral("missing/x.png")), &error));
     QVERIFY(error.contains(QStringLiteral("missing/x.png")));
+}
+
+// A job the runner has handed out (state Running) whose attempt has not
+// begun when the feed reports it: its attempt is neither finished nor drawn
+// yet, and its end later replaces its running bar.
+void tst_TimelineView::attemptHandedOutBeforeItBegins()
+{
+    auto executor = std::make_unique<test::FakeExecutor>();
+    test::FakeExecutor *fake = executor.get();
+    JobRunner runner(std::move(executor));
+    TimelineView view;
+    view.setRunner(&runner);
+    JobSpec spec;
+    spec.callable = [](const AttemptContext &) {
+        return 0;
+    };
+    const JobId id = runner.addJob(spec);
+    runner.start();
+    QTRY_VERIFY(fake->isInFlight(id));
+    runner.flushChanges(); // Running, not begun
+    QCOMPARE(int(view.timeline().attempts().size()), 0);
+    fake->begin(id);
+    runner.flushChanges();
+    QCOMPARE(view.timeline().runningCount(), 1);
+    fake->finish(id, AttemptOutcome::Succeeded);
+    runner.flushChanges();
+    QCOMPARE(view.timeline().runningCount(), 0);
+    QCOMPARE(int(view.timeline().attempts().size()), 1);
+    QCOMPARE(view.timeline().attempts()[0].record.outcome, AttemptOutcome::Succeeded);
 }
 
 void tst_TimelineView::followsTheRunnerInTheWindow()

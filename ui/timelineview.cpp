@@ -78,7 +78,7 @@ TimelineView::TimelineView(QWidget *parent)
     setObjectName(QStringLiteral("timelineView"));
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
-    setMinimumSize(320, 260);
+    setMinimumSize(320, 200);
     setAttribute(Qt::WA_OpaquePaintEvent);
     m_repaintTimer.setSingleShot(true);
     m_repaintTimer.setInterval(RepaintIntervalMs);
@@ -147,8 +147,11 @@ void TimelineView::onJobsChanged(const QList<JobId> &ids)
     for (const JobSnapshot &snap : m_runner->snapshots(ids)) {
         if (!snap.isValid())
             continue;
-        const bool running = snap.state == JobState::Running && snap.runningSinceUs != 0;
-        const int finished = snap.attempts - (running ? 1 : 0);
+        // A Running job's latest attempt is in flight, begun or not: only a
+        // begun one has a bar yet, and neither counts as finished.
+        const bool inFlight = snap.state == JobState::Running;
+        const bool running = inFlight && snap.runningSinceUs != 0;
+        const int finished = snap.attempts - (inFlight ? 1 : 0);
         int &known = m_finishedUpTo[snap.id];
         if (finished > known + 1 || (finished == known + 1 && !snap.hasLastAttempt)) {
             for (const AttemptRecord &record : m_runner->snapshot(snap.id, true).history) {
