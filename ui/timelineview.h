@@ -39,6 +39,9 @@ public:
     explicit TimelineView(QWidget *parent = nullptr);
     ~TimelineView() override;
 
+    // Room for a few lanes above the two charts; the table keeps the rest.
+    QSize sizeHint() const override { return {640, 220}; }
+
     // Follows `runner` (not owning), starting from the attempts it has.
     void setRunner(JobRunner *runner);
     // Adds or updates one attempt, as the runner's signals do (for tests,
