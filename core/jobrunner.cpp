@@ -33,6 +33,10 @@ namespace {
 // A job as the runner keeps it. Guarded by JobRunnerPrivate::mutex.
 struct JobEntry
 {
+    explicit JobEntry(JobSpec &&spec)
+        : spec(std::move(spec))
+    { }
+
     JobSpec spec;         // immutable once added; attempts share it (see makeTicket)
     QString outputFolder; // under the output directory; unique per runner
     JobId id = 0;
@@ -46,7 +50,12 @@ struct JobEntry
     // Bumped whenever the job leaves the ready queue or the retry timer by
     // another way (cancel, retry), so that stale entries there are ignored.
     quint64 generation = 0;
-    QList<AttemptRecord> history;
+    // The attempts kept (see historyLimit), oldest first: `earlier`, then
+    // `last`. The last one lives here so that a job that runs once allocates
+    // nothing for its record.
+    QList<AttemptRecord> earlier;
+    AttemptRecord last;
+    bool hasLast = false;
     std::shared_ptr<AttemptControl> control; // of the attempt in flight, if any
     bool cancelRequested = false;
     bool dirty = false;
@@ -101,6 +110,7 @@ public:
     void markDirty(JobEntry *job);
     enum class Place { Back, Front };
     void enqueue(JobEntry *job, Place place, Events *events);
+    void keepRecord(JobEntry *job, const AttemptRecord &record);
     void afterFailure(JobEntry *job, const AttemptRecord &record, Events *events);
     bool cancelLocked(JobEntry *job, bool kill, Events *events);
     bool retryLocked(JobEntry *job, Events *events);
@@ -129,6 +139,9 @@ public:
     void flushFeed();
     void collectChangedLocked(QList<JobId> *ids);
     bool isEventSignal(const QMetaMethod &signal) const;
+    // Whether events are worth making: an event nobody connected to costs
+    // more to build and emit than the rest of an attempt's bookkeeping.
+    bool isObserved() const { return eventsObserved.load(std::memory_order_relaxed); }
 
     JobRunner *const q; // Not owning.
     mutable QMutex mutex;
@@ -160,9 +173,13 @@ public:
     // Set without `mutex` by attempts as they begin; the next flush reads
     // their start from the control block.
     std::atomic_bool startPending {false};
-    // Whether anyone ever connected to the event signals; if not, they are
-    // emitted in place (to nobody) and no emitter thread is started.
+    // Whether anyone ever connected to the event signals; if not, events
+    // are not even made (bar the finish hooks) and no emitter thread is
+    // started.
     std::atomic_bool eventsObserved {false};
+    // The same for attemptStarted and attemptSpawned, which the attempt's
+    // thread emits itself.
+    std::atomic_bool attemptsObserved {false};
 
     // The feed's own state, touched only in q's thread.
     std::vector<JobId> awaitingStart; // running at the last flush, attempt not begun yet
@@ -214,7 +231,8 @@ void JobRunnerPrivate::shutdown()
         // executor already has.
         becameIdle.wait(mutex, [this] { return inFlight == 0; });
     }
-    emitAll(cancelled); // what the emitter did not take: nobody observes it
+    if (!cancelled.isEmpty() && isObserved())
+        emitAll(cancelled); // what the emitter did not take
     runHooks(hooks);
     executor->waitForDone(QDeadlineTimer(QDeadlineTimer::Forever));
     stopEmitter(); // after the last attempt reported: observers hear everything
@@ -245,18 +263,23 @@ void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events)
     job->state = state;
     --counts[int(old)];
     ++counts[int(state)];
-    events->append({Event::StateChanged, job->id, state, {}});
+    const bool observed = isObserved();
+    if (observed)
+        events->append({Event::StateChanged, job->id, state, {}});
     if (isTerminal(old) && !isTerminal(state)) {
         ++activeJobs;
         job->finishedUs = 0;
     } else if (!isTerminal(old) && isTerminal(state)) {
         job->finishedUs = nowUs();
-        std::shared_ptr<const JobEntry> hookOwner;
-        if (job->spec.onFinished)
-            hookOwner = jobs[size_t(job->id - 1)];
-        events->append({Event::JobFinished, job->id, state, {}, std::move(hookOwner)});
+        if (observed || job->spec.onFinished) {
+            std::shared_ptr<const JobEntry> hookOwner;
+            if (job->spec.onFinished)
+                hookOwner = jobs[size_t(job->id - 1)];
+            events->append({Event::JobFinished, job->id, state, {}, std::move(hookOwner)});
+        }
         if (--activeJobs == 0) {
-            events->append({Event::Idle, 0, state, {}});
+            if (observed)
+                events->append({Event::Idle, 0, state, {}});
             becameIdle.notify_all();
         }
     }
@@ -292,11 +315,13 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
         s.clusterJobId = job.control->clusterJobId();
         s.clusterState = job.control->clusterState();
     }
-    s.hasLastAttempt = !job.history.isEmpty();
+    s.hasLastAttempt = job.hasLast;
     if (s.hasLastAttempt)
-        s.lastAttempt = job.history.constLast();
-    if (withHistory)
-        s.history = job.history;
+        s.lastAttempt = job.last;
+    if (withHistory && job.hasLast) {
+        s.history.reserve(job.earlier.size() + 1);
+        s.history << job.earlier << job.last;
+    }
     return s;
 }
 
@@ -328,7 +353,7 @@ auto JobRunnerPrivate::update(Change change)
         emitterWake.notify_one();
     // What the emitter did not take: after it stopped (shutdown), or with no
     // observer at all, to whom nothing is emitted.
-    if (!events.isEmpty() && eventsObserved.load(std::memory_order_relaxed))
+    if (!events.isEmpty() && isObserved())
         emitAll(events);
     return result;
 }
@@ -343,12 +368,14 @@ void JobRunnerPrivate::attemptStarted(const AttemptTicket &ticket, qint64 starte
     ticket.control->setStartedUs(startedUs);
     if (!startPending.exchange(true, std::memory_order_acq_rel))
         requestFeed();
-    Q_EMIT q->attemptStarted(ticket.jobId, ticket.attempt);
+    if (attemptsObserved.load(std::memory_order_relaxed))
+        Q_EMIT q->attemptStarted(ticket.jobId, ticket.attempt);
 }
 
 void JobRunnerPrivate::attemptSpawned(const AttemptTicket &ticket, qint64 pid)
 {
-    Q_EMIT q->attemptSpawned(ticket.jobId, ticket.attempt, pid);
+    if (attemptsObserved.load(std::memory_order_relaxed))
+        Q_EMIT q->attemptSpawned(ticket.jobId, ticket.attempt, pid);
 }
 
 void JobRunnerPrivate::attemptStatusChanged(const AttemptTicket &ticket)
@@ -372,10 +399,9 @@ void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const Attemp
         if (job->firstStartedUs == 0)
             job->firstStartedUs = record.startedUs;
         job->ranUs += record.durationUs();
-        job->history.append(record);
-        if (job->history.size() > historyLimit)
-            job->history.removeFirst();
-        events->append({Event::AttemptFinished, job->id, job->state, record});
+        keepRecord(job, record);
+        if (isObserved())
+            events->append({Event::AttemptFinished, job->id, job->state, record});
         if (record.succeeded())
             setState(job, JobState::Succeeded, events);
         else if (job->cancelRequested)
@@ -384,6 +410,16 @@ void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const Attemp
             afterFailure(job, record, events);
         return true;
     });
+}
+
+void JobRunnerPrivate::keepRecord(JobEntry *job, const AttemptRecord &record)
+{
+    if (job->hasLast && historyLimit > 1)
+        job->earlier.append(std::move(job->last));
+    while (job->earlier.size() > historyLimit - 1) // the limit may have been lowered
+        job->earlier.removeFirst();
+    job->last = record;
+    job->hasLast = true;
 }
 
 void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, Events *events)
@@ -673,9 +709,8 @@ void JobRunnerPrivate::reserveJobs(size_t count)
 
 JobId JobRunnerPrivate::addLocked(JobSpec &&spec)
 {
-    auto job = std::make_shared<JobEntry>();
+    auto job = std::make_shared<JobEntry>(std::move(spec)); // built in place: no empty spec first
     job->id = JobId(jobs.size() + 1);
-    job->spec = std::move(spec);
     job->attempts = job->budgetStart = qMax(0, job->spec.attemptsBefore);
     // A job list's seq names the folder, as --results documents; a second
     // list in the same runner (the window) must not share it.
@@ -757,8 +792,13 @@ void JobRunner::connectNotify(const QMetaMethod &signal)
 {
     // Sticky: disconnectNotify() cannot tell which connections went, and an
     // emitter thread without observers only costs a little.
-    if (d && d->isEventSignal(signal))
+    if (!d)
+        return;
+    if (d->isEventSignal(signal))
         d->eventsObserved.store(true, std::memory_order_relaxed);
+    else if (signal == QMetaMethod::fromSignal(&JobRunner::attemptStarted)
+             || signal == QMetaMethod::fromSignal(&JobRunner::attemptSpawned))
+        d->attemptsObserved.store(true, std::memory_order_relaxed);
 }
 
 bool JobRunner::adoptOrphanedProcesses()
