@@ -72,6 +72,11 @@ struct JobList
     QString path;
     QList<JobListEntry> jobs; // empty whenever `errors` is not
     QList<JobFileError> errors;
+    // Every error found, the ones past the first MaxJobFileErrors (which
+    // `errors` leaves out) included; a lower bound when a syntax error
+    // stopped the reading early.
+    int errorCount = 0;
+    bool errorCountIsLowerBound = false;
 
     bool ok() const { return errors.isEmpty() && !jobs.isEmpty(); }
     // Every error as toString(), one per line.

@@ -239,6 +239,7 @@ JobList JsonJobListSchema::parse()
     m_json.skipWhitespace();
     if (m_json.atEnd()) {
         list.errors.append(JobFileError {m_fileName, 0, 0, u"no jobs found (the file is empty)"_s});
+        list.errorCount = 1;
         return list;
     }
     parseTop();
@@ -247,6 +248,8 @@ JobList JsonJobListSchema::parse()
         m_json.error(-1, u"no jobs found"_s);
     if (m_json.hasErrors()) {
         list.errors = m_json.resolveErrors();
+        list.errorCount = m_json.errorCount();
+        list.errorCountIsLowerBound = m_json.stopped();
         return list;
     }
     list.jobs.resize(qsizetype(m_jobs.size()));

@@ -51,6 +51,9 @@ public:
     bool hasErrors() const { return !m_errors.isEmpty(); }
     // Errors counted but not kept, past MaxJobFileErrors.
     int errorsLeftOut() const;
+    // Every error reported, the ones left out included (a lower bound once
+    // a syntax error stopped the reading).
+    int errorCount() const { return m_errorCount; }
     // The errors so far in reading order with line:column; whole-file ones last.
     QList<JobFileError> resolveErrors();
 

@@ -60,6 +60,8 @@ public:
     // how many more there were.
     void finishCounting();
     bool isEmpty() const { return m_out->isEmpty(); }
+    // Every error added, the ones left out included.
+    int total() const { return m_full ? MaxJobFileErrors + m_more : int(m_out->size()); }
 
 private:
     QList<JobFileError> *m_out; // Not owning.

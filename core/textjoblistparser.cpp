@@ -95,6 +95,7 @@ void TextParser::parse(const QByteArray &data)
     m_errors.finishCounting();
     if (m_errors.isEmpty() && m_list->jobs.isEmpty())
         m_errors.add(0, 0, u"no jobs found"_s);
+    m_list->errorCount = m_errors.total();
     if (!m_errors.isEmpty())
         m_list->jobs.clear();
 }

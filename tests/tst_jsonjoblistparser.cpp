@@ -475,6 +475,8 @@ void tst_JsonJobListParser::tooManyErrors()
     // On to the end, counting: the 80 errors left out and the good last job.
     QCOMPARE(list.errors.back().toString(),
              u"jobs.json: too many errors: the first 20 are listed, 80 more are not"_s);
+    QCOMPARE(list.errorCount, 100);
+    QVERIFY(!list.errorCountIsLowerBound);
     QVERIFY(list.jobs.isEmpty());
 
     // A syntax error ends the reading, and with it the counting.
@@ -483,6 +485,8 @@ void tst_JsonJobListParser::tooManyErrors()
     QCOMPARE(cut.errors.size(), MaxJobFileErrors + 1);
     QCOMPARE(cut.errors.back().toString(),
              u"jobs.json: too many errors: the first 20 are listed, at least 81 more are not"_s);
+    QCOMPARE(cut.errorCount, 101);
+    QVERIFY(cut.errorCountIsLowerBound);
 }
 
 void tst_JsonJobListParser::deepNesting_data()

@@ -967,6 +967,8 @@ void tst_MainWindow::errorDialogSaysHowManyMore()
     QCOMPARE(lines.size(), MaxJobFileErrors + 1);
     QCOMPARE(lines.last(),
              path + QStringLiteral(": too many errors: the first 20 are listed, 5 more are not"));
+    // The headline gives the total, not only "more than 20".
+    QCOMPARE(box->text(), QStringLiteral("The job list has 25 errors; no job was added."));
     box->close();
 }
 

@@ -246,6 +246,8 @@ void tst_TextJobListParser::tooManyErrors()
     // requeue run stops listing after 20 and says how many more there are.
     QCOMPARE(list.errors.back().toString(),
              u"jobs.txt: too many errors: the first 20 are listed, 980 more are not"_s);
+    QCOMPARE(list.errorCount, 1000);
+    QVERIFY(!list.errorCountIsLowerBound);
 }
 
 void tst_TextJobListParser::millionEmptyLines()

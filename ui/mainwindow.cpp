@@ -115,11 +115,12 @@ bool MainWindow::loadFiles(const QStringList &paths, LoadMode mode)
             QStringList lines;
             for (const JobFileError &error : std::as_const(list.errors))
                 lines << error.toString();
-            showLoadErrors(path, lines);
+            showLoadErrors(path, lines, qMax(list.errorCount, int(lines.size())),
+                           list.errorCountIsLowerBound);
             return false;
         }
         if (list.jobs.isEmpty()) {
-            showLoadErrors(path, {tr("%1: no jobs in the file.").arg(path)});
+            showLoadErrors(path, {tr("%1: no jobs in the file.").arg(path)}, 1, false);
             return false;
         }
         lists.append({path, std::move(list.jobs)});
@@ -891,15 +892,17 @@ void MainWindow::updateTitle()
     setWindowTitle(title);
 }
 
-void MainWindow::showLoadErrors(const QString &path, const QStringList &errors)
+void MainWindow::showLoadErrors(const QString &path, const QStringList &errors, int count,
+                                bool countIsLowerBound)
 {
     QStringList shown = errors.mid(0, MaxErrorsShown);
     if (errors.size() > MaxErrorsShown)
         shown << tr("... and %n more.", nullptr, int(errors.size() - MaxErrorsShown));
-    // Past MaxJobFileErrors the reader stops and adds one "too many errors" line.
-    const QString total = errors.size() > MaxJobFileErrors
-        ? tr("The job list has more than %1 errors; no job was added.").arg(MaxJobFileErrors)
-        : tr("The job list has %n error(s); no job was added.", nullptr, int(errors.size()));
+    // Past MaxJobFileErrors the reader lists no more, but counts them.
+    const QString errorsText = count == 1 ? tr("1 error") : tr("%1 errors").arg(count);
+    const QString total = countIsLowerBound
+        ? tr("The job list has at least %1; no job was added.").arg(errorsText)
+        : tr("The job list has %1; no job was added.").arg(errorsText);
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot load %1").arg(path), total,
                                 QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("loadErrorBox"));

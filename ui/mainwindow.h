@@ -148,7 +148,9 @@ private:
     void updateActions();
     SelectionSummary summarizeSelection() const;
     void updateTitle();
-    void showLoadErrors(const QString &path, const QStringList &errors);
+    // `count`: every error in the file, also those `errors` leaves out.
+    void showLoadErrors(const QString &path, const QStringList &errors, int count,
+                        bool countIsLowerBound);
     void askToCancelAndQuit();
 
     std::unique_ptr<JobRunner> m_ownedRunner; // Owning; null when given a runner.
