@@ -12,7 +12,8 @@ namespace requeue {
 //
 // While it reports an attempt's end, the sink may hand the next attempt to
 // the executor from this very thread (an immediate retry, the next queued
-// job). takeOver() then keeps that ticket for this runnable, which runs it
+// job). When the sink has nothing else to do after that (the ticket's
+// callerIsDone), takeOver() keeps the ticket for this runnable, which runs it
 // next on the same thread instead of queueing a new runnable in the pool:
 // the thread was about to become free for it anyway.
 class AttemptRunnable final : public QRunnable

@@ -23,6 +23,10 @@ struct AttemptTicket
     QString stdoutPath;                      // process jobs only
     QString stderrPath;
     std::chrono::milliseconds killGrace {2000};
+    // Set when the thread that hands the ticket over has nothing left to do
+    // but return (no finish hook, no observer to wake): an executor may then
+    // run the attempt on that thread once it returns instead of on another.
+    bool callerIsDone = false;
 };
 
 // Receives what executors report. Implemented by the runner; called from any

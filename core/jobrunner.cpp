@@ -153,7 +153,8 @@ public:
     bool feedScheduled = false;                  // a flush is on its way
     // Events for observers, in the order of the changes that made them; the
     // emitter thread emits them, so a slow observer never holds a worker.
-    std::vector<Event> emitQueue;
+    // A deque: a slow observer's backlog grows without being copied under the lock.
+    std::deque<Event> emitQueue;
     bool emitterAsleep = false;
     bool emitterStopping = false;
     std::condition_variable_any emitterWake;
@@ -343,6 +344,12 @@ auto JobRunnerPrivate::update(Change change)
     locker.unlock();
     if (postFeed)
         requestFeed();
+    // Only then may a worker reporting its attempt run the next one itself:
+    // hooks and observers would stand between a failure and its retry.
+    const bool callerIsDone
+        = hooks.isEmpty() && !wakeEmitter && (events.isEmpty() || !eventsObserved.load());
+    for (AttemptTicket &ticket : tickets)
+        ticket.callerIsDone = callerIsDone;
     // Execute first, emit after: an observer never stands between a failed
     // attempt and its retry.
     execute(tickets);
@@ -542,7 +549,7 @@ bool JobRunnerPrivate::queueForEmitterLocked(Events &events)
 
 void JobRunnerPrivate::emitterLoop()
 {
-    std::vector<Event> batch;
+    std::deque<Event> batch;
     QMutexLocker locker(&mutex);
     for (;;) {
         while (emitQueue.empty() && !emitterStopping) {
@@ -555,7 +562,7 @@ void JobRunnerPrivate::emitterLoop()
         batch.swap(emitQueue);
         locker.unlock();
         emitAll(batch);
-        batch.clear(); // keeps its capacity for the next swap
+        batch.clear();
         locker.relock();
     }
 }

@@ -18,7 +18,7 @@ LocalExecutor::~LocalExecutor()
 void LocalExecutor::execute(AttemptTicket ticket)
 {
     Q_ASSERT(m_sink);
-    if (AttemptRunnable::takeOver(ticket, m_sink))
+    if (ticket.callerIsDone && AttemptRunnable::takeOver(ticket, m_sink))
         return; // this worker runs it next, with no trip through the pool
     auto *runnable = new AttemptRunnable(std::move(ticket), m_sink);
     tsanReleaseHandover(runnable); // pairs with AttemptRunnable::run()

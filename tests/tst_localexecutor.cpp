@@ -147,6 +147,7 @@ private Q_SLOTS:
     void concurrencyIsAtLeastOne();
     void waitForDoneWaitsForTheReport();
     void reportingWorkerRunsTheNextAttempt();
+    void busyReporterLeavesTheNextAttemptToThePool();
     void runsAProcessIntoItsFiles();
     void destructorWaitsForAttempts();
 };
@@ -294,10 +295,14 @@ void tst_LocalExecutor::reportingWorkerRunsTheNextAttempt()
     const auto quick = [](const AttemptContext &) {
         return 0;
     };
+    const auto handedOver = [](AttemptTicket ticket) {
+        ticket.callerIsDone = true; // the sink returns right after
+        return ticket;
+    };
     sink.setOnFinished([&](const AttemptTicket &ticket) {
         if (ticket.jobId == 1) {
-            executor.execute(callableTicket(2, quick));
-            executor.execute(callableTicket(3, gated(&gate)));
+            executor.execute(handedOver(callableTicket(2, quick)));
+            executor.execute(handedOver(callableTicket(3, gated(&gate))));
         }
     });
     executor.setSink(&sink);
@@ -310,6 +315,28 @@ void tst_LocalExecutor::reportingWorkerRunsTheNextAttempt()
     QVERIFY(executor.waitForDone(QDeadlineTimer(10'000)));
     for (JobId id = 1; id <= 3; ++id)
         QCOMPARE(sink.report(id).finishedCalls, 1);
+}
+
+void tst_LocalExecutor::busyReporterLeavesTheNextAttemptToThePool()
+{
+    // A sink with more to do after handing out an attempt (a finish hook, an
+    // observer to wake) leaves callerIsDone unset: the attempt must not wait
+    // for the reporting worker, another thread of the pool runs it.
+    RecordingSink sink;
+    LocalExecutor executor;
+    executor.setMaxConcurrency(2);
+    const auto quick = [](const AttemptContext &) {
+        return 0;
+    };
+    sink.setOnFinished([&](const AttemptTicket &ticket) {
+        if (ticket.jobId == 1)
+            executor.execute(callableTicket(2, quick));
+    });
+    executor.setSink(&sink);
+    executor.execute(callableTicket(1, quick));
+    QVERIFY(sink.waitForFinished(2));
+    QVERIFY(sink.report(2).thread != sink.report(1).thread);
+    QVERIFY(executor.waitForDone(QDeadlineTimer(10'000)));
 }
 
 void tst_LocalExecutor::runsAProcessIntoItsFiles()
