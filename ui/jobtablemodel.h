@@ -93,7 +93,7 @@ Q_SIGNALS:
 private:
     // Rows refreshed per event-loop pass at most, so a burst of 100,000
     // changes is spread over a few frames instead of stalling one.
-    static constexpr qsizetype ChunkSize = 4096;
+    static constexpr qsizetype ChunkSize = 1024;
 
     // Everything a row shows, nothing more: about 120 bytes plus the strings.
     struct Row

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <optional>
 
 namespace requeue {
@@ -128,6 +129,8 @@ void TimelineView::clear()
 {
     m_layout.clear();
     m_finishedUpTo.clear();
+    m_pending.clear();
+    m_pendingNext = 0;
     update();
 }
 
@@ -139,7 +142,38 @@ void TimelineView::setClock(std::function<qint64()> clock)
 
 void TimelineView::onJobsChanged(const QList<JobId> &ids)
 {
-    if (!m_runner)
+    if (m_pendingNext < m_pending.size()) {
+        // Both ascend: merge what is left with what is new.
+        QList<JobId> merged;
+        merged.reserve(m_pending.size() - m_pendingNext + ids.size());
+        std::set_union(m_pending.cbegin() + m_pendingNext, m_pending.cend(), ids.cbegin(),
+                       ids.cend(), std::back_inserter(merged));
+        m_pending = std::move(merged);
+    } else {
+        m_pending = ids;
+    }
+    m_pendingNext = 0;
+    applyBacklog();
+}
+
+void TimelineView::applyBacklog()
+{
+    m_backlogQueued = false;
+    const qsizetype count = std::min(ChunkSize, m_pending.size() - m_pendingNext);
+    follow(m_pending.mid(m_pendingNext, count));
+    m_pendingNext += count;
+    if (m_pendingNext >= m_pending.size()) {
+        m_pending.clear();
+        m_pendingNext = 0;
+    } else if (!m_backlogQueued) {
+        m_backlogQueued = true;
+        QMetaObject::invokeMethod(this, &TimelineView::applyBacklog, Qt::QueuedConnection);
+    }
+}
+
+void TimelineView::follow(const QList<JobId> &ids)
+{
+    if (!m_runner || ids.isEmpty())
         return;
     // One batch from the runner's feed: the latest finished attempt comes
     // with the snapshot; the history is read only for a job that finished

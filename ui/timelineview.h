@@ -95,6 +95,11 @@ protected:
 
 private:
     void onJobsChanged(const QList<JobId> &ids);
+    // Follows at most ChunkSize of the changed jobs, and comes back for the
+    // rest from the event loop: a run finishing thousands of jobs a second
+    // must not hold up the GUI thread (as JobTableModel does).
+    void applyBacklog();
+    void follow(const QList<JobId> &ids);
     void scheduleRepaint();
     qint64 now() const { return m_clock(); }
     TimeWindow windowFor(int width) const;
@@ -124,6 +129,10 @@ private:
     mutable QImage m_pixels;
     QPointer<JobRunner> m_runner;     // Not owning.
     QHash<JobId, int> m_finishedUpTo; // per job: attempts 1..n are in the layout
+    static constexpr qsizetype ChunkSize = 1024;
+    QList<JobId> m_pending; // changed jobs not followed yet, ascending
+    qsizetype m_pendingNext = 0;
+    bool m_backlogQueued = false;
     std::function<qint64()> m_clock;
     Mode m_mode = Mode::Fit;
     qint64 m_fromUs = 0; // Manual and Follow: the range shown
