@@ -236,11 +236,14 @@ void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
 
 void RunRecorder::onStateChanged(quint64 id)
 {
-    QMutexLocker locker(&m_mutex);
     if (!m_runner)
         return;
-    // The runner's state now, not the signal's: see the class comment.
+    // The runner's state now, not the signal's: see the class comment. Taken
+    // before the journal's lock, so that a worker writing its attempt's start
+    // never waits for the runner's lock through it. Only the emitter thread
+    // writes state lines, so they stay in order.
     const JobSnapshot job = m_runner->snapshot(id);
+    QMutexLocker locker(&m_mutex);
     if (!job.isValid())
         return;
     JobInfo &info = jobInfo(id);
