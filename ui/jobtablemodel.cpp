@@ -172,24 +172,14 @@ void JobTableModel::refreshNow()
 
 void JobTableModel::onJobsChanged(const QList<JobId> &ids)
 {
-    if (hasBacklog()) {
-        // Both ascend: merge what is left with what is new.
-        QList<JobId> merged;
-        merged.reserve(m_pending.size() - m_pendingNext + ids.size());
-        std::set_union(m_pending.cbegin() + m_pendingNext, m_pending.cend(), ids.cbegin(),
-                       ids.cend(), std::back_inserter(merged));
-        m_pending = std::move(merged);
-    } else {
-        m_pending = ids;
-    }
-    m_pendingNext = 0;
+    m_changed.add(ids);
     applyBacklog();
 }
 
 void JobTableModel::applyBacklog()
 {
     m_backlogQueued = false;
-    if (drain(ChunkSize))
+    if (drain(ChangedJobs::ChunkSize))
         Q_EMIT refreshed();
     if (hasBacklog() && !m_backlogQueued) {
         m_backlogQueued = true;
@@ -202,14 +192,8 @@ bool JobTableModel::drain(qsizetype limit)
 {
     if (!hasBacklog())
         return false;
-    const qsizetype count = std::min(limit, m_pending.size() - m_pendingNext);
-    const QList<JobId> ids = m_pending.mid(m_pendingNext, count);
+    const QList<JobId> ids = m_changed.take(limit);
     applySnapshots(ids, m_runner->snapshots(ids));
-    m_pendingNext += count;
-    if (m_pendingNext >= m_pending.size()) {
-        m_pending.clear();
-        m_pendingNext = 0;
-    }
     return true;
 }
 
@@ -435,8 +419,7 @@ void JobTableModel::resetFromRunner()
     beginResetModel();
     m_rows.clear();
     m_stateCounts = {};
-    m_pending.clear();
-    m_pendingNext = 0;
+    m_changed.clear();
     const QList<JobSnapshot> all = m_runner->snapshots(m_runner->jobIds());
     m_rows.reserve(size_t(all.size()));
     for (const JobSnapshot &snapshot : all) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "changedjobs.h"
 #include "jobsnapshot.h"
 #include "statecounts.h"
 
@@ -72,7 +73,7 @@ public:
     void refreshNow();
     // Changes received from the feed but not applied yet (a big batch is
     // applied a chunk per event-loop pass).
-    bool hasBacklog() const { return m_pendingNext < m_pending.size(); }
+    bool hasBacklog() const { return !m_changed.isEmpty(); }
     // Jobs per state among the rows.
     const StateCounts &stateCounts() const { return m_stateCounts; }
     // Removes the finished jobs among `ids` from the runner and the table;
@@ -93,7 +94,6 @@ Q_SIGNALS:
 private:
     // Rows refreshed per event-loop pass at most, so a burst of 100,000
     // changes is spread over a few frames instead of stalling one.
-    static constexpr qsizetype ChunkSize = 1024;
 
     // Everything a row shows, nothing more: about 120 bytes plus the strings.
     struct Row
@@ -150,11 +150,9 @@ private:
     void tickColumn(int column, JobState state);
     void updateClockTick();
 
-    JobRunner *m_runner;     // Not owning.
-    std::vector<Row> m_rows; // sorted by id
-    // Changed ids from the feed, ascending, applied from m_pendingNext on.
-    QList<JobId> m_pending;
-    qsizetype m_pendingNext = 0;
+    JobRunner *m_runner;          // Not owning.
+    std::vector<Row> m_rows;      // sorted by id
+    ChangedJobs m_changed;        // from the feed, not applied yet
     bool m_backlogQueued = false; // an applyBacklog() call is queued
     StateCounts m_stateCounts;
     // Repaints durations while jobs run; a clock, not a poll of the runner.

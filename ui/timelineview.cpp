@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <optional>
 
 namespace requeue {
@@ -129,8 +128,7 @@ void TimelineView::clear()
 {
     m_layout.clear();
     m_finishedUpTo.clear();
-    m_pending.clear();
-    m_pendingNext = 0;
+    m_changed.clear();
     update();
 }
 
@@ -142,30 +140,15 @@ void TimelineView::setClock(std::function<qint64()> clock)
 
 void TimelineView::onJobsChanged(const QList<JobId> &ids)
 {
-    if (m_pendingNext < m_pending.size()) {
-        // Both ascend: merge what is left with what is new.
-        QList<JobId> merged;
-        merged.reserve(m_pending.size() - m_pendingNext + ids.size());
-        std::set_union(m_pending.cbegin() + m_pendingNext, m_pending.cend(), ids.cbegin(),
-                       ids.cend(), std::back_inserter(merged));
-        m_pending = std::move(merged);
-    } else {
-        m_pending = ids;
-    }
-    m_pendingNext = 0;
+    m_changed.add(ids);
     applyBacklog();
 }
 
 void TimelineView::applyBacklog()
 {
     m_backlogQueued = false;
-    const qsizetype count = std::min(ChunkSize, m_pending.size() - m_pendingNext);
-    follow(m_pending.mid(m_pendingNext, count));
-    m_pendingNext += count;
-    if (m_pendingNext >= m_pending.size()) {
-        m_pending.clear();
-        m_pendingNext = 0;
-    } else if (!m_backlogQueued) {
+    follow(m_changed.take());
+    if (!m_changed.isEmpty() && !m_backlogQueued) {
         m_backlogQueued = true;
         QMetaObject::invokeMethod(this, &TimelineView::applyBacklog, Qt::QueuedConnection);
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "changedjobs.h"
 #include "jobrunner.h"
 #include "timelinelayout.h"
 
@@ -95,7 +96,7 @@ protected:
 
 private:
     void onJobsChanged(const QList<JobId> &ids);
-    // Follows at most ChunkSize of the changed jobs, and comes back for the
+    // Follows a chunk of the changed jobs (ChangedJobs), and comes back for the
     // rest from the event loop: a run finishing thousands of jobs a second
     // must not hold up the GUI thread (as JobTableModel does).
     void applyBacklog();
@@ -129,9 +130,7 @@ private:
     mutable QImage m_pixels;
     QPointer<JobRunner> m_runner;     // Not owning.
     QHash<JobId, int> m_finishedUpTo; // per job: attempts 1..n are in the layout
-    static constexpr qsizetype ChunkSize = 1024;
-    QList<JobId> m_pending; // changed jobs not followed yet, ascending
-    qsizetype m_pendingNext = 0;
+    ChangedJobs m_changed;            // from the feed, not followed yet
     bool m_backlogQueued = false;
     std::function<qint64()> m_clock;
     Mode m_mode = Mode::Fit;
