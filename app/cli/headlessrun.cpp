@@ -357,27 +357,35 @@ bool HeadlessRun::selectForResume(QList<JobSpec> *specs)
     return true;
 }
 
-// Makes the run directory and follows the runner in it; output goes there
-// unless --results says otherwise.
+// Makes the run directory (or takes up the one resumed) and follows the
+// runner in it; output goes there unless --results says otherwise.
 bool HeadlessRun::startRecording(const QList<JobSpec> &jobs)
 {
-    const QDateTime now = QDateTime::currentDateTime();
     QString error;
-    if (!m_resumeDir.isEmpty()) {
-        m_recorder = std::make_unique<RunRecorder>();
-        if (!m_recorder->resume(m_resumeDir, &error)) {
-            writeStderr(QStringLiteral("requeue: resume: %1\n").arg(error));
-            m_recorder.reset();
-            return false;
-        }
-        m_recorder->follow(m_runner.get());
-        m_runner->setOutputDirectory(m_recorder->outputDirectory());
-        listenForControl();
-        return true;
+    m_recorder = std::make_unique<RunRecorder>();
+    const bool resuming = !m_resumeDir.isEmpty();
+    if (!(resuming ? m_recorder->resume(m_resumeDir, &error) : startRunDirectory(jobs, &error))) {
+        writeStderr(
+            QStringLiteral("requeue: %1: %2\n")
+                .arg(resuming ? QStringLiteral("resume") : QStringLiteral("run directory"), error));
+        m_recorder.reset();
+        return false;
     }
+    m_recorder->follow(m_runner.get());
+    m_runner->setOutputDirectory(m_recorder->outputDirectory());
+    listenForControl();
+    return true;
+}
+
+// A new run directory holding run.json for `jobs`.
+bool HeadlessRun::startRunDirectory(const QList<JobSpec> &jobs, QString *error)
+{
+    const QDateTime now = QDateTime::currentDateTime();
     QString dir = m_options.runDir;
     if (dir.isEmpty())
-        dir = RunDirectory::create(RunDirectory::defaultRoot(), m_options.jobFile, now, &error);
+        dir = RunDirectory::create(RunDirectory::defaultRoot(), m_options.jobFile, now, error);
+    if (dir.isEmpty())
+        return false;
     RunInfo info;
     info.version = QCoreApplication::applicationVersion();
     info.listPath = QFileInfo(m_options.jobFile).absoluteFilePath();
@@ -389,16 +397,7 @@ bool HeadlessRun::startRecording(const QList<JobSpec> &jobs)
     info.pid = ::getpid();
     info.startedUs = now.toMSecsSinceEpoch() * 1000;
     info.workers = m_runner->maxWorkers();
-    m_recorder = std::make_unique<RunRecorder>();
-    if (dir.isEmpty() || !m_recorder->start(dir, info, &error)) {
-        writeStderr(QStringLiteral("requeue: run directory: %1\n").arg(error));
-        m_recorder.reset();
-        return false;
-    }
-    m_recorder->follow(m_runner.get());
-    m_runner->setOutputDirectory(m_recorder->outputDirectory());
-    listenForControl();
-    return true;
+    return m_recorder->start(dir, info, error);
 }
 
 // Without a control socket the run goes on; only `requeue ctl` cannot reach it.

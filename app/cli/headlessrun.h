@@ -68,6 +68,7 @@ private:
     bool selectForResume(QList<JobSpec> *specs);
     bool prepareResume(QList<JobSpec> *toRun);
     bool startRecording(const QList<JobSpec> &jobs);
+    bool startRunDirectory(const QList<JobSpec> &jobs, QString *error);
     void onAttemptFinished(JobId id, const AttemptRecord &record); // on a worker
     void onJobFinished(JobId id, JobState state);
     std::optional<double> estimateRemaining(int queued) const;
