@@ -138,6 +138,28 @@ public:
         return std::make_exception_ptr(JobFailedError("requeue: the job failed"));
     }
 
+    // Tells `promise` how the job ended: its value at `index` (-1: append),
+    // its last exception, or that it was cancelled.
+    template<typename Target>
+    void deliver(JobState state, Target &promise, int index)
+    {
+        switch (state) {
+        case JobState::Succeeded:
+            deliverValue(promise, index);
+            break;
+        case JobState::Failed:
+            promise.setException(takeError());
+            break;
+        case JobState::Cancelled:
+            promise.cancel();
+            break;
+        case JobState::Queued:
+        case JobState::Running:
+        case JobState::WaitingForRetry:
+            Q_UNREACHABLE();
+        }
+    }
+
     // Moves the value into `promise` at `index` (-1: append). Without a value
     // (cannot happen for a job that succeeded) it reports a JobFailedError.
     template<typename Target>
@@ -187,21 +209,7 @@ struct RunState
     {
         if (!outcome.claim())
             return;
-        switch (state) {
-        case JobState::Succeeded:
-            outcome.deliverValue(*promise, -1);
-            break;
-        case JobState::Failed:
-            promise->setException(outcome.takeError());
-            break;
-        case JobState::Cancelled:
-            promise->cancel();
-            break;
-        case JobState::Queued:
-        case JobState::Running:
-        case JobState::WaitingForRetry:
-            Q_UNREACHABLE();
-        }
+        outcome.deliver(state, *promise, -1);
         promise->finish();
         promise.reset();
     }
@@ -250,24 +258,10 @@ struct MappedState
     {
         if (!outcomes[index].claim())
             return;
-        switch (state) {
-        case JobState::Succeeded:
-            outcomes[index].deliverValue(*promise, int(index));
-            break;
-        case JobState::Failed:
-            // Marks the future cancelled too, and the relay cancels the other
-            // elements: one failure ends the whole map, as in QtConcurrent.
-            promise->setException(outcomes[index].takeError());
-            break;
-        case JobState::Cancelled:
-            // Results with a hole are no results: cancel the whole map.
-            promise->cancel();
-            break;
-        case JobState::Queued:
-        case JobState::Running:
-        case JobState::WaitingForRetry:
-            Q_UNREACHABLE();
-        }
+        // A failure or a cancel marks the whole future: the relay then cancels
+        // the other elements (as in QtConcurrent), and results with a hole
+        // are no results.
+        outcomes[index].deliver(state, *promise, int(index));
         promise->setProgressValue(finished.fetch_add(1, std::memory_order_relaxed) + 1);
         if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
             promise->finish();
