@@ -57,8 +57,10 @@ struct JobEntry
     AttemptRecord last;
     bool hasLast = false;
     std::shared_ptr<AttemptControl> control; // of the attempt in flight, if any
+    qint64 mirroredSinceUs = 0;              // a mirrored job's attempt in flight: its start
     bool cancelRequested = false;
     bool dirty = false;
+    bool mirrored = false; // another process runs it (JobRunner::Recorded::Mirrored)
 };
 
 // Something to tell observers once the lock is released.
@@ -105,6 +107,9 @@ public:
     // Everything below runs with `mutex` held.
     void reserveJobs(size_t count);
     JobId addLocked(JobSpec &&spec);
+    JobEntry *createLocked(JobSpec &&spec);
+    void addRecordedLocked(RecordedJob &&recorded, JobRunner::Recorded how);
+    void takeRecordLocked(JobEntry *job, RecordedJob &&recorded);
     JobEntry *find(JobId id) const;
     void setState(JobEntry *job, JobState state, Events *events);
     void markDirty(JobEntry *job);
@@ -307,7 +312,7 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
     s.budgetStart = job.budgetStart;
     s.maxAttempts = job.spec.retry.maxAttempts;
     s.retryAtUs = job.state == JobState::WaitingForRetry ? job.retryAtUs : 0;
-    const qint64 runningSince = job.control ? job.control->startedUs() : 0;
+    const qint64 runningSince = job.control ? job.control->startedUs() : job.mirroredSinceUs;
     s.firstStartedUs = job.firstStartedUs ? job.firstStartedUs : runningSince;
     s.finishedUs = job.finishedUs;
     s.ranUs = job.ranUs;
@@ -522,10 +527,12 @@ void JobRunnerPrivate::ensureOutputDirectory()
 
 QString JobRunnerPrivate::outputPathLocked(const JobEntry &job, int attempt, OutputStream stream)
 {
-    if (outputDir.isEmpty())
+    // A recorded job's folder is absolute: where its run put its output.
+    const bool absolute = job.outputFolder.startsWith(QLatin1Char('/'));
+    if (outputDir.isEmpty() && !absolute)
         return {};
-    return outputDir + QLatin1Char('/') + job.outputFolder + QLatin1Char('/')
-        + QString::number(attempt)
+    return (absolute ? job.outputFolder : outputDir + QLatin1Char('/') + job.outputFolder)
+        + QLatin1Char('/') + QString::number(attempt)
         + (stream == OutputStream::Stdout ? QLatin1String("/stdout") : QLatin1String("/stderr"));
 }
 
@@ -716,6 +723,16 @@ void JobRunnerPrivate::reserveJobs(size_t count)
 
 JobId JobRunnerPrivate::addLocked(JobSpec &&spec)
 {
+    JobEntry *job = createLocked(std::move(spec));
+    ++counts[int(JobState::Queued)];
+    ++activeJobs;
+    ready.emplace_back(job->id, job->generation);
+    return job->id;
+}
+
+// A queued job that is neither counted nor in the ready queue yet.
+JobEntry *JobRunnerPrivate::createLocked(JobSpec &&spec)
+{
     auto job = std::make_shared<JobEntry>(std::move(spec)); // built in place: no empty spec first
     job->id = JobId(jobs.size() + 1);
     job->attempts = job->budgetStart = qMax(0, job->spec.attemptsBefore);
@@ -728,19 +745,60 @@ JobId JobRunnerPrivate::addLocked(JobSpec &&spec)
     // Callables write no output: no folder name to format.
     if (!job->spec.isCallable())
         job->outputFolder = seqIsFree ? QString::number(seq) : QStringLiteral("id-%1").arg(job->id);
-    ++counts[int(JobState::Queued)];
-    ++activeJobs;
-    ready.emplace_back(job->id, job->generation);
     markDirty(job.get());
-    const JobId id = job->id;
     jobs.push_back(std::move(job));
-    return id;
+    return jobs.back().get();
+}
+
+void JobRunnerPrivate::addRecordedLocked(RecordedJob &&recorded, JobRunner::Recorded how)
+{
+    const bool mirrored = how == JobRunner::Recorded::Mirrored;
+    const JobState state
+        = mirrored || isTerminal(recorded.state) ? recorded.state : JobState::Queued;
+    // A job that goes on gets a fresh budget, as `requeue resume` gives it;
+    // one that stays as recorded keeps the budget its attempts used.
+    recorded.spec.attemptsBefore = state == JobState::Queued ? recorded.attempts : 0;
+    JobEntry *job = createLocked(std::move(recorded.spec));
+    job->attempts = 0; // takeRecordLocked() counts them into totalAttempts
+    job->mirrored = mirrored;
+    job->state = state;
+    ++counts[int(state)];
+    if (!isTerminal(state))
+        ++activeJobs;
+    if (state == JobState::Queued && !mirrored)
+        ready.emplace_back(job->id, job->generation);
+    takeRecordLocked(job, std::move(recorded));
+}
+
+// What a record says of a job besides its state.
+void JobRunnerPrivate::takeRecordLocked(JobEntry *job, RecordedJob &&recorded)
+{
+    if (!recorded.outputFolder.isEmpty() && !job->spec.isCallable())
+        job->outputFolder = std::move(recorded.outputFolder);
+    totalAttempts += recorded.attempts - job->attempts;
+    job->attempts = recorded.attempts;
+    job->firstStartedUs = recorded.firstStartedUs;
+    job->finishedUs = isTerminal(job->state) ? recorded.finishedUs : 0;
+    job->mirroredSinceUs = job->state == JobState::Running ? recorded.runningSinceUs : 0;
+    job->ranUs = 0;
+    for (const AttemptRecord &record : std::as_const(recorded.history))
+        job->ranUs += record.durationUs();
+    job->hasLast = !recorded.history.isEmpty();
+    if (job->hasLast)
+        job->last = recorded.history.takeLast();
+    const qsizetype keep = qMax(0, historyLimit - 1);
+    if (recorded.history.size() > keep)
+        recorded.history.remove(0, recorded.history.size() - keep);
+    job->earlier = std::move(recorded.history);
+    markDirty(job);
 }
 
 // --- control
 
 bool JobRunnerPrivate::cancelLocked(JobEntry *job, bool kill, Events *events)
 {
+    if (job->mirrored)
+        return false; // its process steers it
     switch (job->state) {
     case JobState::Queued:
         ++job->generation;
@@ -770,7 +828,7 @@ bool JobRunnerPrivate::cancelLocked(JobEntry *job, bool kill, Events *events)
 
 bool JobRunnerPrivate::retryLocked(JobEntry *job, Events *events)
 {
-    if (!isTerminal(job->state) || shuttingDown)
+    if (!isTerminal(job->state) || shuttingDown || job->mirrored)
         return false;
     job->budgetStart = job->attempts;
     ++job->generation;
@@ -904,6 +962,37 @@ QList<JobId> JobRunner::addJobs(QList<JobSpec> &&specs)
         for (JobSpec &spec : specs)
             ids.append(d->addLocked(std::move(spec)));
         return ids;
+    });
+}
+
+QList<JobId> JobRunner::addRecordedJobs(QList<RecordedJob> &&jobs, Recorded how)
+{
+    jobs.detach(); // a shared list is copied here, not under the lock
+    if (std::any_of(jobs.cbegin(), jobs.cend(), [](const RecordedJob &job) {
+            return job.outputFolder.isEmpty() && !job.spec.isCallable();
+        }))
+        d->ensureOutputDirectory();
+    return d->update([&](Events *) {
+        QList<JobId> ids;
+        ids.reserve(jobs.size());
+        d->reserveJobs(size_t(jobs.size()));
+        for (RecordedJob &job : jobs) {
+            d->addRecordedLocked(std::move(job), how);
+            ids.append(JobId(d->jobs.size()));
+        }
+        return ids;
+    });
+}
+
+bool JobRunner::updateRecordedJob(JobId id, RecordedJob &&recorded)
+{
+    return d->update([&](Events *events) {
+        JobEntry *job = d->find(id);
+        if (!job || !job->mirrored)
+            return false;
+        d->setState(job, recorded.state, events);
+        d->takeRecordLocked(job, std::move(recorded));
+        return true;
     });
 }
 

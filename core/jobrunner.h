@@ -4,6 +4,7 @@
 #include "executor.h"
 #include "jobsnapshot.h"
 #include "jobspec.h"
+#include "recordedjob.h"
 #include "statecounts.h"
 
 #include <QDeadlineTimer>
@@ -73,6 +74,24 @@ public:
     JobId addJob(JobSpec spec);
     QList<JobId> addJobs(const QList<JobSpec> &specs);
     QList<JobId> addJobs(QList<JobSpec> &&specs); // moves the specs in
+    // How addRecordedJobs() takes a recorded run's jobs.
+    enum class Recorded {
+        // To go on with the run in this runner: a finished job stays as it
+        // was until retry(); any other (one a crash left queued, running or
+        // waiting) is queued, its attempts numbered on from the record's.
+        Resumable,
+        // To follow a run another process runs: every job keeps the state
+        // recorded, updateRecordedJob() keeps it current, and this runner
+        // never starts, cancels or retries it.
+        Mirrored,
+    };
+    // Adds jobs as a recorded run left them: state, attempts, history, and
+    // the folder their output went to. The change feed reports them as for
+    // addJobs(); no other signal is emitted for what happened before.
+    QList<JobId> addRecordedJobs(QList<RecordedJob> &&jobs, Recorded how);
+    // Brings a job added with Recorded::Mirrored up to date with `job` (the
+    // same job, recorded later). Returns false for any other job.
+    bool updateRecordedJob(JobId id, RecordedJob &&job);
     // Forgets finished jobs; returns how many were removed. Others are kept.
     int removeFinishedJobs(const QList<JobId> &ids);
     QList<JobId> jobIds() const; // in the order they were added

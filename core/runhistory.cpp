@@ -3,6 +3,7 @@
 #include "journalline.h"
 #include "rundirectory.h"
 
+#include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
@@ -62,6 +63,31 @@ const RunAttempt *RunJob::lastFinished() const
             return &*it;
     }
     return nullptr;
+}
+
+RecordedJob RunJob::toRecordedJob() const
+{
+    RecordedJob recorded;
+    recorded.spec = spec;
+    recorded.state = state;
+    recorded.attempts = attempts;
+    recorded.finishedUs = finishedUs;
+    recorded.history.reserve(history.size());
+    for (const RunAttempt &attempt : history) {
+        if (!recorded.firstStartedUs)
+            recorded.firstStartedUs = attempt.record.startedUs;
+        if (attempt.finished)
+            recorded.history.append(attempt.record);
+        else if (attempt.record.number == attempts)
+            recorded.runningSinceUs = attempt.record.startedUs;
+        // <folder>/<attempt>/stdout: the folder later attempts write to as well
+        if (recorded.outputFolder.isEmpty() && !attempt.stdoutPath.isEmpty())
+            recorded.outputFolder = QFileInfo(attempt.stdoutPath)
+                                        .dir()
+                                        .absolutePath()
+                                        .section(QLatin1Char('/'), 0, -2);
+    }
+    return recorded;
 }
 
 int RunHistory::totalAttempts() const

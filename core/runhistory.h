@@ -2,6 +2,7 @@
 
 #include "attemptrecord.h"
 #include "joblist.h"
+#include "recordedjob.h"
 #include "runinfo.h"
 
 #include <QByteArray>
@@ -34,6 +35,8 @@ struct RunJob
     int seq() const { return spec.seq; }
     // The latest finished attempt, or null.
     const RunAttempt *lastFinished() const;
+    // The job as JobRunner::addRecordedJobs() takes it.
+    RecordedJob toRecordedJob() const;
 };
 
 // A manual action from the journal. A value type.

@@ -103,6 +103,8 @@ private Q_SLOTS:
     void observersNeverDelayARetry();
     void removeFinishedJobsKeepsActiveOnes();
     void resumedJobContinuesItsNumbering();
+    void recordedJobsGoOnWhereTheRunStopped();
+    void mirroredJobsFollowTheirRecord();
     void executorIsReplacedOnlyWhenNothingRuns();
 };
 
@@ -666,6 +668,102 @@ void tst_JobRunner::resumedJobContinuesItsNumbering()
     QCOMPARE(done.attempts, 6);
     QCOMPARE(done.history.constFirst().number, 4);
     QCOMPARE(done.attemptsInBudget(), 3);
+}
+
+namespace {
+
+RecordedJob recorded(int seq, JobState state, int attempts, const QList<AttemptOutcome> &ended)
+{
+    RecordedJob job;
+    job.spec = callableJob(QStringLiteral("job %1").arg(seq), flaky(1), 2);
+    job.spec.seq = seq;
+    job.state = state;
+    job.attempts = attempts;
+    for (int i = 0; i < ended.size(); ++i) {
+        AttemptRecord record;
+        record.number = i + 1;
+        record.startedUs = 1000 * (i + 1);
+        record.finishedUs = record.startedUs + 500;
+        record.outcome = ended[i];
+        record.exitCode = ended[i] == AttemptOutcome::Succeeded ? 0 : 1;
+        job.history.append(record);
+    }
+    job.firstStartedUs = ended.isEmpty() ? 0 : 1000;
+    job.finishedUs = isTerminal(state) ? 9000 : 0;
+    return job;
+}
+
+} // namespace
+
+// A crashed run shown again: finished jobs keep their history and stay as
+// they were; the one the crash left running is queued and goes on with the
+// next attempt number; a retry of a failed one does too.
+void tst_JobRunner::recordedJobsGoOnWhereTheRunStopped()
+{
+    JobRunner runner;
+    QList<RecordedJob> jobs {
+        recorded(1, JobState::Succeeded, 1, {AttemptOutcome::Succeeded}),
+        recorded(2, JobState::Failed, 2, {AttemptOutcome::ExitCode, AttemptOutcome::ExitCode}),
+        recorded(3, JobState::Running, 2, {AttemptOutcome::ExitCode}),
+    };
+    jobs[2].runningSinceUs = 5000;
+    const QList<JobId> ids
+        = runner.addRecordedJobs(std::move(jobs), JobRunner::Recorded::Resumable);
+    QCOMPARE(ids.size(), 3);
+    QCOMPARE(runner.totalAttempts(), 5);
+    QCOMPARE(runner.stateCounts()[int(JobState::Queued)], 1);
+    const JobSnapshot failed = runner.snapshot(ids[1], true);
+    QCOMPARE(failed.state, JobState::Failed);
+    QCOMPARE(failed.history.size(), 2);
+    QCOMPARE(failed.finishedUs, 9000);
+    QCOMPARE(failed.ranUs, 1000);
+    QCOMPARE(failed.attemptsInBudget(), 2);
+    QVERIFY(runner.isPaused()); // nothing ran yet
+
+    QCOMPARE(runner.retry(ids[1]), true);
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(5000)));
+    QCOMPARE(runner.snapshot(ids[0]).attempts, 1); // not run again
+    const JobSnapshot crashed = runner.snapshot(ids[2], true);
+    QCOMPARE(crashed.state, JobState::Succeeded);
+    QCOMPARE(crashed.lastAttempt.number, 3);
+    QCOMPARE(runner.snapshot(ids[1]).lastAttempt.number, 3);
+}
+
+// Another process runs the jobs: this runner shows what the record says,
+// follows it, and never runs, cancels or retries them itself.
+void tst_JobRunner::mirroredJobsFollowTheirRecord()
+{
+    auto owned = std::make_unique<FakeExecutor>();
+    FakeExecutor *executor = owned.get();
+    JobRunner runner(std::move(owned));
+    RecordedJob running = recorded(1, JobState::Running, 1, {});
+    running.runningSinceUs = 4000;
+    running.spec.callable = {}; // a command: it has output
+    running.spec.process.shellCommand = QStringLiteral("true");
+    running.outputFolder = QStringLiteral("/runs/r/out/1");
+    const JobId id = runner.addRecordedJobs({running}, JobRunner::Recorded::Mirrored).value(0);
+    runner.start();
+    QCOMPARE(runner.snapshot(id).runningSinceUs, 4000);
+    QCOMPARE(runner.outputPath(id, 1, OutputStream::Stderr),
+             QStringLiteral("/runs/r/out/1/1/stderr"));
+    QVERIFY(!runner.cancel(id));
+    QVERIFY(!runner.isIdle());
+
+    QSignalSpy idle(&runner, &JobRunner::idle);
+    QVERIFY(runner.updateRecordedJob(
+        id, recorded(1, JobState::Succeeded, 1, {AttemptOutcome::Succeeded})));
+    const JobSnapshot done = runner.snapshot(id, true);
+    QCOMPARE(done.state, JobState::Succeeded);
+    QCOMPARE(done.history.size(), 1);
+    QCOMPARE(done.runningSinceUs, 0);
+    QVERIFY(!runner.retry(id));
+    QVERIFY(runner.isIdle());
+    QTRY_COMPARE(idle.size(), 1);
+    QCOMPARE(executor->takeLog(), QStringList());
+    runner.pause(); // the fake executor would hold the next job forever
+    QVERIFY(!runner.updateRecordedJob(runner.addJob(callableJob(QStringLiteral("own"), flaky(1))),
+                                      RecordedJob()));
 }
 
 void tst_JobRunner::executorIsReplacedOnlyWhenNothingRuns()

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void corpus();
     void completeRunInDetail();
     void followsALiveRun();
+    void recordedJobsForTheRunner();
     void notARunDirectory();
 };
 
@@ -169,6 +170,32 @@ void tst_RunHistory::followsALiveRun()
     QVERIFY(reader.readMore().isEmpty());
     QCOMPARE(reader.history().status, RunHistory::Status::Crashed);
     QVERIFY(reader.history().errors.isEmpty());
+}
+
+// What the window hands the runner to show a run again: finished attempts
+// as history, the one in flight as the running start, output where it went.
+void tst_RunHistory::recordedJobsForTheRunner()
+{
+    const RunHistory history = readRunDirectory(corpusDir() + "/complete"_L1);
+    const RecordedJob first = history.jobs[0].toRecordedJob();
+    QCOMPARE(first.spec.seq, 1);
+    QCOMPARE(first.state, JobState::Succeeded);
+    QCOMPARE(first.attempts, 1);
+    QCOMPARE(first.history.size(), 1);
+    QCOMPARE(first.outputFolder, history.dir + "/out/1"_L1);
+    QCOMPARE(first.firstStartedUs, history.jobs[0].history[0].record.startedUs);
+    QCOMPARE(first.runningSinceUs, 0);
+
+    RunJob running = history.jobs[0];
+    running.state = JobState::Running;
+    running.attempts = 2;
+    RunAttempt inFlight;
+    inFlight.record.number = 2;
+    inFlight.record.startedUs = 1700000000009000;
+    running.history.append(inFlight);
+    const RecordedJob live = running.toRecordedJob();
+    QCOMPARE(live.history.size(), 1);
+    QCOMPARE(live.runningSinceUs, 1700000000009000);
 }
 
 void tst_RunHistory::notARunDirectory()
