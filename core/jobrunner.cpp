@@ -1002,10 +1002,12 @@ int JobRunner::removeFinishedJobs(const QList<JobId> &ids)
         int removed = 0;
         for (JobId id : ids) {
             JobEntry *job = d->find(id);
-            if (!job || !isTerminal(job->state))
+            if (!job || !(isTerminal(job->state) || job->mirrored))
                 continue;
             --d->counts[job->state];
-            d->markDirty(job); // the feed reports it, with an invalid snapshot
+            if (!isTerminal(job->state) && --d->activeJobs == 0)
+                d->becameIdle.notify_all(); // a mirrored job: nothing of it runs here
+            d->markDirty(job);              // the feed reports it, with an invalid snapshot
             d->jobs[id - 1].reset();
             ++removed;
         }

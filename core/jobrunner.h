@@ -92,7 +92,8 @@ public:
     // Brings a job added with Recorded::Mirrored up to date with `job` (the
     // same job, recorded later). Returns false for any other job.
     bool updateRecordedJob(JobId id, RecordedJob &&job);
-    // Forgets finished jobs; returns how many were removed. Others are kept.
+    // Forgets finished jobs, and mirrored ones in any state; returns how
+    // many were removed. Others are kept.
     int removeFinishedJobs(const QList<JobId> &ids);
     QList<JobId> jobIds() const; // in the order they were added
     int jobCount() const;

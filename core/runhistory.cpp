@@ -368,4 +368,41 @@ qint64 directorySize(const QString &dir)
     return total;
 }
 
+QList<RunEntry> listRuns(const QString &root)
+{
+    QList<RunEntry> runs;
+    const QDir dir(root);
+    for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QString path = dir.absoluteFilePath(name);
+        if (!RunDirectory::isRunDirectory(path))
+            continue;
+        runs.append({name, readRunDirectory(path, true)});
+    }
+    std::sort(runs.begin(), runs.end(), [](const RunEntry &a, const RunEntry &b) {
+        const qint64 x = a.history.startedUs();
+        const qint64 y = b.history.startedUs();
+        return x != y ? x > y : a.id > b.id;
+    });
+    return runs;
+}
+
+QStringList runsToPrune(const QList<RunEntry> &runs, int keep, qint64 maxBytes)
+{
+    QStringList doomed;
+    qint64 total = 0;
+    int kept = 0;
+    for (const RunEntry &entry : runs) {
+        if (entry.history.status == RunHistory::Status::Running)
+            continue; // not ours to remove, and not counted
+        const qint64 size = entry.history.sizeOnDisk;
+        if (kept < keep && (maxBytes < 0 || total + size <= maxBytes)) {
+            ++kept;
+            total += size;
+        } else {
+            doomed.append(entry.history.dir);
+        }
+    }
+    return doomed;
+}
+
 } // namespace requeue

@@ -130,6 +130,17 @@ private:
 // Opens `dir` in full (see RunReader); `withSize` adds its size on disk.
 RunHistory readRunDirectory(const QString &dir, bool withSize = false);
 
+// The runs in `root`, newest first, each read in full. runsToPrune(): the
+// directories `runs --prune` removes: all but the newest `keep` that fit in
+// `maxBytes` together; live runs are neither removed nor counted.
+struct RunEntry
+{
+    QString id;
+    RunHistory history; // with its size on disk
+};
+QList<RunEntry> listRuns(const QString &root);
+QStringList runsToPrune(const QList<RunEntry> &runs, int keep, qint64 maxBytes);
+
 // The size of every file under `dir`, in bytes.
 qint64 directorySize(const QString &dir);
 

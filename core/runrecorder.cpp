@@ -259,6 +259,20 @@ void RunRecorder::onStateChanged(quint64 id)
               .finish());
 }
 
+bool RunRecorder::addJobs(const QList<JobSpec> &jobs, QString *error)
+{
+    QFile file(pathIn(m_dir, RunDirectory::InfoFile));
+    RunInfo info;
+    if (!file.open(QIODevice::ReadOnly)
+        || !RunInfo::fromJson(QJsonDocument::fromJson(file.readAll()).object(), &info, error)) {
+        if (error->isEmpty())
+            *error = u"%1: %2"_s.arg(file.fileName(), file.errorString());
+        return false;
+    }
+    info.jobs += jobs;
+    return writeRunInfo(m_dir, info, error);
+}
+
 void RunRecorder::recordAction(const QString &action, const QList<int> &seqs, int n)
 {
     JournalLine line("action");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "jobspec.h"
 #include "jobstate.h"
 #include "runinfo.h"
 
@@ -58,6 +59,10 @@ public:
     // Records what `runner` does from now on, until finish(). Jobs are known
     // by their seq. `runner` must outlive the recording or finish() first.
     void follow(JobRunner *runner);
+
+    // Jobs added to the run after it started (the window adds lists to a
+    // run): run.json is written again with them, atomically. Runner's thread.
+    bool addJobs(const QList<JobSpec> &jobs, QString *error);
 
     QString directory() const { return m_dir; }
     QString outputDirectory() const; // <dir>/out

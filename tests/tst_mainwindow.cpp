@@ -1,3 +1,4 @@
+#include "common/privatestatehome.h"
 #include "detailspane.h"
 #include "elidedlabel.h"
 #include "filterbar.h"
@@ -33,6 +34,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QToolButton>
 #include <QTreeWidget>
 
@@ -153,6 +155,7 @@ private:
     std::unique_ptr<MainWindow> makeWindow();
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<test::PrivateStateHome> m_stateHome; // before the runner: it outlives it
     std::unique_ptr<JobRunner> m_runner;
     int m_files = 0;
     QList<QUrl> m_openedUrls;
@@ -170,6 +173,8 @@ void tst_MainWindow::init()
     QSettings().clear();
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
+    m_stateHome = std::make_unique<test::PrivateStateHome>();
+    QVERIFY(m_stateHome->isValid());
     m_runner = std::make_unique<JobRunner>();
     m_runner->setOutputDirectory(m_dir->filePath(QStringLiteral("out")));
 }
@@ -177,6 +182,8 @@ void tst_MainWindow::init()
 void tst_MainWindow::cleanup()
 {
     m_runner.reset();
+    QThreadPool::globalInstance()->waitForDone(10'000); // the window's pruning of old runs
+    m_stateHome.reset();
     m_dir.reset();
 }
 

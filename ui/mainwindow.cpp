@@ -10,6 +10,9 @@
 #include "mainwindowactions.h"
 #include "recentfiles.h"
 #include "runalerts.h"
+#include "rundirectory.h"
+#include "runhistory.h"
+#include "runsession.h"
 #include "runsettingswidget.h"
 #include "runstatuswidget.h"
 #include "slurmexecutor.h"
@@ -24,10 +27,14 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDesktopServices>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -38,6 +45,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
+#include <QThreadPool>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -60,6 +68,7 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
     , m_runner(runner ? runner : m_ownedRunner.get())
     , m_recent(new RecentFiles(this))
     , m_alerts(new RunAlerts(this, new DesktopNotifier, this))
+    , m_session(new RunSession(m_runner, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(appIcon());
@@ -80,6 +89,13 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
     connect(m_runner, &JobRunner::pausedChanged, this, &MainWindow::onPausedChanged);
     connect(m_recent, &RecentFiles::fileChosen, this,
             [this](const QString &path) { loadFile(path); });
+    connect(m_session, &RunSession::changed, this, &MainWindow::onSessionChanged);
+    connect(m_session, &RunSession::steered, this, &MainWindow::onSteered);
+    connect(m_session, &RunSession::remotePausedChanged, this, &MainWindow::onPausedChanged);
+    // Its process has ended: the run is shown again as it ended, ready to resume.
+    connect(
+        m_session, &RunSession::followedRunEnded, this, [this] { openRun(m_session->directory()); },
+        Qt::QueuedConnection);
     // Worker threads emit it; queued, it reaches the window in its thread.
     connect(m_runner, &JobRunner::jobFinished, this, &MainWindow::onJobFinished,
             Qt::QueuedConnection);
@@ -93,6 +109,7 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
 MainWindow::~MainWindow()
 {
     saveSettings();
+    m_session->close(QStringLiteral("closed"));
     // The model and the details pane hold the runner; let them go before an
     // owned runner does.
     m_table->setModel(nullptr);
@@ -127,7 +144,13 @@ bool MainWindow::loadFiles(const QStringList &paths, LoadMode mode)
     }
     if (lists.isEmpty())
         return false;
-    if (mode == LoadMode::Ask && m_model->rowCount() > 0)
+    // A run opened from its directory is another process's or done: a list
+    // replaces it rather than joining it.
+    const bool opened = m_session->mode() == RunSession::Mode::Opened
+        || m_session->mode() == RunSession::Mode::Following;
+    if (opened)
+        addLists(lists, LoadMode::Replace);
+    else if (mode == LoadMode::Ask && m_model->rowCount() > 0)
         askHowToOpen(lists);
     else
         addLists(lists, mode == LoadMode::Add ? LoadMode::Add : LoadMode::Replace);
@@ -211,6 +234,11 @@ int MainWindow::addList(const LoadedList &list)
         }
         specs.append(std::move(entry.spec));
     }
+    QString error;
+    if (!m_session->recordJobs(specs, &error))
+        statusBar()->showMessage(
+            tr("The run directory does not list the added jobs: %1").arg(error));
+    m_runSpecs += specs;
     m_runner->addJobs(specs);
     m_recent->add(list.path);
     m_currentFile = list.path;
@@ -221,6 +249,7 @@ int MainWindow::addList(const LoadedList &list)
 
 void MainWindow::replaceRun()
 {
+    m_session->close(QStringLiteral("replaced"));
     m_runner->pause();
     const QList<JobId> ids = m_runner->jobIds();
     m_runner->cancel(ids);
@@ -230,6 +259,7 @@ void MainWindow::replaceRun()
     for (JobId id : left)
         m_leaving.insert(id);
     m_runFiles.clear();
+    m_runSpecs.clear();
     m_lastSeq = 0;
     m_runStarted = false;
     m_runClock.invalidate();
@@ -420,6 +450,10 @@ void MainWindow::createDocks()
 
     m_status = new RunStatusWidget(this);
     statusBar()->addPermanentWidget(m_status);
+    m_runLabel = new QLabel(this);
+    m_runLabel->setObjectName(QStringLiteral("runLabel"));
+    m_runLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addPermanentWidget(m_runLabel);
 }
 
 void MainWindow::createActions()
@@ -429,6 +463,7 @@ void MainWindow::createActions()
         connect(action, &QAction::triggered, this, slot);
     };
     wire(m_actions->open(), &MainWindow::openFileDialog);
+    wire(m_actions->openRun(), &MainWindow::openRunDialog);
     wire(m_actions->startPause(), &MainWindow::toggleStartPause);
     wire(m_actions->retrySelected(), &MainWindow::retrySelected);
     wire(m_actions->cancelSelected(), &MainWindow::cancelSelected);
@@ -448,6 +483,11 @@ void MainWindow::createMenus()
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, [this] { m_recent->fillMenu(m_recentMenu); });
     m_recent->fillMenu(m_recentMenu);
+    file->addAction(m_actions->openRun());
+    m_recentRunsMenu = file->addMenu(tr("Recent R&uns"));
+    m_recentRunsMenu->setObjectName(QStringLiteral("recentRunsMenu"));
+    connect(m_recentRunsMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentRunsMenu);
+    fillRecentRunsMenu();
     file->addAction(m_actions->openOutputFolder());
     file->addSeparator();
     file->addAction(m_actions->quit());
@@ -534,6 +574,88 @@ void MainWindow::openFileDialog()
         loadFile(path);
 }
 
+void MainWindow::openRunDialog()
+{
+    const QString dir
+        = QFileDialog::getExistingDirectory(this, tr("Open Run"), RunDirectory::defaultRoot());
+    if (!dir.isEmpty())
+        openRun(dir);
+}
+
+// The newest runs under the default root, by name (which starts with the
+// time): reading each run would make the menu slow to open.
+void MainWindow::fillRecentRunsMenu()
+{
+    constexpr int MaxRuns = 10;
+    m_recentRunsMenu->clear();
+    const QDir root(RunDirectory::defaultRoot());
+    QStringList names
+        = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name | QDir::Reversed);
+    int shown = 0;
+    for (const QString &name : std::as_const(names)) {
+        const QString dir = root.absoluteFilePath(name);
+        if (shown == MaxRuns || !RunDirectory::isRunDirectory(dir))
+            continue;
+        ++shown;
+        const QString label = RunDirectory::isLive(dir) ? tr("%1 (live)").arg(name) : name;
+        connect(m_recentRunsMenu->addAction(label), &QAction::triggered, this,
+                [this, dir] { openRun(dir); });
+    }
+    if (shown == 0)
+        m_recentRunsMenu->addAction(tr("No runs yet"))->setEnabled(false);
+}
+
+bool MainWindow::openRun(const QString &dir)
+{
+    replaceRun();
+    QString error;
+    QStringList warnings;
+    const bool opened = m_session->open(dir, &error, &warnings);
+    if (!warnings.isEmpty() || !opened) {
+        QStringList lines = warnings.mid(0, MaxErrorsShown);
+        auto *box = new QMessageBox(opened ? QMessageBox::Information : QMessageBox::Warning,
+                                    tr("Open Run"),
+                                    opened ? tr("Some of the run's records could not be read; "
+                                                "the rest is shown.")
+                                           : tr("Cannot open the run: %1").arg(error),
+                                    QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("openRunBox"));
+        box->setDetailedText(lines.join(QLatin1Char('\n')));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+    if (!opened)
+        return false;
+    m_runner->setOutputDirectory(m_session->directory() + QLatin1Char('/')
+                                 + QLatin1String(RunDirectory::OutputFolder));
+    const StateCounts counts = m_runner->stateCounts();
+    m_lastSeq = 0;
+    for (const JobSnapshot &job : m_runner->snapshots(m_runner->jobIds()))
+        m_lastSeq = std::max(m_lastSeq, job.seq);
+    m_model->refreshNow();
+    // Resume, not Start: the run has been going.
+    m_runStarted = true;
+    m_paused
+        = m_session->mode() == RunSession::Mode::Following ? m_session->isRemotePaused() : true;
+    if (m_session->mode() == RunSession::Mode::Opened)
+        m_resultText = resultText(counts);
+    updateTitle();
+    updateStartAction();
+    afterBulkAction(m_session->mode() == RunSession::Mode::Following
+                        ? tr("Following the run as it goes; your actions steer it.")
+                        : tr("Press Resume to run the jobs that did not succeed again."));
+    return true;
+}
+
+void MainWindow::onSessionChanged()
+{
+    const QString text = m_session->description();
+    m_runLabel->setText(text);
+    m_runLabel->setToolTip(m_session->directory());
+    m_runLabel->setVisible(!text.isEmpty());
+    updateTitle();
+}
+
 void MainWindow::openOutputFolder()
 {
     const QString dir = m_runner->outputDirectory();
@@ -543,24 +665,123 @@ void MainWindow::openOutputFolder()
 
 void MainWindow::toggleStartPause()
 {
-    if (m_runner->isPaused()) {
+    if (m_session->mode() == RunSession::Mode::Following) {
+        steer(m_paused ? ControlRequest::Command::Resume : ControlRequest::Command::Pause);
+    } else if (m_runner->isPaused()) {
+        const bool wasRecording = m_session->mode() == RunSession::Mode::Recording;
+        beginRecording();
         m_resultText.clear();
         m_runStarted = true;
         if (!m_runClock.isValid())
             m_runClock.start();
         m_runner->start();
+        if (wasRecording)
+            m_session->recordAction(QStringLiteral("resume"));
         updateTitle();
         afterBulkAction(tr("Running."));
     } else {
         m_runner->pause();
+        m_session->recordAction(QStringLiteral("pause"));
         afterBulkAction(tr("Paused: running attempts go on, no new ones start."));
     }
 }
 
+// A run is recorded from its first Start; an opened run goes on in its own
+// directory, with the jobs that did not succeed run again (as `requeue
+// resume` does). A run that cannot be recorded still runs.
+void MainWindow::beginRecording()
+{
+    QString error;
+    switch (m_session->mode()) {
+    case RunSession::Mode::Recording:
+    case RunSession::Mode::Following:
+        return;
+    case RunSession::Mode::Opened:
+        if (m_session->resumeRecording(&error)) {
+            QList<JobId> again;
+            const QList<JobId> ids = m_runner->jobIds();
+            for (const JobSnapshot &job : m_runner->snapshots(ids)) {
+                if (job.state == JobState::Failed || job.state == JobState::Cancelled)
+                    again.append(job.id);
+            }
+            m_runner->retry(again);
+        }
+        break;
+    case RunSession::Mode::None:
+        if (m_runSpecs.isEmpty())
+            return; // a runner given by a program, not a list: nothing to record
+        if (m_session->startRecording(RunDirectory::defaultRoot(), runInfo(), &error))
+            pruneRuns();
+        break;
+    }
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Run not recorded"),
+                             tr("The run goes on, but it is not recorded: %1").arg(error));
+}
+
+RunInfo MainWindow::runInfo() const
+{
+    RunInfo info;
+    info.listPath
+        = m_runFiles.isEmpty() ? QString() : QFileInfo(m_runFiles.constFirst()).absoluteFilePath();
+    info.listSha256 = fileSha256(info.listPath);
+    info.jobs = m_runSpecs;
+    info.backend = m_backend == RunSettings::Backend::Slurm ? QStringLiteral("slurm")
+                                                            : QStringLiteral("local");
+    info.workers = m_runner->maxWorkers();
+    QJsonObject options;
+    options.insert(QLatin1String("frontEnd"), QStringLiteral("window"));
+    options.insert(QLatin1String("files"), QJsonArray::fromStringList(m_runFiles));
+    options.insert(QLatin1String("workers"), info.workers);
+    info.options = options;
+    return info;
+}
+
+// Keeps the newest runs (the run settings say how many), in the background:
+// reading every run's size takes a while.
+void MainWindow::pruneRuns() const
+{
+    const int keep = m_settings.keepRuns;
+    if (keep <= 0)
+        return;
+    QThreadPool::globalInstance()->start([root = RunDirectory::defaultRoot(), keep] {
+        for (const QString &dir : runsToPrune(listRuns(root), keep, -1))
+            QDir(dir).removeRecursively();
+    });
+}
+
+bool MainWindow::steer(ControlRequest::Command command, const QList<JobId> &ids, int workers)
+{
+    if (m_session->mode() != RunSession::Mode::Following)
+        return false;
+    ControlRequest request;
+    request.command = command;
+    request.seqs = m_session->seqsOf(ids);
+    request.workers = workers;
+    if ((command == ControlRequest::Command::Retry || command == ControlRequest::Command::Cancel)
+        && request.seqs.isEmpty())
+        return true;
+    m_session->steer(request);
+    statusBar()->showMessage(tr("Sent to the run's process\u2026"));
+    return true;
+}
+
+void MainWindow::onSteered(bool ok, const QString &message)
+{
+    if (ok)
+        statusBar()->showMessage(message, 5000);
+    else
+        QMessageBox::warning(this, tr("The run did not do it"), message);
+}
+
 void MainWindow::retrySelected()
 {
+    const QList<JobId> ids = selectedJobIds();
+    if (steer(ControlRequest::Command::Retry, ids))
+        return;
     restartRunClock();
-    const int n = m_runner->retry(selectedJobIds());
+    const int n = m_runner->retry(ids);
+    m_session->recordAction(QStringLiteral("retry"), ids);
     afterBulkAction(tr("Retrying %n job(s).", nullptr, n));
 }
 
@@ -574,14 +795,21 @@ void MainWindow::restartRunClock()
 
 void MainWindow::cancelSelected()
 {
-    const int n = m_runner->cancel(selectedJobIds());
+    const QList<JobId> ids = selectedJobIds();
+    if (steer(ControlRequest::Command::Cancel, ids))
+        return;
+    const int n = m_runner->cancel(ids);
+    m_session->recordAction(QStringLiteral("cancel"), ids);
     afterBulkAction(tr("Cancelling %n job(s).", nullptr, n));
 }
 
 void MainWindow::retryAllFailed()
 {
+    if (steer(ControlRequest::Command::RetryFailed))
+        return;
     restartRunClock();
     const int n = m_runner->retryAllFailed();
+    m_session->recordAction(QStringLiteral("retry-failed"));
     afterBulkAction(tr("Retrying %n failed job(s).", nullptr, n));
 }
 
@@ -612,7 +840,10 @@ void MainWindow::cancelAll()
 
 void MainWindow::cancelAllNow()
 {
+    if (steer(ControlRequest::Command::CancelAll))
+        return;
     const int n = m_runner->cancelAll();
+    m_session->recordAction(QStringLiteral("cancel-all"));
     afterBulkAction(tr("Cancelling %n job(s).", nullptr, n));
 }
 
@@ -769,8 +1000,12 @@ void MainWindow::applyRunSettings(const RunSettings &settings)
         m_settingsWidget->setSettings(kept);
         return applyRunSettings(kept);
     }
+    if (settings.workers != m_settings.workers
+        && !steer(ControlRequest::Command::Workers, {}, settings.workers))
+        m_session->recordAction(QStringLiteral("workers"), {}, settings.workers);
     m_settings = settings;
-    m_runner->setMaxWorkers(settings.workers);
+    if (m_session->mode() != RunSession::Mode::Following)
+        m_runner->setMaxWorkers(settings.workers);
     QSettings store;
     settings.save(store);
 }
@@ -798,6 +1033,9 @@ void MainWindow::onCountsChanged(const StateCounts &counts, int totalAttempts)
 
 void MainWindow::onPausedChanged(bool paused)
 {
+    // Following a run, its process's pause counts, not this runner's.
+    if (sender() == m_runner && m_session->mode() == RunSession::Mode::Following)
+        return;
     m_paused = paused;
     updateStartAction();
 }
@@ -884,7 +1122,11 @@ MainWindow::SelectionSummary MainWindow::summarizeSelection() const
 
 void MainWindow::updateTitle()
 {
-    const QString name = runName();
+    // A run opened from its directory is known by its id; one loaded here
+    // by its files.
+    const bool opened = m_session->mode() == RunSession::Mode::Opened
+        || m_session->mode() == RunSession::Mode::Following;
+    const QString name = opened ? m_session->runId() : runName();
     QString title = name.isEmpty() ? QStringLiteral("Requeue")
                                    : QStringLiteral("%1 \u2014 Requeue").arg(name);
     if (!m_resultText.isEmpty())

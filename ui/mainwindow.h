@@ -2,6 +2,8 @@
 
 #include "joblist.h"
 #include "jobrunner.h"
+#include "runcontrol.h"
+#include "runinfo.h"
 #include "runsettings.h"
 
 #include <QElapsedTimer>
@@ -26,6 +28,7 @@ class JobTableModel;
 class MainWindowActions;
 class RecentFiles;
 class RunAlerts;
+class RunSession;
 class RunSettingsWidget;
 class RunStatusWidget;
 class TimelinePanel;
@@ -64,6 +67,13 @@ public:
     bool loadFile(const QString &path, LoadMode mode = LoadMode::Ask);
     // The same for several files at once (a drop): one question for all.
     bool loadFiles(const QStringList &paths, LoadMode mode = LoadMode::Ask);
+    // Shows the run recorded in `dir` (see rundirectory.h) in place of the
+    // jobs shown: a finished or crashed run with its whole history, nothing
+    // running until Resume; a run live in another process followed as it
+    // goes, the window's actions steering it through its control socket.
+    // Problems go to a message box; returns whether the run was opened.
+    bool openRun(const QString &dir);
+    RunSession *session() const { return m_session; }
 
     JobRunner *runner() const { return m_runner; }
     JobTableModel *model() const { return m_model; }
@@ -117,6 +127,16 @@ private:
 
     void requestClose();
     void openFileDialog();
+    void openRunDialog();
+    void fillRecentRunsMenu();
+    void onSessionChanged();
+    void onSteered(bool ok, const QString &message);
+    // Following a run: sends `command` to its process. False otherwise.
+    bool steer(ControlRequest::Command command, const QList<JobId> &ids = {}, int workers = 0);
+    // From the first Start of a run: records it in a run directory.
+    void beginRecording();
+    RunInfo runInfo() const;
+    void pruneRuns() const;
     void openOutputFolder();
     void toggleStartPause();
     void restartRunClock();
@@ -164,7 +184,10 @@ private:
     RunStatusWidget *m_status = nullptr;
     TimelinePanel *m_timeline = nullptr;
     RecentFiles *m_recent = nullptr;
-    RunAlerts *m_alerts = nullptr; // desktop notifications, taskbar progress
+    RunAlerts *m_alerts = nullptr;   // desktop notifications, taskbar progress
+    RunSession *m_session = nullptr; // Owning (as QObject child).
+    QLabel *m_runLabel = nullptr;    // which run, in the status bar
+    QMenu *m_recentRunsMenu = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     MainWindowActions *m_actions = nullptr; // Owning (as QObject child).
@@ -177,10 +200,11 @@ private:
     RunSettings m_settings;
     RunSettings::Backend m_backend = RunSettings::Backend::Local; // the runner's executor
     QString m_currentFile;
-    QStringList m_runFiles; // the files whose jobs make up this run, in order
-    int m_lastSeq = 0;      // the highest # in this run: added lists go on from it
-    QSet<JobId> m_leaving;  // jobs of a replaced run, removed once they end
-    QString m_resultText;   // shown in the title once a run ends
+    QStringList m_runFiles;    // the files whose jobs make up this run, in order
+    QList<JobSpec> m_runSpecs; // the jobs of those files, as added (for run.json)
+    int m_lastSeq = 0;         // the highest # in this run: added lists go on from it
+    QSet<JobId> m_leaving;     // jobs of a replaced run, removed once they end
+    QString m_resultText;      // shown in the title once a run ends
     bool m_selectionDirty = true;
     bool m_quitConfirmed = false;
     QString m_shownOutputFolder;

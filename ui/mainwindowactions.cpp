@@ -16,6 +16,10 @@ MainWindowActions::MainWindowActions(QWidget *window)
     QStyle *s = window->style();
     m_open = makeAction(QStringLiteral("actionOpen"), tr("&Open..."), QKeySequence::Open);
     m_open->setIcon(s->standardIcon(QStyle::SP_DialogOpenButton));
+    m_openRun = makeAction(QStringLiteral("actionOpenRun"), tr("Open R&un..."),
+                           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openRun->setToolTip(tr("Open a recorded run: a finished one to look at or resume, or one "
+                             "running in a terminal to watch and steer"));
     m_startPause
         = makeAction(QStringLiteral("actionStartPause"), tr("&Start"), QKeySequence(Qt::Key_F5));
     // The icon changes with the text; a window that starts paused never

@@ -24,6 +24,7 @@ public:
     explicit MainWindowActions(QWidget *window);
 
     QAction *open() const { return m_open; }
+    QAction *openRun() const { return m_openRun; }
     QAction *startPause() const { return m_startPause; } // Start, Pause or Resume
     QAction *retrySelected() const { return m_retrySelected; }
     QAction *cancelSelected() const { return m_cancelSelected; }
@@ -49,6 +50,7 @@ private:
 
     QWidget *m_window; // Not owning: the window owns this object and the actions.
     QAction *m_open;
+    QAction *m_openRun;
     QAction *m_startPause;
     QAction *m_retrySelected;
     QAction *m_cancelSelected;

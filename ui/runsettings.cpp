@@ -21,6 +21,7 @@ RunSettings RunSettings::load(const QSettings &settings)
         qMax<qint64>(0, settings.value(QStringLiteral("run/delayMs"), 1000).toLongLong()));
     s.timeout = std::chrono::milliseconds(
         qMax<qint64>(0, settings.value(QStringLiteral("run/timeoutMs"), 0).toLongLong()));
+    s.keepRuns = qMax(0, settings.value(QStringLiteral("run/keepRuns"), 100).toInt());
     s.backend = settings.value(QStringLiteral("run/backend")).toString() == QLatin1String("slurm")
         ? Backend::Slurm
         : Backend::Local;
@@ -34,8 +35,10 @@ void RunSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("run/backoff"), int(backoff));
     settings.setValue(QStringLiteral("run/delayMs"), qlonglong(delay.count()));
     settings.setValue(QStringLiteral("run/timeoutMs"), qlonglong(timeout.count()));
+    settings.setValue(QStringLiteral("run/keepRuns"), keepRuns);
     settings.setValue(QStringLiteral("run/backend"),
-                      backend == Backend::Slurm ? QStringLiteral("slurm") : QStringLiteral("local"));
+                      backend == Backend::Slurm ? QStringLiteral("slurm")
+                                                : QStringLiteral("local"));
 }
 
 JobDefaults RunSettings::jobDefaults() const
@@ -58,8 +61,9 @@ void RunSettings::applyTo(JobListEntry &entry) const
 
 bool RunSettings::operator==(const RunSettings &other) const
 {
-    return backend == other.backend && workers == other.workers && maxAttempts == other.maxAttempts && backoff == other.backoff
-        && delay == other.delay && timeout == other.timeout;
+    return backend == other.backend && workers == other.workers && maxAttempts == other.maxAttempts
+        && backoff == other.backoff && delay == other.delay && timeout == other.timeout
+        && keepRuns == other.keepRuns;
 }
 
 } // namespace requeue

@@ -25,6 +25,9 @@ struct RunSettings
     RetryPolicy::Backoff backoff = RetryPolicy::Backoff::None;
     std::chrono::milliseconds delay {1000}; // first (or fixed) backoff delay
     std::chrono::milliseconds timeout {0};  // per attempt; 0: none
+    // Run directories kept: the newest this many (a live run is never
+    // removed); 0 keeps them all.
+    int keepRuns = 100;
 
     // Reads the "run/" keys; missing keys keep the defaults above (workers:
     // one per CPU).

@@ -15,6 +15,7 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     , m_backoff(new QComboBox(this))
     , m_delayMs(new QSpinBox(this))
     , m_timeoutS(new QSpinBox(this))
+    , m_keepRuns(new QSpinBox(this))
 {
     m_backend->setObjectName(QStringLiteral("backendCombo"));
     m_backend->addItems({tr("This computer"), tr("Slurm cluster")});
@@ -35,6 +36,11 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     m_timeoutS->setRange(0, 7 * 24 * 3600);
     m_timeoutS->setSuffix(tr(" s"));
     m_timeoutS->setSpecialValueText(tr("none"));
+    m_keepRuns->setObjectName(QStringLiteral("keepRunsSpin"));
+    m_keepRuns->setRange(0, 100000);
+    m_keepRuns->setSpecialValueText(tr("all"));
+    m_keepRuns->setToolTip(tr("Each run is recorded in a directory of its own; older ones are "
+                              "removed when a new run starts. A live run is never removed."));
 
     auto *form = new QFormLayout(this);
     form->addRow(tr("Run &on:"), m_backend);
@@ -43,13 +49,14 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     form->addRow(tr("&Backoff:"), m_backoff);
     form->addRow(tr("&Delay:"), m_delayMs);
     form->addRow(tr("&Timeout:"), m_timeoutS);
+    form->addRow(tr("&Keep runs:"), m_keepRuns);
     auto *note = new QLabel(tr("Workers apply at once. The rest apply to jobs loaded "
                                "afterwards, where their file does not say."),
                             this);
     note->setWordWrap(true);
     form->addRow(note);
 
-    for (QSpinBox *spin : {m_workers, m_maxAttempts, m_delayMs, m_timeoutS})
+    for (QSpinBox *spin : {m_workers, m_maxAttempts, m_delayMs, m_timeoutS, m_keepRuns})
         connect(spin, &QSpinBox::valueChanged, this, &RunSettingsWidget::emitChanged);
     connect(m_backoff, &QComboBox::currentIndexChanged, this, &RunSettingsWidget::emitChanged);
     connect(m_backend, &QComboBox::currentIndexChanged, this, &RunSettingsWidget::emitChanged);
@@ -65,6 +72,7 @@ RunSettings RunSettingsWidget::settings() const
     s.backoff = RetryPolicy::Backoff(m_backoff->currentIndex());
     s.delay = std::chrono::milliseconds(m_delayMs->value());
     s.timeout = std::chrono::seconds(m_timeoutS->value());
+    s.keepRuns = m_keepRuns->value();
     return s;
 }
 
@@ -77,6 +85,7 @@ void RunSettingsWidget::setSettings(const RunSettings &settings)
     m_backoff->setCurrentIndex(int(settings.backoff));
     m_delayMs->setValue(int(settings.delay.count()));
     m_timeoutS->setValue(int(settings.timeout.count() / 1000));
+    m_keepRuns->setValue(settings.keepRuns);
     m_delayMs->setEnabled(settings.backoff != RetryPolicy::Backoff::None);
     m_updating = false;
 }

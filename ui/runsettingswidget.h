@@ -9,9 +9,9 @@ class QSpinBox;
 
 namespace requeue {
 
-// The run settings form: where jobs run (this computer or Slurm), workers, max attempts (0 = unlimited), backoff
-// (none, fixed, exponential) with its delay, and the per-attempt timeout.
-// Emits settingsChanged() on every edit.
+// The run settings form: where jobs run (this computer or Slurm), workers, max attempts (0 =
+// unlimited), backoff (none, fixed, exponential) with its delay, and the per-attempt timeout. Emits
+// settingsChanged() on every edit.
 //
 // GUI thread only.
 class RunSettingsWidget : public QWidget
@@ -37,6 +37,7 @@ private:
     QComboBox *m_backoff;
     QSpinBox *m_delayMs;
     QSpinBox *m_timeoutS;
+    QSpinBox *m_keepRuns;
     bool m_updating = false;
 };
 

@@ -275,43 +275,6 @@ RunSummary summaryOf(const RunHistory &history)
     return summary;
 }
 
-QList<RunEntry> listRuns(const QString &root)
-{
-    QList<RunEntry> runs;
-    const QDir dir(root);
-    for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        const QString path = dir.absoluteFilePath(name);
-        if (!RunDirectory::isRunDirectory(path))
-            continue;
-        runs.append({name, readRunDirectory(path, true)});
-    }
-    std::sort(runs.begin(), runs.end(), [](const RunEntry &a, const RunEntry &b) {
-        const qint64 x = a.history.startedUs();
-        const qint64 y = b.history.startedUs();
-        return x != y ? x > y : a.id > b.id;
-    });
-    return runs;
-}
-
-QStringList runsToPrune(const QList<RunEntry> &runs, int keep, qint64 maxBytes)
-{
-    QStringList doomed;
-    qint64 total = 0;
-    int kept = 0;
-    for (const RunEntry &entry : runs) {
-        if (entry.history.status == RunHistory::Status::Running)
-            continue; // not ours to remove, and not counted
-        const qint64 size = entry.history.sizeOnDisk;
-        if (kept < keep && (maxBytes < 0 || total + size <= maxBytes)) {
-            ++kept;
-            total += size;
-        } else {
-            doomed.append(entry.history.dir);
-        }
-    }
-    return doomed;
-}
-
 // `requeue ctl RUN COMMAND...`: one request to the run's control socket.
 // Exit status 0 when the run did it, 1 when it is not live or refused, 2 for
 // a run that cannot be found.

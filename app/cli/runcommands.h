@@ -36,15 +36,4 @@ std::optional<QString> resolveRun(const QString &run, const QString &root, QStri
 // A recorded run as --summary-json describes a finished one.
 RunSummary summaryOf(const RunHistory &history);
 
-// The runs in `root`, newest first, each read in full. runsToPrune(): the
-// directories `runs --prune` removes: all but the newest `keep` that fit in
-// `maxBytes` together; live runs are neither removed nor counted.
-struct RunEntry
-{
-    QString id;
-    RunHistory history; // with its size on disk
-};
-QList<RunEntry> listRuns(const QString &root);
-QStringList runsToPrune(const QList<RunEntry> &runs, int keep, qint64 maxBytes);
-
 } // namespace requeue

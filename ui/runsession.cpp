@@ -1,0 +1,175 @@
+#include "runsession.h"
+
+#include "runcontrolclient.h"
+#include "rundirectory.h"
+#include "runfollower.h"
+#include "runrecorder.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QSignalBlocker>
+#include <QSysInfo>
+
+#include <unistd.h>
+
+namespace requeue {
+
+RunSession::RunSession(JobRunner *runner, QObject *parent)
+    : QObject(parent)
+    , m_runner(runner)
+    , m_control(new RunControlClient(this))
+{
+    connect(m_control, &RunControlClient::replied, this, &RunSession::steered);
+}
+
+RunSession::~RunSession()
+{
+    const QSignalBlocker quiet(this); // whoever listened may be gone already
+    close(QStringLiteral("closed"));
+}
+
+QString RunSession::runId() const
+{
+    return m_dir.isEmpty() ? QString() : QFileInfo(m_dir).fileName();
+}
+
+bool RunSession::open(const QString &dir, QString *error, QStringList *warnings)
+{
+    close(QStringLiteral("closed"));
+    auto follower = std::make_unique<RunFollower>(m_runner);
+    const bool opened = follower->open(dir);
+    const RunHistory &history = follower->history();
+    for (const JobFileError &problem : history.warnings + history.errors)
+        warnings->append(problem.toString());
+    if (!opened) {
+        *error = history.errors.isEmpty() ? tr("%1 holds no run.").arg(dir)
+                                          : history.errors.constFirst().toString();
+        return false;
+    }
+    m_dir = history.dir;
+    m_control->setRunDirectory(m_dir);
+    if (!follower->isFollowing()) {
+        m_endedHow = history.segments.isEmpty() || !history.ended()
+            ? RunHistory::statusName(history.status)
+            : history.segments.constLast().how;
+        setMode(Mode::Opened);
+        return true;
+    }
+    m_follower = std::move(follower);
+    connect(m_follower.get(), &RunFollower::runEnded, this, &RunSession::followedRunEnded);
+    connect(m_follower.get(), &RunFollower::remotePausedChanged, this,
+            &RunSession::remotePausedChanged);
+    setMode(Mode::Following);
+    return true;
+}
+
+bool RunSession::startRecording(const QString &root, RunInfo info, QString *error)
+{
+    close(QStringLiteral("closed"));
+    const QDateTime now = QDateTime::currentDateTime();
+    const QString dir = RunDirectory::create(root, info.listPath, now, error);
+    if (dir.isEmpty())
+        return false;
+    info.version = QCoreApplication::applicationVersion();
+    info.host = QSysInfo::machineHostName();
+    info.pid = ::getpid();
+    info.startedUs = now.toMSecsSinceEpoch() * 1000;
+    auto recorder = std::make_unique<RunRecorder>();
+    if (!recorder->start(dir, info, error))
+        return false;
+    m_recorder = std::move(recorder);
+    m_recorder->follow(m_runner);
+    m_runner->setOutputDirectory(m_recorder->outputDirectory());
+    m_dir = dir;
+    setMode(Mode::Recording);
+    return true;
+}
+
+bool RunSession::resumeRecording(QString *error)
+{
+    if (m_mode != Mode::Opened) {
+        *error = tr("No finished run is open.");
+        return false;
+    }
+    auto recorder = std::make_unique<RunRecorder>();
+    if (!recorder->resume(m_dir, error))
+        return false;
+    m_recorder = std::move(recorder);
+    m_recorder->follow(m_runner);
+    m_runner->setOutputDirectory(m_recorder->outputDirectory());
+    setMode(Mode::Recording);
+    return true;
+}
+
+bool RunSession::recordJobs(const QList<JobSpec> &jobs, QString *error)
+{
+    return !m_recorder || m_recorder->addJobs(jobs, error);
+}
+
+void RunSession::recordAction(const QString &action, const QList<JobId> &ids, int n)
+{
+    if (m_recorder)
+        m_recorder->recordAction(action, seqsOf(ids), n);
+}
+
+void RunSession::close(const QString &how)
+{
+    if (m_recorder)
+        m_recorder->finish(how);
+    m_recorder.reset();
+    m_follower.reset();
+    m_dir.clear();
+    m_endedHow.clear();
+    setMode(Mode::None);
+}
+
+void RunSession::steer(const ControlRequest &request)
+{
+    m_control->send(request);
+}
+
+bool RunSession::isRemotePaused() const
+{
+    return m_follower && m_follower->isRemotePaused();
+}
+
+QList<int> RunSession::seqsOf(const QList<JobId> &ids) const
+{
+    QList<int> seqs;
+    seqs.reserve(ids.size());
+    for (const JobSnapshot &snapshot : m_runner->snapshots(ids)) {
+        if (snapshot.isValid())
+            seqs.append(snapshot.seq);
+    }
+    return seqs;
+}
+
+QString RunSession::description() const
+{
+    switch (m_mode) {
+    case Mode::None:
+        return {};
+    case Mode::Recording:
+        return tr("Run %1, recorded by this window").arg(runId());
+    case Mode::Opened:
+        return tr("Run %1, %2").arg(runId(), m_endedHow);
+    case Mode::Following: {
+        const RunHistory &history = m_follower->history();
+        const RunSegment last
+            = history.segments.isEmpty() ? RunSegment() : history.segments.constLast();
+        return tr("Run %1, live: pid %2 on %3").arg(runId()).arg(last.pid).arg(last.host);
+    }
+    }
+    Q_UNREACHABLE();
+    return {};
+}
+
+void RunSession::setMode(Mode mode)
+{
+    m_mode = mode;
+    Q_EMIT changed();
+}
+
+} // namespace requeue

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "jobrunner.h"
+#include "runcontrol.h"
+#include "runinfo.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace requeue {
+
+class RunControlClient;
+class RunFollower;
+class RunRecorder;
+
+// The run directory behind what the window shows (see rundirectory.h):
+//  - Recording: a run the window runs, recorded from its first Start;
+//  - Opened: a finished or crashed run shown again with its history,
+//    recorded on in the same directory once resumed (Recording then);
+//  - Following: a run another process runs (`requeue run` in a terminal),
+//    followed through its journal and steered through its control socket.
+//    That process stays the only writer of the directory.
+//
+// GUI thread only (the runner's).
+class RunSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Mode { None, Recording, Opened, Following };
+    Q_ENUM(Mode)
+
+    // Not owning: `runner` must outlive the session.
+    explicit RunSession(JobRunner *runner, QObject *parent = nullptr);
+    ~RunSession() override;
+
+    Mode mode() const { return m_mode; }
+    QString directory() const { return m_dir; }
+    // The run's id: its directory's name.
+    QString runId() const;
+
+    // Shows the run in `dir`: adds its jobs to the runner (which should hold
+    // none), following them if the run is live. False with `error` set when
+    // `dir` holds no readable run; `warnings` gets the lines that could not
+    // be read (file:line), which do not stop the rest from loading.
+    bool open(const QString &dir, QString *error, QStringList *warnings);
+    // Records the runner's run from now on in a new directory under `root`
+    // (`info` describes it; its start, host and pid are filled in here). The
+    // runner's output goes to the directory's out/ folder.
+    bool startRecording(const QString &root, RunInfo info, QString *error);
+    // Goes on with an Opened run, recording in its directory.
+    bool resumeRecording(QString *error);
+    // Jobs added to the run being recorded (a list added to it).
+    bool recordJobs(const QList<JobSpec> &jobs, QString *error);
+    // Journals a manual action while Recording (see RunRecorder::recordAction).
+    void recordAction(const QString &action, const QList<JobId> &ids = {}, int n = -1);
+    // Ends recording (with `how` as its end record) or following; back to None.
+    void close(const QString &how);
+
+    // Following: sends `request` to the run's process; steered() says how it went.
+    void steer(const ControlRequest &request);
+    bool isRemotePaused() const;
+    // The seqs of `ids`, as the journal and the control socket name jobs.
+    QList<int> seqsOf(const QList<JobId> &ids) const;
+    // One line for the status bar: the run, and who runs it or how it ended.
+    QString description() const;
+
+Q_SIGNALS:
+    void steered(bool ok, const QString &message);
+    void followedRunEnded();
+    void remotePausedChanged(bool paused);
+    // The mode or the description changed.
+    void changed();
+
+private:
+    void setMode(Mode mode);
+
+    JobRunner *m_runner; // Not owning.
+    Mode m_mode = Mode::None;
+    QString m_dir;
+    QString m_endedHow; // Opened: how the run ended ("finished", "crashed"...)
+    std::unique_ptr<RunRecorder> m_recorder;
+    std::unique_ptr<RunFollower> m_follower;
+    RunControlClient *m_control; // Owning (as QObject child).
+};
+
+} // namespace requeue
