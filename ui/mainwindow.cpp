@@ -654,6 +654,7 @@ void MainWindow::onSessionChanged()
     m_runLabel->setToolTip(m_session->directory());
     m_runLabel->setVisible(!text.isEmpty());
     updateTitle();
+    updateStartAction();
 }
 
 void MainWindow::openOutputFolder()
@@ -1047,6 +1048,8 @@ void MainWindow::updateStatus()
 
 void MainWindow::updateStartAction()
 {
+    m_actions->setResumable(m_session->mode() == RunSession::Mode::Opened
+                            && m_counts.finished() > m_counts[JobState::Succeeded]);
     m_actions->setRunState(m_paused, m_runStarted);
     // Rates and the ETA age with time even when no job changes.
     const bool running = !m_paused && m_counts.active() > 0;

@@ -76,6 +76,12 @@ void MainWindowActions::setCounts(const StateCounts &counts)
     updateStartPause();
 }
 
+void MainWindowActions::setResumable(bool resumable)
+{
+    m_resumable = resumable;
+    updateStartPause();
+}
+
 void MainWindowActions::setRunState(bool paused, bool started)
 {
     m_paused = paused;
@@ -96,7 +102,7 @@ void MainWindowActions::updateStartPause()
         m_startPause->setIcon(m_window->style()->standardIcon(m_paused ? QStyle::SP_MediaPlay
                                                                        : QStyle::SP_MediaPause));
     }
-    m_startPause->setEnabled(!m_paused || m_counts.active() > 0);
+    m_startPause->setEnabled(!m_paused || m_counts.active() > 0 || m_resumable);
 }
 
 } // namespace requeue

@@ -43,6 +43,9 @@ public:
     // paused reads "Resume").
     void setRunState(bool paused, bool started);
     void setOutputFolderExists(bool exists);
+    // A recorded run opened again has jobs that did not succeed: Resume runs
+    // them again, though none is active.
+    void setResumable(bool resumable);
 
 private:
     QAction *makeAction(const QString &name, const QString &text, const QKeySequence &shortcut);
@@ -63,6 +66,7 @@ private:
     StateCounts m_counts;
     bool m_paused = true;
     bool m_started = false;
+    bool m_resumable = false;
 };
 
 } // namespace requeue

@@ -1,0 +1,306 @@
+// The window and run directories (RunSession through MainWindow): a run the
+// window records, a finished run opened again and resumed, and a run that
+// `requeue run` (the built executable, REQUEUE_BINARY) runs in another
+// process, followed and steered from the window.
+#include "common/privatestatehome.h"
+#include "jobrunner.h"
+#include "jobtablemodel.h"
+#include "mainwindow.h"
+#include "rundirectory.h"
+#include "runhistory.h"
+#include "runsession.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QProcess>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThreadPool>
+
+#include <csignal>
+#include <memory>
+
+using namespace requeue;
+
+namespace {
+
+QAction *action(MainWindow &window, const char *name)
+{
+    auto *found = window.findChild<QAction *>(QString::fromLatin1(name));
+    Q_ASSERT(found);
+    return found;
+}
+
+// The runner's job with `seq`, or 0.
+JobId jobWithSeq(JobRunner *runner, int seq)
+{
+    for (const JobSnapshot &job : runner->snapshots(runner->jobIds())) {
+        if (job.seq == seq)
+            return job.id;
+    }
+    return 0;
+}
+
+// A JSON job list: each job a command and its max_attempts.
+QByteArray jsonList(const QList<std::pair<QString, int>> &jobs)
+{
+    QJsonArray array;
+    for (const auto &[command, attempts] : jobs)
+        array.append(QJsonObject {{QStringLiteral("command"), command},
+                                  {QStringLiteral("max_attempts"), attempts}});
+    return QJsonDocument(QJsonObject {{QStringLiteral("jobs"), array}}).toJson();
+}
+
+// Fails with exit 4 the first time (it leaves `marker` behind), then succeeds.
+QString failsOnce(const QString &marker)
+{
+    return QStringLiteral("test -e %1 || { touch %1; exit 4; }").arg(marker);
+}
+
+JobState stateOf(JobRunner *runner, int seq)
+{
+    return runner->snapshot(jobWithSeq(runner, seq)).state;
+}
+
+} // namespace
+
+class tst_RunSession : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void windowRecordsItsRun();
+    void finishedRunOpensAndResumes();
+    void brokenRunSaysWhy();
+    void liveRunIsFollowedAndSteered();
+
+private:
+    QString writeList(const QByteArray &text);
+    QStringList recordedRuns() const;
+    // Runs `list` in a window until every job has ended; returns its run.
+    QString recordARun(const QByteArray &list);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<test::PrivateStateHome> m_stateHome;
+    std::unique_ptr<QProcess> m_headless;
+};
+
+void tst_RunSession::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("RequeueTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_runsession"));
+}
+
+void tst_RunSession::init()
+{
+    QSettings().clear();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_stateHome = std::make_unique<test::PrivateStateHome>();
+    QVERIFY(m_stateHome->isValid());
+}
+
+void tst_RunSession::cleanup()
+{
+    if (m_headless && m_headless->state() != QProcess::NotRunning) {
+        ::kill(pid_t(m_headless->processId()), SIGKILL);
+        m_headless->waitForFinished(10'000);
+    }
+    m_headless.reset();
+    QThreadPool::globalInstance()->waitForDone(10'000); // the window's pruning of old runs
+    m_stateHome.reset();
+    m_dir.reset();
+}
+
+QString tst_RunSession::writeList(const QByteArray &text)
+{
+    const QString path = m_dir->filePath(QStringLiteral("jobs.json"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
+QStringList tst_RunSession::recordedRuns() const
+{
+    QStringList dirs;
+    const QDir root(m_stateHome->runsRoot());
+    for (const QString &name : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+        dirs.append(root.absoluteFilePath(name));
+    return dirs;
+}
+
+QString tst_RunSession::recordARun(const QByteArray &list)
+{
+    MainWindow window;
+    if (!window.loadFile(writeList(list)))
+        return {};
+    action(window, "actionStartPause")->trigger();
+    JobRunner *runner = window.runner();
+    if (!QTest::qWaitFor([&] { return runner->isIdle(); }, 20'000))
+        return {};
+    return window.session()->directory();
+}
+
+// Start records the run: run.json, the journal, the joblog and each
+// attempt's output in a directory of its own; live while the window has it,
+// ended ("closed") once the window goes.
+void tst_RunSession::windowRecordsItsRun()
+{
+    auto window = std::make_unique<MainWindow>();
+    window->loadFile(
+        writeList(jsonList({{QStringLiteral("echo hello"), 1}, {QStringLiteral("exit 3"), 2}})));
+    QCOMPARE(window->session()->mode(), RunSession::Mode::None);
+    action(*window, "actionStartPause")->trigger();
+    QCOMPARE(window->session()->mode(), RunSession::Mode::Recording);
+    JobRunner *runner = window->runner();
+    QTRY_VERIFY_WITH_TIMEOUT(runner->isIdle(), 20'000);
+    const QString dir = window->session()->directory();
+    QVERIFY(RunDirectory::isLive(dir));
+    QVERIFY(window->findChild<QLabel *>(QStringLiteral("runLabel"))
+                ->text()
+                .contains(QFileInfo(dir).fileName()));
+    QCOMPARE(runner->outputPath(jobWithSeq(runner, 1), 1, OutputStream::Stdout),
+             dir + QStringLiteral("/out/1/1/stdout"));
+    window.reset();
+
+    QCOMPARE(recordedRuns(), QStringList {dir});
+    QCOMPARE(QFile::permissions(dir) & QFileDevice::ReadOther, QFileDevice::Permissions());
+    const RunHistory history = readRunDirectory(dir);
+    QCOMPARE(history.status, RunHistory::Status::Finished);
+    QCOMPARE(history.segments.constLast().how, QStringLiteral("closed"));
+    QCOMPARE(history.jobs.size(), 2);
+    QCOMPARE(history.jobs[0].state, JobState::Succeeded);
+    QCOMPARE(history.jobs[1].state, JobState::Failed);
+    QCOMPARE(history.jobs[1].attempts, 2);
+    QFile out(history.jobs[0].history[0].stdoutPath);
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    QCOMPARE(out.readAll(), QByteArray("hello\n"));
+    QVERIFY(history.errors.isEmpty());
+}
+
+// A finished run opens with its history and runs nothing until Resume; then
+// the jobs that did not succeed run again in the same directory, their
+// attempts numbered on.
+void tst_RunSession::finishedRunOpensAndResumes()
+{
+    const QString marker = m_dir->filePath(QStringLiteral("second-time"));
+    const QString dir = recordARun(jsonList(
+        {{QStringLiteral("true"), 1}, {failsOnce(marker), 1}, {QStringLiteral("exit 5"), 1}}));
+    QVERIFY(!dir.isEmpty());
+
+    MainWindow window;
+    QVERIFY(window.openRun(dir));
+    JobRunner *runner = window.runner();
+    QCOMPARE(window.session()->mode(), RunSession::Mode::Opened);
+    QCOMPARE(window.model()->rowCount(), 3);
+    QCOMPARE(stateOf(runner, 1), JobState::Succeeded);
+    QCOMPARE(stateOf(runner, 3), JobState::Failed);
+    QCOMPARE(runner->totalAttempts(), 3);
+    const JobSnapshot second = runner->snapshot(jobWithSeq(runner, 2), true);
+    QCOMPARE(second.state, JobState::Failed);
+    QCOMPARE(second.history.size(), 1);
+    QCOMPARE(second.history[0].exitCode, 4);
+    QCOMPARE(runner->outputPath(second.id, 1, OutputStream::Stderr),
+             dir + QStringLiteral("/out/2/1/stderr"));
+    QVERIFY(window.windowTitle().contains(QFileInfo(dir).fileName()));
+    QCOMPARE(action(window, "actionStartPause")->text(), QStringLiteral("&Resume"));
+    QVERIFY(runner->isPaused());
+    QCoreApplication::processEvents();
+    QCOMPARE(runner->totalAttempts(), 3); // nothing ran
+
+    action(window, "actionStartPause")->trigger();
+    QCOMPARE(window.session()->mode(), RunSession::Mode::Recording);
+    QTRY_VERIFY_WITH_TIMEOUT(runner->isIdle(), 20'000);
+    QCOMPARE(runner->snapshot(jobWithSeq(runner, 1)).attempts, 1); // it had succeeded
+    QCOMPARE(runner->snapshot(jobWithSeq(runner, 3)).lastAttempt.number, 2);
+    QCOMPARE(stateOf(runner, 2), JobState::Succeeded);
+    window.session()->close(QStringLiteral("finished"));
+
+    const RunHistory history = readRunDirectory(dir);
+    QCOMPARE(history.segments.size(), 2);
+    QVERIFY(history.segments[1].resumed);
+    QCOMPARE(history.jobs[2].state, JobState::Failed);
+    QCOMPARE(history.jobs[2].attempts, 2);
+    QCOMPARE(history.jobs[1].state, JobState::Succeeded);
+    QCOMPARE(history.jobs[1].attempts, 2);
+    QVERIFY(history.errors.isEmpty());
+}
+
+void tst_RunSession::brokenRunSaysWhy()
+{
+    MainWindow window;
+    QVERIFY(!window.openRun(m_dir->path()));
+    QCOMPARE(window.session()->mode(), RunSession::Mode::None);
+    QTRY_VERIFY(window.findChild<QWidget *>(QStringLiteral("openRunBox")));
+}
+
+// `requeue run` in "a terminal"; the window opens its run live, sees its
+// attempts, and its retry, cancel and pause reach the process, which
+// journals them; when the process ends, the run is shown as it ended.
+void tst_RunSession::liveRunIsFollowedAndSteered()
+{
+    const QString marker = m_dir->filePath(QStringLiteral("tried"));
+    writeList(jsonList({{QStringLiteral("sleep 60"), 1},
+                        {failsOnce(marker), 1},
+                        {QStringLiteral("sleep 60"), 1}}));
+    const QString runDir = m_dir->filePath(QStringLiteral("run"));
+    m_headless = std::make_unique<QProcess>();
+    m_headless->setWorkingDirectory(m_dir->path());
+    m_headless->start(qEnvironmentVariable("REQUEUE_BINARY"),
+                      {QStringLiteral("run"), QStringLiteral("-j"), QStringLiteral("3"),
+                       QStringLiteral("--run-dir"), runDir, QStringLiteral("jobs.json")});
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(runDir + QStringLiteral("/control")), 10'000);
+
+    MainWindow window;
+    QVERIFY(window.openRun(runDir));
+    JobRunner *runner = window.runner();
+    QCOMPARE(window.session()->mode(), RunSession::Mode::Following);
+    QVERIFY(window.findChild<QLabel *>(QStringLiteral("runLabel"))
+                ->text()
+                .contains(QStringLiteral("live")));
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(runner, 2), JobState::Failed, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(runner, 1), JobState::Running, 10'000);
+
+    window.selectJobs({jobWithSeq(runner, 2)});
+    action(window, "actionRetry")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(runner, 2), JobState::Succeeded, 10'000);
+    QCOMPARE(runner->snapshot(jobWithSeq(runner, 2)).attempts, 2);
+
+    action(window, "actionStartPause")->trigger(); // Pause, in the other process
+    QTRY_COMPARE_WITH_TIMEOUT(action(window, "actionStartPause")->text(), QStringLiteral("&Resume"),
+                              10'000);
+    window.selectJobs({jobWithSeq(runner, 1)});
+    action(window, "actionCancel")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(runner, 1), JobState::Cancelled, 10'000);
+    QVERIFY(runner->isPaused()); // the window's own runner never ran a thing
+
+    window.selectJobs({jobWithSeq(runner, 3)});
+    action(window, "actionCancel")->trigger();
+    // The last job ended: so does the run (its QProcess may have noticed already).
+    QTRY_COMPARE_WITH_TIMEOUT(m_headless->state(), QProcess::NotRunning, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->mode(), RunSession::Mode::Opened, 10'000);
+    QCOMPARE(stateOf(window.runner(), 2), JobState::Succeeded);
+
+    const RunHistory history = readRunDirectory(runDir);
+    QStringList actions;
+    for (const RunAction &done : history.actions)
+        actions.append(done.action);
+    QCOMPARE(actions,
+             (QStringList {QStringLiteral("retry"), QStringLiteral("pause"),
+                           QStringLiteral("cancel"), QStringLiteral("cancel")}));
+    QCOMPARE(history.jobs[1].history.size(), 2); // the journal has the retry
+}
+
+QTEST_MAIN(tst_RunSession)
+#include "tst_runsession.moc"
