@@ -1,6 +1,7 @@
 #include "guiapp.h"
 
 #include "mainwindow.h"
+#include "rundirectory.h"
 #include "stateicons.h"
 
 #include <QApplication>
@@ -24,7 +25,10 @@ int runGui(const QStringList &filesToOpen)
 
     MainWindow window;
     window.show();
-    if (!filesToOpen.isEmpty())
+    // A run directory opens as a run: its history, or live.
+    if (filesToOpen.size() == 1 && RunDirectory::isRunDirectory(filesToOpen.constFirst()))
+        window.openRun(filesToOpen.constFirst());
+    else if (!filesToOpen.isEmpty())
         window.loadFiles(filesToOpen);
     return QApplication::exec();
 }

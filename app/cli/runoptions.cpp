@@ -550,7 +550,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "A job runner that retries every failed attempt at once.\n\n"
         "Commands:\n"
-        "  requeue [FILE]               Open the window (and load FILE, if given).\n"
+        "  requeue [FILE | RUNDIR]      Open the window (and load FILE, or open the\n"
+        "                               recorded run in RUNDIR, if given).\n"
         "  requeue run [options] FILE   Run FILE's jobs without a window;\n"
         "                               see requeue run --help.\n"
         "  requeue runs [options]       List the recorded runs, newest first.\n"
