@@ -20,12 +20,9 @@ bool RunFollower::open(const QString &dir)
         return false;
     const RunHistory &history = m_reader.history();
     const bool live = history.status == RunHistory::Status::Running;
-    QList<RecordedJob> jobs;
-    jobs.reserve(history.jobs.size());
-    for (const RunJob &job : history.jobs)
-        jobs.append(job.toRecordedJob());
-    const QList<JobId> ids = m_runner->addRecordedJobs(
-        std::move(jobs), live ? JobRunner::Recorded::Mirrored : JobRunner::Recorded::Resumable);
+    const QList<JobId> ids = m_runner->addRecordedJobs(m_reader.takeRecordedJobs(),
+                                                       live ? JobRunner::Recorded::Mirrored
+                                                            : JobRunner::Recorded::Resumable);
     for (qsizetype i = 0; i < ids.size(); ++i)
         m_ids.insert(history.jobs[i].seq(), ids[i]);
     applyActions();

@@ -30,6 +30,7 @@ public:
     // in history().errors, when `dir` holds no readable run; lines that
     // could not be read are in history().warnings and errors either way.
     bool open(const QString &dir);
+    // What was read; its jobs' specs went to the runner (they are empty here).
     const RunHistory &history() const { return m_reader.history(); }
     // True while another process runs the run and its changes are followed.
     bool isFollowing() const { return m_timer.isActive(); }

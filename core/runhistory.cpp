@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -67,8 +68,23 @@ const RunAttempt *RunJob::lastFinished() const
 
 RecordedJob RunJob::toRecordedJob() const
 {
-    RecordedJob recorded;
+    RecordedJob recorded = recordWithoutSpec();
     recorded.spec = spec;
+    return recorded;
+}
+
+RecordedJob RunJob::takeRecordedJob()
+{
+    RecordedJob recorded = recordWithoutSpec();
+    recorded.spec = std::move(spec);
+    spec = JobSpec();
+    spec.seq = recorded.spec.seq; // still the job's key
+    return recorded;
+}
+
+RecordedJob RunJob::recordWithoutSpec() const
+{
+    RecordedJob recorded;
     recorded.state = state;
     recorded.attempts = attempts;
     recorded.finishedUs = finishedUs;
@@ -147,31 +163,83 @@ bool RunReader::open(const QString &dir)
                  : u"no such run directory"_s});
         return false;
     }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    // run.json and the journal take about as long to read: run.json is
+    // parsed on another thread meanwhile (only values cross: its bytes in,
+    // the RunInfo out).
+    const QByteArray infoBytes = file.readAll();
+    RunInfo info;
     QString message;
-    if (parseError.error != QJsonParseError::NoError)
-        message = u"not JSON: %1 at byte %2"_s.arg(parseError.errorString()).arg(parseError.offset);
-    else if (!RunInfo::fromJson(document.object(), &m_history.info, &message) && message.isEmpty())
-        message = u"not a run description"_s;
-    if (!message.isEmpty()) {
+    bool infoOk = false;
+    std::thread infoReader([&] { infoOk = readInfo(infoBytes, &info, &message); });
+    m_deferring = true;
+    readMore();
+    m_deferring = false;
+    infoReader.join();
+    if (!infoOk) {
+        const QString runDir = m_history.dir;
+        m_history = RunHistory(); // what the journal said counts for nothing without run.json
+        m_history.dir = runDir;
         m_history.errors.append({infoPath, 0, 0, message});
+        m_deferred = {};
+        m_deferredIndex = {};
+        m_deferredLines = {};
         return false;
     }
+    m_history.info = std::move(info);
     m_history.infoOk = true;
-    QList<JobSpec> specs = m_history.info.jobs;
-    std::stable_sort(specs.begin(), specs.end(),
-                     [](const JobSpec &a, const JobSpec &b) { return a.seq < b.seq; });
+    QList<JobSpec> specs = std::move(m_history.info.jobs);
+    m_history.info.jobs.clear(); // kept once, in `jobs` (a moved-from list may hold anything)
+    // Written in seq order: sorting a sorted list would still move every spec.
+    const auto bySeq = [](const JobSpec &a, const JobSpec &b) {
+        return a.seq < b.seq;
+    };
+    if (!std::is_sorted(specs.cbegin(), specs.cend(), bySeq))
+        std::stable_sort(specs.begin(), specs.end(), bySeq);
+    takeDeferredJobs(std::move(specs));
+    return true;
+}
+
+// Runs on open()'s second thread: reentrant.
+bool RunReader::readInfo(const QByteArray &bytes, RunInfo *info, QString *message)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        *message
+            = u"not JSON: %1 at byte %2"_s.arg(parseError.errorString()).arg(parseError.offset);
+    else if (!RunInfo::fromJson(document.object(), info, message) && message->isEmpty())
+        *message = u"not a run description"_s;
+    return message->isEmpty();
+}
+
+// The jobs of run.json, each with what the journal said of its seq; lines
+// about seqs run.json does not have are errors, in line order with the rest.
+void RunReader::takeDeferredJobs(QList<JobSpec> &&specs)
+{
     m_history.jobs.reserve(specs.size());
     for (JobSpec &spec : specs) {
-        m_indexOfSeq.insert(spec.seq, int(m_history.jobs.size()));
+        const int seq = spec.seq;
+        m_indexOfSeq.insert(seq, int(m_history.jobs.size()));
         RunJob job;
+        if (seq >= 1 && size_t(seq) < m_deferredIndex.size() && m_deferredIndex[size_t(seq)] > 0)
+            job = std::move(m_deferred[size_t(m_deferredIndex[size_t(seq)] - 1)]);
         job.spec = std::move(spec);
         m_history.jobs.append(std::move(job));
     }
-    m_history.info.jobs.clear(); // kept once, in `jobs`
-    readMore();
-    return true;
+    m_deferred = {};
+    m_deferredIndex = {};
+    QList<JobFileError> earlier = std::move(m_history.errors);
+    m_history.errors.clear();
+    qsizetype next = 0;
+    for (const auto &[line, seq] : m_deferredLines) {
+        if (m_indexOfSeq.contains(seq))
+            continue;
+        for (; next < earlier.size() && earlier[next].line < line; ++next)
+            m_history.errors.append(earlier[next]);
+        addError(line, u"job %1 is not in run.json, skipped"_s.arg(seq));
+    }
+    m_history.errors.append(earlier.mid(next));
+    m_deferredLines = {};
 }
 
 QSet<int> RunReader::readMore()
@@ -218,10 +286,44 @@ void RunReader::finishRead(bool atEnd)
     m_pending.clear();
 }
 
-RunJob *RunReader::job(int seq)
+// A seq no list reaches: a line with a larger one is an error at once, so
+// that a broken journal cannot make open() index billions of seqs.
+constexpr int MaxDeferredSeq = 10'000'000;
+
+RunJob *RunReader::deferredJob(int seq, int line)
 {
+    if (seq < 1 || seq > MaxDeferredSeq)
+        return nullptr;
+    m_deferredLines.emplace_back(line, seq);
+    if (size_t(seq) >= m_deferredIndex.size())
+        m_deferredIndex.resize(std::max(size_t(seq) + 1, 2 * m_deferredIndex.size()), 0);
+    int &index = m_deferredIndex[size_t(seq)];
+    if (index == 0) {
+        m_deferred.emplace_back();
+        m_deferred.back().spec.seq = seq;
+        index = int(m_deferred.size());
+    }
+    return &m_deferred[size_t(index - 1)];
+}
+
+RunJob *RunReader::job(int seq, int line)
+{
+    if (m_deferring)
+        return deferredJob(seq, line);
+    // Seqs are usually 1..n: no hash lookup for each journal line then.
+    if (seq >= 1 && seq <= m_history.jobs.size() && m_history.jobs[seq - 1].seq() == seq)
+        return &m_history.jobs[seq - 1];
     const auto it = m_indexOfSeq.constFind(seq);
     return it == m_indexOfSeq.cend() ? nullptr : &m_history.jobs[*it];
+}
+
+QList<RecordedJob> RunReader::takeRecordedJobs()
+{
+    QList<RecordedJob> jobs;
+    jobs.reserve(m_history.jobs.size());
+    for (RunJob &job : m_history.jobs)
+        jobs.append(job.takeRecordedJob());
+    return jobs;
 }
 
 QString RunReader::resolve(const QString &path) const
@@ -298,7 +400,7 @@ void RunReader::applyLine(QByteArrayView line, int number, QSet<int> *changed)
     if (!attemptEvent && event != "state")
         return; // an event of a later version: ignored
     const int seq = int(fields.integer("seq"));
-    RunJob *target = job(seq);
+    RunJob *target = job(seq, number);
     if (!target) {
         addError(number, u"job %1 is not in run.json, skipped"_s.arg(seq));
         return;

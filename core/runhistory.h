@@ -11,6 +11,9 @@
 #include <QSet>
 #include <QString>
 
+#include <utility>
+#include <vector>
+
 namespace requeue {
 
 // One attempt as a run directory recorded it. A value type.
@@ -37,6 +40,12 @@ struct RunJob
     const RunAttempt *lastFinished() const;
     // The job as JobRunner::addRecordedJobs() takes it.
     RecordedJob toRecordedJob() const;
+    // The same, with the spec moved out of this job instead of copied (its
+    // seq stays).
+    RecordedJob takeRecordedJob();
+
+private:
+    RecordedJob recordWithoutSpec() const;
 };
 
 // A manual action from the journal. A value type.
@@ -108,14 +117,20 @@ public:
     // Returns the seqs of the jobs that changed. Sets status from the lock.
     QSet<int> readMore();
     const RunHistory &history() const { return m_history; }
+    // Every job as JobRunner::addRecordedJobs() takes it, the specs moved out
+    // of history() (their seqs stay): reading on needs none.
+    QList<RecordedJob> takeRecordedJobs();
     RunHistory takeHistory() { return std::move(m_history); }
 
 private:
     void applyLine(QByteArrayView line, int number, QSet<int> *changed);
     void finishRead(bool atEnd);
-    RunJob *job(int seq);
+    RunJob *job(int seq, int line);
     QString resolve(const QString &path) const;
     void addError(int line, const QString &message);
+    static bool readInfo(const QByteArray &bytes, RunInfo *info, QString *message);
+    RunJob *deferredJob(int seq, int line);
+    void takeDeferredJobs(QList<JobSpec> &&specs);
     void forgiveTornLine(int line);
 
     RunHistory m_history;
@@ -125,6 +140,13 @@ private:
     int m_lines = 0;
     int m_lastBadLine = -1;
     qsizetype m_lastBadSize = 0;
+    // While open() parses run.json on another thread, the journal is read
+    // into jobs made on demand, by seq; the lines that touched each seq are
+    // kept to report those run.json turns out not to have.
+    bool m_deferring = false;
+    std::vector<RunJob> m_deferred;                   // in the order first touched
+    std::vector<int> m_deferredIndex;                 // seq -> index in m_deferred + 1, 0: none
+    std::vector<std::pair<int, int>> m_deferredLines; // (line, seq)
 };
 
 // Opens `dir` in full (see RunReader); `withSize` adds its size on disk.
