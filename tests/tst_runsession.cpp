@@ -3,6 +3,7 @@
 // `requeue run` (the built executable, REQUEUE_BINARY) runs in another
 // process, followed and steered from the window.
 #include "common/privatestatehome.h"
+#include "joblog.h"
 #include "jobrunner.h"
 #include "jobtablemodel.h"
 #include "mainwindow.h"
@@ -19,6 +20,7 @@
 #include <QLabel>
 #include <QProcess>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -277,6 +279,11 @@ void tst_RunSession::liveRunIsFollowedAndSteered()
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(runner, 2), JobState::Succeeded, 10'000);
     QCOMPARE(runner->snapshot(jobWithSeq(runner, 2)).attempts, 2);
 
+    window.findChild<QSpinBox *>(QStringLiteral("workersSpin"))->setValue(5);
+    QTRY_COMPARE_WITH_TIMEOUT(readRunDirectory(runDir).actions.size(), 2, 10'000);
+    QCOMPARE(readRunDirectory(runDir).actions.constLast().action, QStringLiteral("workers"));
+    QCOMPARE(readRunDirectory(runDir).actions.constLast().n, 5);
+
     action(window, "actionStartPause")->trigger(); // Pause, in the other process
     QTRY_COMPARE_WITH_TIMEOUT(action(window, "actionStartPause")->text(), QStringLiteral("&Resume"),
                               10'000);
@@ -296,10 +303,15 @@ void tst_RunSession::liveRunIsFollowedAndSteered()
     QStringList actions;
     for (const RunAction &done : history.actions)
         actions.append(done.action);
-    QCOMPARE(actions,
-             (QStringList {QStringLiteral("retry"), QStringLiteral("pause"),
-                           QStringLiteral("cancel"), QStringLiteral("cancel")}));
+    QCOMPARE(
+        actions,
+        (QStringList {QStringLiteral("retry"), QStringLiteral("workers"), QStringLiteral("pause"),
+                      QStringLiteral("cancel"), QStringLiteral("cancel")}));
     QCOMPARE(history.jobs[1].history.size(), 2); // the journal has the retry
+    const Joblog joblog = readJoblog(runDir + QStringLiteral("/joblog"));
+    QCOMPARE(joblog.jobs.value(2).attempts, 2); // and so has the run's joblog
+    QVERIFY(joblog.jobs.value(2).succeeded);
+    QCOMPARE(joblog.jobs.value(1).lastSignal, SIGTERM); // cancelled from the window
 }
 
 QTEST_MAIN(tst_RunSession)
