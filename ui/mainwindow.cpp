@@ -258,6 +258,8 @@ void MainWindow::replaceRun()
     const QList<JobId> left = m_runner->jobIds();
     for (JobId id : left)
         m_leaving.insert(id);
+    // The timeline keeps what it drew of removed jobs; a new run starts blank.
+    m_timeline->view()->setRunner(m_runner);
     m_runFiles.clear();
     m_runSpecs.clear();
     m_lastSeq = 0;
@@ -629,6 +631,13 @@ bool MainWindow::openRun(const QString &dir)
     m_runner->setOutputDirectory(m_session->directory() + QLatin1Char('/')
                                  + QLatin1String(RunDirectory::OutputFolder));
     const StateCounts counts = m_runner->stateCounts();
+    // The settings show the run's workers: changing them changes the run's.
+    if (const int workers = m_session->workers(); workers > 0 && workers != m_settings.workers) {
+        m_settings.workers = workers;
+        m_settingsWidget->setSettings(m_settings);
+        if (m_session->mode() != RunSession::Mode::Following)
+            m_runner->setMaxWorkers(workers);
+    }
     m_lastSeq = 0;
     for (const JobSnapshot &job : m_runner->snapshots(m_runner->jobIds()))
         m_lastSeq = std::max(m_lastSeq, job.seq);

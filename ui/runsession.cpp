@@ -50,6 +50,11 @@ bool RunSession::open(const QString &dir, QString *error, QStringList *warnings)
     }
     m_dir = history.dir;
     m_control->setRunDirectory(m_dir);
+    m_workers = history.info.workers;
+    for (const RunAction &action : history.actions) {
+        if (action.action == QLatin1String("workers") && action.n > 0)
+            m_workers = action.n;
+    }
     if (!follower->isFollowing()) {
         m_endedHow = history.segments.isEmpty() || !history.ended()
             ? RunHistory::statusName(history.status)
@@ -122,6 +127,7 @@ void RunSession::close(const QString &how)
     m_follower.reset();
     m_dir.clear();
     m_endedHow.clear();
+    m_workers = 0;
     setMode(Mode::None);
 }
 

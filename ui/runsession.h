@@ -61,6 +61,9 @@ public:
     // Following: sends `request` to the run's process; steered() says how it went.
     void steer(const ControlRequest &request);
     bool isRemotePaused() const;
+    // The run's workers as last recorded (its start, or a "workers" action);
+    // 0 when no run is open.
+    int workers() const { return m_workers; }
     // The seqs of `ids`, as the journal and the control socket name jobs.
     QList<int> seqsOf(const QList<JobId> &ids) const;
     // One line for the status bar: the run, and who runs it or how it ended.
@@ -80,6 +83,7 @@ private:
     Mode m_mode = Mode::None;
     QString m_dir;
     QString m_endedHow; // Opened: how the run ended ("finished", "crashed"...)
+    int m_workers = 0;
     std::unique_ptr<RunRecorder> m_recorder;
     std::unique_ptr<RunFollower> m_follower;
     RunControlClient *m_control; // Owning (as QObject child).
