@@ -18,6 +18,9 @@ struct AttemptRecord
     int exitCode = -1; // valid for Succeeded and ExitCode
     int signal = 0;    // valid for Signalled (and TimedOut/Cancelled if it took a signal)
     QString message;   // for a person: "not found: /usr/bin/foo", an exception's what()
+    // The cluster node that ran it (Slurm's NodeList); empty for local
+    // attempts and for those that never reached a node.
+    QString node;
 
     bool succeeded() const { return outcome == AttemptOutcome::Succeeded; }
     qint64 durationUs() const { return finishedUs > startedUs ? finishedUs - startedUs : 0; }

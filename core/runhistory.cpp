@@ -444,6 +444,8 @@ void RunReader::applyLine(QByteArrayView line, int number, QSet<int> *changed)
         record.exitCode = int(fields.integer("exit", -1));
         record.signal = int(fields.integer("signal"));
         record.message = fields.string("msg");
+        record.node
+            = fields.string("node"); // absent before nodes were recorded, and for local runs
         attempt.finished = true;
     }
 }

@@ -211,16 +211,19 @@ void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
     {
         QMutexLocker locker(&m_mutex);
         info = jobInfo(id);
-        write(JournalLine("finished")
-                  .add("seq", qint64(info.seq))
-                  .add("attempt", qint64(record.number))
-                  .add("start", record.startedUs)
-                  .add("end", record.finishedUs)
-                  .add("outcome", attemptOutcomeName(record.outcome))
-                  .add("exit", qint64(record.exitCode))
-                  .add("signal", qint64(record.signal))
-                  .add("msg", record.message)
-                  .finish());
+        JournalLine line("finished");
+        line.add("seq", qint64(info.seq))
+            .add("attempt", qint64(record.number))
+            .add("start", record.startedUs)
+            .add("end", record.finishedUs)
+            .add("outcome", attemptOutcomeName(record.outcome))
+            .add("exit", qint64(record.exitCode))
+            .add("signal", qint64(record.signal))
+            .add("msg", record.message);
+        // Only cluster attempts have a node: local journals stay as they were.
+        if (!record.node.isEmpty())
+            line.add("node", record.node);
+        write(line.finish());
     }
     if (!m_joblog)
         return;

@@ -28,7 +28,7 @@ struct AttemptRecord;
 //   {"ev":"started","seq":N,"attempt":N,"t":US,"stdout":PATH,"stderr":PATH}
 //   {"ev":"pid","seq":N,"attempt":N,"pid":N}
 //   {"ev":"finished","seq":N,"attempt":N,"start":US,"end":US,"outcome":S,
-//    "exit":N,"signal":N,"msg":S}
+//    "exit":N,"signal":N,"msg":S[,"node":S]}                      node: cluster attempts
 //   {"ev":"state","seq":N,"state":S,"attempts":N,"t":US}
 //   {"ev":"action","action":S,"t":US[,"seqs":[N...]][,"n":N]}
 //   {"ev":"run-ended","how":S,"t":US}

@@ -430,10 +430,12 @@ void SlurmExecutorPrivate::poll()
             ++i; // squeue and scontrol disagree for a moment: ask again next time
             continue;
         }
-        finish(attempt,
-               status ? classifySlurmEnd(*status, exitFile, logSaysMemoryExceeded(attempt.ticket),
-                                         cancelled)
-                      : classifyVanished(exitFile, cancelled));
+        AttemptRecord record = status
+            ? classifySlurmEnd(*status, exitFile, logSaysMemoryExceeded(attempt.ticket), cancelled)
+            : classifyVanished(exitFile, cancelled);
+        // scontrol's NodeList, else where squeue last saw it run.
+        record.node = status && !status->nodes.isEmpty() ? status->nodes : attempt.status.nodes;
+        finish(attempt, record);
     }
 }
 

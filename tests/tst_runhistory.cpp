@@ -108,6 +108,7 @@ void tst_RunHistory::completeRunInDetail()
     QCOMPARE(first.history[0].pid, 5001);
     QCOMPARE(first.history[0].stdoutPath, history.dir + "/out/1/1/stdout"_L1);
     QCOMPARE(first.history[0].record.durationUs(), 989);
+    QVERIFY(first.history[0].record.node.isEmpty()); // a journal from before nodes
 
     const RunAttempt *killed = history.jobs[2].lastFinished();
     QVERIFY(killed);

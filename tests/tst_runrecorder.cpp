@@ -1,5 +1,6 @@
 // RunRecorder following a JobRunner, read back with readRunDirectory(); the
 // run directory's files, modes, lock and run.json.
+#include "common/fakeexecutor.h"
 #include "joblog.h"
 #include "jobrunner.h"
 #include "rundirectory.h"
@@ -84,6 +85,7 @@ private Q_SLOTS:
     void oneWriterAtATime();
     void resumeAppends();
     void manualActions();
+    void attemptNodeRoundTrip();
     void everyLineWholeUnderLoad();
     void jobSpecRoundTrip();
     void defaultRoot_data();
@@ -223,6 +225,49 @@ void tst_RunRecorder::manualActions()
     QCOMPARE(history.actions[1].n, 8);
     QCOMPARE(history.actions[2].action, u"pause"_s);
     QVERIFY(history.actions[2].us > 0);
+}
+
+// A cluster attempt's node comes back from the journal; a local attempt's
+// "finished" line has no node at all, as before nodes were recorded.
+void tst_RunRecorder::attemptNodeRoundTrip()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    const QList<JobSpec> jobs = {shellJob(1, u"true"_s), shellJob(2, u"true"_s)};
+    {
+        RunRecorder recorder;
+        QString error;
+        QVERIFY2(recorder.start(dir, infoFor(jobs), &error), qPrintable(error));
+        auto owned = std::make_unique<test::FakeExecutor>();
+        test::FakeExecutor *executor = owned.get();
+        auto runner = std::make_unique<JobRunner>(std::move(owned));
+        runner->setMaxWorkers(2);
+        recorder.follow(runner.get());
+        runner->addJobs(jobs);
+        runner->start();
+        QCOMPARE(executor->takeLog(2, QDeadlineTimer(WaitMs)).size(), 2);
+        const QList<JobId> ids = runner->jobIds();
+        executor->begin(ids[0]);
+        executor->begin(ids[1]);
+        executor->finish(ids[0], AttemptOutcome::Succeeded, 0, u"node-07.cluster"_s);
+        executor->finish(ids[1], AttemptOutcome::Succeeded);
+        QVERIFY(runner->waitForIdle(QDeadlineTimer(WaitMs)));
+        runner.reset();
+        recorder.finish(u"finished"_s);
+    }
+    const RunHistory history = readRunDirectory(dir);
+    QVERIFY(history.errors.isEmpty());
+    QCOMPARE(history.jobs.size(), 2);
+    QCOMPARE(history.jobs[0].history.size(), 1);
+    QCOMPARE(history.jobs[0].history[0].record.node, u"node-07.cluster"_s);
+    QVERIFY(history.jobs[1].history[0].record.node.isEmpty());
+    const QList<QByteArray> lines = contents(dir + "/events"_L1).split('\n');
+    const auto finishedLines = std::count_if(lines.cbegin(), lines.cend(), [](const QByteArray &l) {
+        return l.contains("\"ev\":\"finished\"");
+    });
+    QCOMPARE(finishedLines, 2);
+    const auto withNode = std::count_if(
+        lines.cbegin(), lines.cend(), [](const QByteArray &l) { return l.contains("\"node\":"); });
+    QCOMPARE(withNode, 1);
 }
 
 // Many workers write at once: every line stays whole and every attempt has

@@ -52,8 +52,9 @@ public:
         Q_ASSERT(ticket);
         m_sink->attemptStarted(*ticket, startedUs);
     }
-    // The attempt of `id` in flight ends with `outcome`.
-    void finish(JobId id, AttemptOutcome outcome, int exitCode = 0)
+    // The attempt of `id` in flight ends with `outcome` (on cluster node
+    // `node`, if one is given).
+    void finish(JobId id, AttemptOutcome outcome, int exitCode = 0, const QString &node = {})
     {
         const std::optional<AttemptTicket> ticket = find(id, true);
         Q_ASSERT(ticket);
@@ -63,6 +64,7 @@ public:
         record.finishedUs = nowUs();
         record.outcome = outcome;
         record.exitCode = exitCode;
+        record.node = node;
         m_sink->attemptFinished(*ticket, record);
         QMutexLocker locker(&m_mutex);
         --m_reporting; // counted by find()
