@@ -165,53 +165,23 @@ int TimelineLayout::update(JobId job, int seq, const AttemptRecord &record, bool
 {
     QList<int> &ofJob = m_byJob[job];
     for (int index : std::as_const(ofJob)) {
-        TimelineAttempt &known = m_attempts[size_t(index)];
+        const TimelineAttempt &known = m_attempts[size_t(index)];
         if (known.record.number != record.number)
             continue;
-        if (known.isRunning() && !running) {
-            known.record = record;
-            known.record.finishedUs = std::max(record.finishedUs, known.record.startedUs);
-            known.kind = barKind(record, false);
-            --m_running;
-            // Only a lane's last attempt can be running.
-            Lane &lane = m_lanes[size_t(known.lane)];
-            Q_ASSERT(lane.ids.back() == index);
-            KindCounts &counts = lane.kinds.back();
-            --counts[size_t(BarKind::Running)];
-            ++counts[size_t(known.kind)];
-            lane.starts.back() = known.record.startedUs;
-            lane.ends.back() = known.record.finishedUs;
-            qint64 &laneEnd = m_laneEnds[size_t(known.lane)];
-            if (laneEnd == stillRunning)
-                laneEnd = known.record.finishedUs;
-            noteFinished(known);
-        }
+        if (known.isRunning())
+            refresh(index, record, running);
         return index;
     }
 
-    TimelineAttempt attempt;
+    const int index = int(m_attempts.size());
+    m_attempts.emplace_back();
+    TimelineAttempt &attempt = m_attempts.back();
     attempt.job = job;
     attempt.seq = seq;
-    attempt.record = record;
-    attempt.kind = barKind(record, running);
-    if (!running)
-        attempt.record.finishedUs = std::max(record.finishedUs, record.startedUs);
-    attempt.lane = assignLane(record.startedUs);
-    const int index = int(m_attempts.size());
-    const qint64 end = running ? stillRunning : attempt.record.finishedUs;
-    m_laneEnds[size_t(attempt.lane)] = end;
-    Lane &lane = m_lanes[size_t(attempt.lane)];
-    lane.ids.push_back(index);
-    lane.starts.push_back(record.startedUs);
-    lane.ends.push_back(end);
-    lane.kinds.push_back(lane.kinds.back());
-    ++lane.kinds.back()[size_t(attempt.kind)];
+    setRecord(attempt, record, running);
     insertSorted(m_starts, record.startedUs);
     if (running)
         ++m_running;
-    else
-        noteFinished(attempt);
-    m_attempts.push_back(attempt);
     // Keep a job's attempts in number order even if they arrive out of order.
     const auto pos
         = std::upper_bound(ofJob.begin(), ofJob.end(), record.number, [this](int n, int i) {
@@ -219,9 +189,10 @@ int TimelineLayout::update(JobId job, int seq, const AttemptRecord &record, bool
           });
     const auto at = ofJob.insert(pos, index);
     if (at != ofJob.begin())
-        m_attempts.back().previous = *(at - 1);
+        attempt.previous = *(at - 1);
     if (at + 1 != ofJob.end())
         m_attempts[size_t(*(at + 1))].previous = index;
+    arrange(index);
     return index;
 }
 
@@ -230,15 +201,245 @@ void TimelineLayout::clear()
     *this = TimelineLayout();
 }
 
-int TimelineLayout::assignLane(qint64 startUs)
+// A running attempt ends, or learns its node.
+void TimelineLayout::refresh(int index, const AttemptRecord &record, bool running)
 {
-    for (size_t lane = 0; lane < m_laneEnds.size(); ++lane) {
-        if (m_laneEnds[lane] <= startUs)
-            return int(lane);
+    TimelineAttempt &known = m_attempts[size_t(index)];
+    const bool nodeChanged = record.node != known.record.node;
+    if (running && !nodeChanged)
+        return;
+    if (!running)
+        --m_running;
+    // Its node decides its group: it leaves the lane it held while running
+    // (the last of that lane, so nothing behind it moves).
+    if (nodeChanged && m_grouping != LaneGrouping::Jobs) {
+        unplace(index);
+        setRecord(known, record, running);
+        arrange(index);
+        return;
     }
-    m_lanes.emplace_back();
-    m_laneEnds.push_back(stillRunning);
-    return int(m_lanes.size() - 1);
+    if (running)
+        known.record.node = record.node;
+    else
+        finishInPlace(known, record);
+}
+
+void TimelineLayout::finishInPlace(TimelineAttempt &attempt, const AttemptRecord &record)
+{
+    setRecord(attempt, record, false);
+    // Only a lane's last attempt can be running.
+    Lane &lane = m_lanes[size_t(attempt.lane)];
+    Q_ASSERT(&m_attempts[size_t(lane.ids.back())] == &attempt);
+    KindCounts &counts = lane.kinds.back();
+    --counts[size_t(BarKind::Running)];
+    ++counts[size_t(attempt.kind)];
+    lane.starts.back() = attempt.record.startedUs;
+    lane.ends.back() = attempt.record.finishedUs;
+    qint64 &laneEnd = m_laneEnds[size_t(attempt.lane)];
+    if (laneEnd == stillRunning)
+        laneEnd = attempt.record.finishedUs;
+}
+
+void TimelineLayout::setRecord(TimelineAttempt &attempt, const AttemptRecord &record, bool running)
+{
+    attempt.record = record;
+    attempt.kind = barKind(record, running);
+    if (running)
+        return;
+    attempt.record.finishedUs = std::max(record.finishedUs, record.startedUs);
+    noteFinished(attempt);
+}
+
+void TimelineLayout::arrange(int index)
+{
+    const LaneGrouping wanted = groupingFor(m_attempts[size_t(index)]);
+    if (wanted != m_grouping) {
+        regroup(wanted);
+    } else {
+        const TimelineAttempt &attempt = m_attempts[size_t(index)];
+        place(index, assignLane(groupOf(attempt), attempt.record.startedUs));
+    }
+    if (m_grouping == LaneGrouping::Nodes && laneCount() > MaxGroupedLanes
+        && m_byJob.size() <= MaxGroupedLanes) {
+        regroup(LaneGrouping::Jobs);
+    }
+}
+
+LaneGrouping TimelineLayout::groupingFor(const TimelineAttempt &attempt) const
+{
+    switch (m_grouping) {
+    case LaneGrouping::Slots:
+        return attempt.record.node.isEmpty() ? LaneGrouping::Slots : LaneGrouping::Nodes;
+    case LaneGrouping::Nodes:
+        return LaneGrouping::Nodes;
+    case LaneGrouping::Jobs:
+        // A lane per job is no better than the node lanes once the jobs
+        // are too many as well; the node lanes at least tell where.
+        return m_byJob.size() > MaxGroupedLanes ? LaneGrouping::Nodes : LaneGrouping::Jobs;
+    }
+    Q_UNREACHABLE();
+    return LaneGrouping::Slots;
+}
+
+void TimelineLayout::regroup(LaneGrouping grouping)
+{
+    m_grouping = grouping;
+    m_groups.clear();
+    m_nodeGroups.clear();
+    m_jobGroups.clear();
+    m_noNodeGroup = -1;
+    m_lanes.clear();
+    m_laneEnds.clear();
+    // In start order, as greedy lanes need.
+    std::vector<int> order(m_attempts.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = int(i);
+    std::stable_sort(order.begin(), order.end(), [this](int a, int b) {
+        return m_attempts[size_t(a)].record.startedUs < m_attempts[size_t(b)].record.startedUs;
+    });
+    for (int index : order) {
+        const TimelineAttempt &attempt = m_attempts[size_t(index)];
+        place(index, assignLane(groupOf(attempt), attempt.record.startedUs));
+    }
+}
+
+int TimelineLayout::groupOf(const TimelineAttempt &attempt)
+{
+    switch (m_grouping) {
+    case LaneGrouping::Slots:
+        if (m_groups.empty())
+            m_groups.push_back(LaneGroup {});
+        return 0;
+    case LaneGrouping::Nodes: {
+        const QString &node = attempt.record.node;
+        if (node.isEmpty()) {
+            if (m_noNodeGroup < 0) {
+                m_noNodeGroup = int(m_groups.size());
+                m_groups.push_back(LaneGroup {QString(), laneCount(), 0});
+            }
+            return m_noNodeGroup;
+        }
+        const auto known = m_nodeGroups.constFind(node);
+        if (known != m_nodeGroups.cend())
+            return *known;
+        // The no-node group stays last: its lanes come and go as attempts
+        // run and end, and renumbering lanes after them is cheap.
+        const int group = m_noNodeGroup < 0 ? int(m_groups.size()) : m_noNodeGroup;
+        const int first = m_noNodeGroup < 0 ? laneCount() : m_groups[size_t(group)].firstLane;
+        m_groups.insert(m_groups.begin() + group, LaneGroup {node, first, 0});
+        if (m_noNodeGroup >= 0) {
+            ++m_noNodeGroup;
+            for (Lane &lane : m_lanes) {
+                if (lane.group >= group)
+                    ++lane.group;
+            }
+        }
+        m_nodeGroups.insert(node, group);
+        return group;
+    }
+    case LaneGrouping::Jobs: {
+        const auto known = m_jobGroups.constFind(attempt.job);
+        if (known != m_jobGroups.cend())
+            return *known;
+        const int group = int(m_groups.size());
+        m_groups.push_back(LaneGroup {QStringLiteral("#%1").arg(attempt.seq), laneCount(), 0});
+        m_jobGroups.insert(attempt.job, group);
+        return group;
+    }
+    }
+    Q_UNREACHABLE();
+    return 0;
+}
+
+int TimelineLayout::assignLane(int group, qint64 startUs)
+{
+    const LaneGroup &g = m_groups[size_t(group)];
+    const int end = g.firstLane + g.laneCount;
+    if (m_grouping == LaneGrouping::Slots) {
+        // Attempts come in start order: any free lane is as good; the
+        // lowest keeps the busy slots on top.
+        for (int lane = g.firstLane; lane < end; ++lane) {
+            if (m_laneEnds[size_t(lane)] <= startUs)
+                return lane;
+        }
+        return insertLane(group);
+    }
+    // Attempts come to their node when they end, not in start order: the
+    // free lane that became free last leaves the others to attempts that
+    // started earlier, which keeps a node's lanes near its attempts' most
+    // at once.
+    int best = -1;
+    for (int lane = g.firstLane; lane < end; ++lane) {
+        const qint64 laneEnd = m_laneEnds[size_t(lane)];
+        if (laneEnd <= startUs && (best < 0 || laneEnd > m_laneEnds[size_t(best)]))
+            best = lane;
+    }
+    return best >= 0 ? best : insertLane(group);
+}
+
+int TimelineLayout::insertLane(int group)
+{
+    LaneGroup &g = m_groups[size_t(group)];
+    const int lane = g.firstLane + g.laneCount;
+    ++g.laneCount;
+    for (size_t later = size_t(group) + 1; later < m_groups.size(); ++later)
+        ++m_groups[later].firstLane;
+    Lane fresh;
+    fresh.group = group;
+    m_lanes.insert(m_lanes.begin() + lane, std::move(fresh));
+    m_laneEnds.insert(m_laneEnds.begin() + lane, stillRunning);
+    renumberFrom(lane + 1);
+    return lane;
+}
+
+void TimelineLayout::removeLane(int lane)
+{
+    const int group = m_lanes[size_t(lane)].group;
+    --m_groups[size_t(group)].laneCount;
+    for (size_t later = size_t(group) + 1; later < m_groups.size(); ++later)
+        --m_groups[later].firstLane;
+    m_lanes.erase(m_lanes.begin() + lane);
+    m_laneEnds.erase(m_laneEnds.begin() + lane);
+    renumberFrom(lane);
+}
+
+void TimelineLayout::renumberFrom(int first)
+{
+    for (int lane = first; lane < laneCount(); ++lane) {
+        for (int index : m_lanes[size_t(lane)].ids)
+            m_attempts[size_t(index)].lane = lane;
+    }
+}
+
+void TimelineLayout::place(int index, int laneIndex)
+{
+    TimelineAttempt &attempt = m_attempts[size_t(index)];
+    attempt.lane = laneIndex;
+    const qint64 end = attempt.isRunning() ? stillRunning : attempt.record.finishedUs;
+    m_laneEnds[size_t(laneIndex)] = end;
+    Lane &lane = m_lanes[size_t(laneIndex)];
+    lane.ids.push_back(index);
+    lane.starts.push_back(attempt.record.startedUs);
+    lane.ends.push_back(end);
+    lane.kinds.push_back(lane.kinds.back());
+    ++lane.kinds.back()[size_t(attempt.kind)];
+}
+
+void TimelineLayout::unplace(int index)
+{
+    TimelineAttempt &attempt = m_attempts[size_t(index)];
+    const int laneIndex = attempt.lane;
+    Lane &lane = m_lanes[size_t(laneIndex)];
+    Q_ASSERT(!lane.ids.empty() && lane.ids.back() == index);
+    lane.ids.pop_back();
+    lane.starts.pop_back();
+    lane.ends.pop_back();
+    lane.kinds.pop_back();
+    attempt.lane = -1;
+    if (lane.ids.empty())
+        removeLane(laneIndex); // an empty lane would be a gap in the picture
+    else
+        m_laneEnds[size_t(laneIndex)] = lane.ends.back();
 }
 
 void TimelineLayout::noteFinished(const TimelineAttempt &attempt)

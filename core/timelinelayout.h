@@ -35,6 +35,24 @@ QString barKindName(BarKind kind);
 // however far one zooms out, so they win over successes.
 int barPriority(BarKind kind);
 
+// How a TimelineLayout groups its lanes.
+enum class LaneGrouping : quint8 {
+    Slots, // one lane per worker slot: no attempt names a node (local runs)
+    Nodes, // a group of lanes per cluster node
+    Jobs,  // one lane per job: the node lanes would be too many
+};
+
+// Lanes that belong together, lanes firstLane .. firstLane + laneCount - 1.
+// A value type.
+struct LaneGroup
+{
+    // The node, or "#<seq>" of the job; empty for Slots, and for the
+    // attempts that are on no node (yet): running, or never started.
+    QString label;
+    int firstLane = 0;
+    int laneCount = 0;
+};
+
 // One attempt as the timeline draws it. A value type.
 struct TimelineAttempt
 {
@@ -80,12 +98,24 @@ struct FinishedCounts
     int failed = 0; // every other outcome
 };
 
-// Attempts laid out in lanes, one lane per worker slot: an attempt goes to the
-// lowest lane that is free at its start (greedy interval partitioning), so no
-// two attempts of a lane overlap, and with attempts added in start order no
-// more lanes are used than attempts ever ran at once. Lanes are append-only,
-// so a live view never sees a bar jump. Also answers the charts' questions
-// (running at a time, finished in a range) in O(log n).
+// Attempts laid out in lanes, grouped as grouping() says, so that no two
+// attempts of a lane overlap. Within a group an attempt goes to the lowest
+// lane that is free at its start (greedy interval partitioning), so with
+// attempts added in start order a group uses no more lanes than its attempts
+// ever ran at once. Also answers the charts' questions (running at a time,
+// finished in a range) in O(log n).
+//
+// Grouping: Slots (one group, every lane) while no attempt names a node, so
+// a local run's lanes are its worker slots and only ever appended: a live
+// view never sees a bar jump. Once an attempt names a node (Slurm), a group
+// per node, in the order the nodes first appear, and last a group for the
+// attempts on no node: the running ones (a node is recorded when an attempt
+// ends) and those that never started; a running attempt moves to its node's
+// group when it ends. When the node lanes would be more than MaxGroupedLanes
+// and the run has at most that many jobs, one lane per job instead (its
+// attempts in a row); with more jobs too, the node lanes stay. Changing the
+// grouping lays every attempt out again, at most three times in a run
+// (Slots, Nodes, Jobs, Nodes: the job count only grows).
 //
 // A value type without thread affinity; not thread-safe.
 class TimelineLayout
@@ -96,8 +126,15 @@ public:
     int update(JobId job, int seq, const AttemptRecord &record, bool running);
     void clear();
 
+    // More lanes than this are too many to read: about 4 px each in the
+    // window's default size, 6 px in the report.
+    static constexpr int MaxGroupedLanes = 64;
+
     const std::vector<TimelineAttempt> &attempts() const { return m_attempts; }
     int laneCount() const { return int(m_lanes.size()); }
+    LaneGrouping grouping() const { return m_grouping; }
+    // In lane order; a group may have no lanes (left).
+    const std::vector<LaneGroup> &groups() const { return m_groups; }
     // Indices into attempts(), in start order.
     const std::vector<int> &lane(int lane) const { return m_lanes[size_t(lane)].ids; }
     // Indices of `job`'s attempts by attempt number.
@@ -145,13 +182,34 @@ private:
         // only a lane's last attempt can be running, so only the last entry
         // changes.
         std::vector<KindCounts> kinds = std::vector<KindCounts>(1, KindCounts {});
+        int group = 0; // index into m_groups
     };
-    int assignLane(qint64 startUs);
+    void refresh(int index, const AttemptRecord &record, bool running);
+    void finishInPlace(TimelineAttempt &attempt, const AttemptRecord &record);
+    void setRecord(TimelineAttempt &attempt, const AttemptRecord &record, bool running);
+    // Puts attempt `index` (in no lane) into a lane, changing the grouping
+    // first or afterwards when it calls for it.
+    void arrange(int index);
+    LaneGrouping groupingFor(const TimelineAttempt &attempt) const;
+    void regroup(LaneGrouping grouping);
+    int groupOf(const TimelineAttempt &attempt);
+    int assignLane(int group, qint64 startUs);
+    int insertLane(int group);
+    void removeLane(int lane);
+    void renumberFrom(int lane);
+    void place(int index, int lane);
+    // Takes attempt `index`, the last of its lane, out of it.
+    void unplace(int index);
     void appendColumn(std::vector<TimelineSpan> &spans, TimelineSpan column,
                       const KindCounts &before, const KindCounts &after) const;
     void noteFinished(const TimelineAttempt &attempt);
 
     std::vector<TimelineAttempt> m_attempts;
+    LaneGrouping m_grouping = LaneGrouping::Slots;
+    std::vector<LaneGroup> m_groups;
+    QHash<QString, int> m_nodeGroups; // Nodes: index into m_groups by node
+    QHash<JobId, int> m_jobGroups;    // Jobs: index into m_groups by job
+    int m_noNodeGroup = -1;           // Nodes: always the last group, once there
     std::vector<Lane> m_lanes;
     std::vector<qint64> m_laneEnds; // the end of each lane's last attempt; max while it runs
     QHash<JobId, QList<int>> m_byJob;

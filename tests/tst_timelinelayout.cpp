@@ -1,7 +1,7 @@
 // Unit tests for requeue::TimelineLayout: lane assignment (no overlap in a
 // lane, every attempt exactly once, no more lanes than attempts ever ran at
-// once), live updates, aggregation per pixel column and the chart queries.
-// Pure value-type tests.
+// once), grouping per node or per job, live updates, aggregation per pixel
+// column and the chart queries. Pure value-type tests.
 
 #include "timelinelayout.h"
 
@@ -10,6 +10,8 @@
 #include <QTest>
 
 #include <algorithm>
+
+using namespace Qt::StringLiterals;
 
 namespace requeue {
 
@@ -74,6 +76,146 @@ void verifyLanes(const TimelineLayout &layout, qint64 nowUs)
     QCOMPARE(seen.size(), int(layout.attempts().size()));
 }
 
+// The groups tile the lanes in order, no lane is empty, and each lane holds
+// only its group's attempts: its node's, or its job's.
+void verifyGroups(const TimelineLayout &layout)
+{
+    int next = 0;
+    for (const LaneGroup &group : layout.groups()) {
+        QCOMPARE(group.firstLane, next);
+        next += group.laneCount;
+        for (int lane = group.firstLane; lane < next; ++lane) {
+            QVERIFY2(!layout.lane(lane).empty(), "an empty lane");
+            for (int index : layout.lane(lane)) {
+                const TimelineAttempt &a = layout.attempts()[size_t(index)];
+                switch (layout.grouping()) {
+                case LaneGrouping::Slots:
+                    QVERIFY(group.label.isEmpty());
+                    break;
+                case LaneGrouping::Nodes:
+                    QCOMPARE(a.record.node, group.label);
+                    break;
+                case LaneGrouping::Jobs:
+                    QCOMPARE(QStringLiteral("#%1").arg(a.seq), group.label);
+                    break;
+                }
+            }
+        }
+    }
+    QCOMPARE(next, layout.laneCount());
+}
+
+// "label:lanes" of each group, as the tables below write them.
+QString groupsText(const TimelineLayout &layout)
+{
+    QStringList parts;
+    for (const LaneGroup &group : layout.groups())
+        parts.append(QStringLiteral("%1:%2").arg(group.label).arg(group.laneCount));
+    return parts.join(u' ');
+}
+
+// Attempts written "job.attempt start-end node", comma-separated: end "*"
+// is still running, node "-" none. Added in the order written.
+TimelineLayout layoutOf(const QString &script)
+{
+    TimelineLayout layout;
+    for (const QString &item : script.split(u',', Qt::SkipEmptyParts)) {
+        const QStringList words = item.trimmed().split(u' ');
+        const QStringList ids = words.value(0).split(u'.');
+        const QStringList times = words.value(1).split(u'-');
+        const bool running = times.value(1) == u"*";
+        AttemptRecord record = attempt(ids.value(1).toInt(), times.value(0).toLongLong(),
+                                       running ? 0 : times.value(1).toLongLong());
+        record.node = words.value(2) == u"-" ? QString() : words.value(2);
+        const int job = ids.value(0).toInt();
+        layout.update(JobId(job), job, record, running);
+    }
+    return layout;
+}
+
+// `jobs` jobs of `attempts` attempts each, one after another, every attempt
+// on a node of its own: as many node lanes as attempts.
+QString spreadRun(int jobs, int attempts, int firstJob = 1)
+{
+    QStringList items;
+    for (int job = firstJob; job < firstJob + jobs; ++job) {
+        for (int number = 1; number <= attempts; ++number) {
+            items.append(QStringLiteral("%1.%2 %3-%4 n%1-%2")
+                             .arg(job)
+                             .arg(number)
+                             .arg(number * 100)
+                             .arg(number * 100 + 50));
+        }
+    }
+    return items.join(u',');
+}
+
+QString nodeGroups(int jobs, int attempts)
+{
+    QStringList parts;
+    for (int job = 1; job <= jobs; ++job) {
+        for (int number = 1; number <= attempts; ++number)
+            parts.append(QStringLiteral("n%1-%2:1").arg(job).arg(number));
+    }
+    return parts.join(u' ');
+}
+
+QString jobGroups(int jobs)
+{
+    QStringList parts;
+    for (int job = 1; job <= jobs; ++job)
+        parts.append(QStringLiteral("#%1:1").arg(job));
+    return parts.join(u' ');
+}
+
+// A Slurm run as the window follows it: each attempt added running (on no
+// node yet) at its start and finished on its node at its end, the events in
+// time order. `jobs` jobs, `nodes` nodes, up to `perNode` attempts at once on
+// a node, a third of the attempts failing into a retry (up to 3 attempts).
+TimelineLayout liveClusterRun(quint32 seed, int jobs, int nodes, int perNode)
+{
+    QRandomGenerator random(seed);
+    struct Event
+    {
+        qint64 us;
+        JobId job;
+        AttemptRecord record;
+        bool running;
+    };
+    std::vector<Event> events;
+    std::vector<std::vector<qint64>> slotFree(size_t(nodes),
+                                              std::vector<qint64>(size_t(perNode), 0));
+    for (int job = 1; job <= jobs; ++job) {
+        qint64 ready = random.bounded(0, 1000);
+        for (int number = 1; number <= 3; ++number) {
+            const int node = random.bounded(nodes);
+            auto slot
+                = std::min_element(slotFree[size_t(node)].begin(), slotFree[size_t(node)].end());
+            const qint64 start = std::max(ready, *slot) + random.bounded(0, 20);
+            const qint64 end = start + random.bounded(1, 500);
+            *slot = end;
+            const bool fails = number < 3 && random.bounded(3) == 0;
+            AttemptRecord record = attempt(
+                number, start, end, fails ? AttemptOutcome::ExitCode : AttemptOutcome::Succeeded);
+            AttemptRecord running = attempt(number, start, 0);
+            record.node = QStringLiteral("node%1").arg(node + 1);
+            events.push_back({start, JobId(job), running, true});
+            events.push_back({end, JobId(job), record, false});
+            if (!fails)
+                break;
+            ready = end + 10; // the backoff
+        }
+    }
+    // Ends before starts at the same instant, as the runner reports them.
+    std::stable_sort(events.begin(), events.end(), [](const Event &a, const Event &b) {
+        return a.us < b.us || (a.us == b.us && !a.running && b.running);
+    });
+    TimelineLayout layout;
+    for (const Event &event : events)
+        layout.update(event.job, int(event.job), event.record, event.running);
+    return layout;
+}
+
 } // namespace
 
 class tst_TimelineLayout : public QObject
@@ -83,6 +225,11 @@ class tst_TimelineLayout : public QObject
 private Q_SLOTS:
     void lanesNeverOverlap_data();
     void lanesNeverOverlap();
+    void lanesGroupPerNodeOrJob_data();
+    void lanesGroupPerNodeOrJob();
+    void runningAttemptMovesToItsNode();
+    void liveClusterRunKeepsGroupsApart_data();
+    void liveClusterRunKeepsGroupsApart();
     void backToBackAttemptsShareALane();
     void runningAttemptHoldsItsLaneUntilItEnds();
     void updateFinishesTheRunningAttempt();
@@ -118,6 +265,136 @@ void tst_TimelineLayout::lanesNeverOverlap()
     // Greedy partitioning in start order is optimal.
     QCOMPARE(layout.laneCount(), layout.maxConcurrency());
     QVERIFY(layout.laneCount() <= workers);
+}
+
+void tst_TimelineLayout::lanesGroupPerNodeOrJob_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<LaneGrouping>("grouping");
+    QTest::addColumn<QString>("groups");
+    QTest::newRow("no node: slots")
+        << u"1.1 0-10 -, 2.1 5-15 -, 3.1 10-20 -"_s << LaneGrouping::Slots << u":2"_s;
+    QTest::newRow("one node") << u"1.1 0-10 n1, 2.1 5-15 n1, 3.1 12-20 n1"_s << LaneGrouping::Nodes
+                              << u"n1:2"_s;
+    QTest::newRow("nodes in order of appearance")
+        << u"1.1 0-10 b, 2.1 5-15 a, 3.1 6-9 b, 4.1 20-30 a"_s << LaneGrouping::Nodes
+        << u"b:2 a:1"_s;
+    QTest::newRow("a retry on another node")
+        << u"1.1 0-10 a, 1.2 20-30 b"_s << LaneGrouping::Nodes << u"a:1 b:1"_s;
+    QTest::newRow("no node (never started, running) last")
+        << u"1.1 0-10 -, 2.1 5-15 a, 3.1 20-* -, 4.1 21-* -"_s << LaneGrouping::Nodes
+        << u"a:1 :2"_s;
+    QTest::newRow("a node first seen after the no-node group")
+        << u"1.1 0-* -, 2.1 1-5 a, 3.1 2-8 b, 4.1 3-9 a"_s << LaneGrouping::Nodes
+        << u"a:2 b:1 :1"_s;
+    QTest::newRow("node lanes at the limit: per node")
+        << spreadRun(8, 8) << LaneGrouping::Nodes << nodeGroups(8, 8);
+    QTest::newRow("node lanes over the limit, few jobs: per job")
+        << spreadRun(8, 9) << LaneGrouping::Jobs << jobGroups(8);
+    QTest::newRow("node lanes and jobs over the limit: per node")
+        << spreadRun(65, 1) << LaneGrouping::Nodes << nodeGroups(65, 1);
+    QTest::newRow("per job, then too many jobs: per node again")
+        << spreadRun(8, 9) + u',' + spreadRun(65, 1, 101) << LaneGrouping::Nodes << QString();
+}
+
+void tst_TimelineLayout::lanesGroupPerNodeOrJob()
+{
+    QFETCH(QString, script);
+    QFETCH(LaneGrouping, grouping);
+    QFETCH(QString, groups);
+    const TimelineLayout layout = layoutOf(script);
+    verifyLanes(layout, 1000000);
+    verifyGroups(layout);
+    QCOMPARE(layout.grouping(), grouping);
+    if (!groups.isEmpty())
+        QCOMPARE(groupsText(layout), groups);
+    // The same attempts in start order (as a report adds them) end alike.
+    QStringList items = script.split(u',');
+    std::stable_sort(items.begin(), items.end(), [](const QString &a, const QString &b) {
+        return a.trimmed().section(u' ', 1, 1).section(u'-', 0, 0).toLongLong()
+            < b.trimmed().section(u' ', 1, 1).section(u'-', 0, 0).toLongLong();
+    });
+    const TimelineLayout sorted = layoutOf(items.join(u','));
+    verifyLanes(sorted, 1000000);
+    verifyGroups(sorted);
+    QCOMPARE(sorted.grouping(), grouping);
+}
+
+void tst_TimelineLayout::runningAttemptMovesToItsNode()
+{
+    TimelineLayout layout;
+    const int first = layout.update(1, 1, attempt(1, 0, 0), true);
+    layout.update(2, 2, attempt(1, 10, 0), true);
+    QCOMPARE(layout.grouping(), LaneGrouping::Slots); // no node known yet
+    QCOMPARE(layout.laneCount(), 2);
+
+    AttemptRecord ended = attempt(1, 0, 100);
+    ended.node = u"node1"_s;
+    QCOMPARE(layout.update(1, 1, ended, false), first);
+    QCOMPARE(layout.grouping(), LaneGrouping::Nodes);
+    QCOMPARE(groupsText(layout), u"node1:1 :1"_s);
+    QCOMPARE(layout.attempts()[1].lane, 1); // job 2 runs, on no node yet
+    verifyLanes(layout, 150);
+    verifyGroups(layout);
+
+    layout.update(3, 3, attempt(1, 120, 0), true); // lane 1 is busy: a new one
+    QCOMPARE(groupsText(layout), u"node1:1 :2"_s);
+
+    ended = attempt(1, 10, 200, AttemptOutcome::ExitCode);
+    ended.node = u"node1"_s;
+    layout.update(2, 2, ended, false); // overlapped job 1 on node1: a second lane there
+    QCOMPARE(groupsText(layout), u"node1:2 :1"_s);
+    QCOMPARE(layout.attempts()[1].lane, 1);
+    QCOMPARE(layout.attempts()[2].lane, 2);
+    verifyLanes(layout, 250);
+    verifyGroups(layout);
+
+    ended = attempt(1, 120, 300);
+    ended.node = u"node2"_s;
+    layout.update(3, 3, ended, false);
+    QCOMPARE(groupsText(layout), u"node1:2 node2:1 :0"_s);
+    QCOMPARE(layout.runningCount(), 0);
+    QCOMPARE(layout.finishedIn(0, 1000).failed, 1);
+    QCOMPARE(layout.finishedIn(0, 1000).succeeded, 2);
+    QCOMPARE(layout.lane(2), std::vector<int> {2});
+    verifyLanes(layout, 400);
+    verifyGroups(layout);
+}
+
+void tst_TimelineLayout::liveClusterRunKeepsGroupsApart_data()
+{
+    QTest::addColumn<quint32>("seed");
+    QTest::addColumn<int>("jobs");
+    QTest::addColumn<int>("nodes");
+    QTest::addColumn<int>("perNode");
+    QTest::addColumn<LaneGrouping>("grouping");
+    QTest::newRow("one node, four at once") << 1u << 300 << 1 << 4 << LaneGrouping::Nodes;
+    QTest::newRow("eight nodes, two at once") << 2u << 2000 << 8 << 2 << LaneGrouping::Nodes;
+    QTest::newRow("a thousand nodes, sixty jobs") << 3u << 60 << 1000 << 1 << LaneGrouping::Jobs;
+    QTest::newRow("a hundred nodes, a thousand jobs")
+        << 4u << 1000 << 100 << 1 << LaneGrouping::Nodes;
+}
+
+void tst_TimelineLayout::liveClusterRunKeepsGroupsApart()
+{
+    QFETCH(quint32, seed);
+    QFETCH(int, jobs);
+    QFETCH(int, nodes);
+    QFETCH(int, perNode);
+    QFETCH(LaneGrouping, grouping);
+    const TimelineLayout layout = liveClusterRun(seed, jobs, nodes, perNode);
+    QCOMPARE(layout.runningCount(), 0);
+    verifyLanes(layout, 0);
+    verifyGroups(layout);
+    QCOMPARE(layout.grouping(), grouping);
+    if (grouping == LaneGrouping::Nodes) {
+        // Every attempt ended on a node: the no-node group is empty, and a
+        // node never needs more lanes than attempts ran on it at once.
+        for (const LaneGroup &group : layout.groups()) {
+            QVERIFY(!group.label.isEmpty() || group.laneCount == 0);
+            QVERIFY2(group.laneCount <= perNode, qPrintable(groupsText(layout)));
+        }
+    }
 }
 
 void tst_TimelineLayout::backToBackAttemptsShareALane()
