@@ -91,6 +91,21 @@ QString stderrTail(const QString &path)
     return lines.join(QLatin1Char('\n'));
 }
 
+QString lanesMeaning(LaneGrouping grouping)
+{
+    switch (grouping) {
+    case LaneGrouping::Slots:
+        return QStringLiteral("One lane per worker slot");
+    case LaneGrouping::Nodes:
+        return QStringLiteral("Lanes grouped per node, as many as ran on it at once");
+    case LaneGrouping::Jobs:
+        return QStringLiteral("One lane per job (a lane per node would be more than %1)")
+            .arg(TimelineLayout::MaxGroupedLanes);
+    }
+    Q_UNREACHABLE();
+    return {};
+}
+
 TimelineLayout layoutOf(const ReportInput &input)
 {
     // Greedy lanes need the attempts in start order.
@@ -193,16 +208,20 @@ private:
         options.describe = [&bySeq](const TimelineAttempt &a) {
             const ReportJob *job = bySeq.value(a.seq);
             const QString name = job && !job->name.isEmpty() ? job->name : QString();
-            return QStringLiteral("#%1 %2, attempt %3: %4")
-                .arg(a.seq)
-                .arg(name)
-                .arg(a.record.number)
-                .arg(a.isRunning() ? QStringLiteral("running") : a.record.summary());
+            QString text = QStringLiteral("#%1 %2, attempt %3: %4")
+                               .arg(a.seq)
+                               .arg(name)
+                               .arg(a.record.number)
+                               .arg(a.isRunning() ? QStringLiteral("running") : a.record.summary());
+            if (!a.record.node.isEmpty())
+                text += QStringLiteral(" on ") + a.record.node;
+            return text;
         };
         m_out += QStringLiteral("<div class=\"svgbox\">\n");
         m_out += renderTimelineSvg(layout, options);
-        m_out += QStringLiteral("</div>\n<p class=\"lbl\">One lane per worker slot; hover a bar "
-                                "for the job, attempt, start, duration and result.</p>\n");
+        m_out += QStringLiteral("</div>\n<p class=\"lbl\">%1; hover a bar for the job, "
+                                "attempt, start, duration and result.</p>\n")
+                     .arg(lanesMeaning(layout.grouping()));
     }
 
     void writeHistogram()

@@ -26,10 +26,23 @@ QString num(double value)
 
 QString defaultDescription(const TimelineAttempt &a)
 {
-    return QStringLiteral("job #%1, attempt %2: %3")
-        .arg(a.seq)
-        .arg(a.record.number)
-        .arg(a.isRunning() ? QStringLiteral("running") : a.record.summary());
+    QString text = QStringLiteral("job #%1, attempt %2: %3")
+                       .arg(a.seq)
+                       .arg(a.record.number)
+                       .arg(a.isRunning() ? QStringLiteral("running") : a.record.summary());
+    if (!a.record.node.isEmpty())
+        text += QStringLiteral(" on ") + a.record.node;
+    return text;
+}
+
+// At most `chars` characters, the middle left out: node names differ at
+// their ends ("node-gpu-017").
+QString elided(const QString &text, int chars)
+{
+    if (text.size() <= chars)
+        return text;
+    const int head = (chars - 1) / 2;
+    return text.left(head) + QStringLiteral("…") + text.right(chars - 1 - head);
 }
 
 class SvgWriter
@@ -110,7 +123,43 @@ private:
                     single.append(span.attempt);
             }
         }
+        writeGroups();
         writeChains(single);
+    }
+
+    // Each group's label in the left margin and a line between groups.
+    void writeGroups()
+    {
+        if (m_layout.grouping() == LaneGrouping::Slots)
+            return;
+        const int laneHeight = m_options.laneHeight;
+        constexpr int LabelHeight = 12;
+        int labelsEnd = AxisHeight; // labels never overlap: one that would is left out
+        for (const LaneGroup &group : m_layout.groups()) {
+            if (group.laneCount == 0)
+                continue;
+            const int top = AxisHeight + group.firstLane * laneHeight;
+            if (group.firstLane > 0) {
+                m_out += QStringLiteral("<line x1=\"%1\" y1=\"%2\" x2=\"%3\" y2=\"%2\" "
+                                        "stroke=\"#999\"/>\n")
+                             .arg(LeftMargin)
+                             .arg(top)
+                             .arg(LeftMargin + m_window.width);
+            }
+            if (top < labelsEnd)
+                continue;
+            const int height = std::max(LabelHeight, group.laneCount * laneHeight);
+            const QString label
+                = group.label.isEmpty() && m_layout.grouping() == LaneGrouping::Nodes
+                ? QStringLiteral("no node")
+                : group.label;
+            m_out += QStringLiteral("<text class=\"lbl\" x=\"%1\" y=\"%2\" "
+                                    "text-anchor=\"end\"><title>%3</title>%4</text>\n")
+                         .arg(LeftMargin - 4)
+                         .arg(top + std::min(height, 2 * LabelHeight) / 2 + 4)
+                         .arg(xmlEscaped(label), xmlEscaped(elided(label, 10)));
+            labelsEnd = top + LabelHeight;
+        }
     }
 
     QString title(const TimelineSpan &span) const

@@ -98,6 +98,7 @@ private Q_SLOTS:
     void tenThousandAttemptsStayUnderFiveMegabytes_data();
     void tenThousandAttemptsStayUnderFiveMegabytes();
     void svgTimelineAggregates();
+    void clusterRunLanesPerNode();
     void fromJoblog();
     void fromRunHistory_data();
     void fromRunHistory();
@@ -334,6 +335,31 @@ void tst_RunReport::svgTimelineAggregates()
         svg.contains(QStringLiteral("#%1").arg(barRgb(BarKind::Failed), 6, 16, QLatin1Char('0'))));
 }
 
+// A Slurm run's timeline: lanes grouped per node, each group labelled with
+// its node, and each bar's hover text naming the node.
+void tst_RunReport::clusterRunLanesPerNode()
+{
+    ReportInput input = scriptedRun();
+    const QStringList nodes = {QStringLiteral("c1"), QStringLiteral("c2"), QStringLiteral("c1")};
+    for (int job = 0; job < input.jobs.size(); ++job) {
+        for (AttemptRecord &record : input.jobs[job].attempts)
+            record.node = nodes[job];
+    }
+    const QByteArray html = renderRunReport(input);
+    const Parsed parsed = parse(html);
+    QVERIFY2(parsed.error.isEmpty(), qPrintable(parsed.error));
+    QVERIFY(html.contains("Lanes grouped per node"));
+    QVERIFY(html.contains("<title>c1</title>c1</text>"));
+    QVERIFY(html.contains("<title>c2</title>c2</text>"));
+    QVERIFY(html.contains("attempt 1: exit 0 on c2"));
+    QVERIFY(!html.contains("no node"));
+
+    // A local run says nothing of nodes.
+    const QByteArray local = renderRunReport(scriptedRun());
+    QVERIFY(local.contains("One lane per worker slot"));
+    QVERIFY(!local.contains(" on c1"));
+}
+
 void tst_RunReport::fromJoblog()
 {
     QByteArray text = joblogHeader() + '\n';
@@ -411,6 +437,7 @@ void tst_RunReport::fromRunHistory()
     job.state = live ? JobState::Running : JobState::Failed;
     RunAttempt failed;
     failed.record = attempt(1, 0, 2 * s, AttemptOutcome::ExitCode, 3);
+    failed.record.node = QStringLiteral("node3");
     failed.finished = true;
     failed.stderrPath = err.fileName();
     RunAttempt unfinished;
@@ -430,6 +457,7 @@ void tst_RunReport::fromRunHistory()
     QCOMPARE(four.stderrPaths.first(), err.fileName());
     QCOMPARE(four.attempts[1].outcome, outcome);
     QCOMPARE(four.attempts[1].finishedUs, finishedUs);
+    QCOMPARE(four.attempts[0].node, QStringLiteral("node3"));
     const QString html = QString::fromUtf8(renderRunReport(input));
     QVERIFY(html.contains(QStringLiteral("journalled trouble")));
 }

@@ -45,6 +45,24 @@ AttemptRecord record(int number, qint64 start, qint64 end, AttemptOutcome outcom
     return r;
 }
 
+AttemptRecord onNode(AttemptRecord r, const QString &node)
+{
+    r.node = node;
+    return r;
+}
+
+// Whether anything but the background is painted in `area` of `image`.
+bool paintedIn(const QImage &image, const QRect &area, QRgb background)
+{
+    for (int y = area.top(); y <= area.bottom(); ++y) {
+        for (int x = area.left(); x <= area.right(); ++x) {
+            if (image.pixel(x, y) != background)
+                return true;
+        }
+    }
+    return false;
+}
+
 QRgb rgbOf(BarKind kind)
 {
     return QColor(QRgb(barRgb(kind))).rgb();
@@ -71,6 +89,7 @@ private Q_SLOTS:
     void exportWritesAnImage();
     void followsTheRunnerInTheWindow();
     void attemptHandedOutBeforeItBegins();
+    void clusterLanesGroupedPerNode();
 
 private:
     QPoint pointAt(qint64 offsetUs, int lane) const;
@@ -351,6 +370,48 @@ void tst_TimelineView::followsTheRunnerInTheWindow()
     window.selectJobs({ids[0]});
     QCOMPARE(view->highlightedJobs(), QList<JobId> {ids[0]});
     QSettings().clear();
+}
+
+// A Slurm run: job 1 fails on c1 and is retried on c2, job 2 runs on c1 at
+// the same time, job 3 runs on no node yet. Lanes: c1 (two), c2, no node;
+// each group labelled in the margin, the node in the hover text.
+void tst_TimelineView::clusterLanesGroupedPerNode()
+{
+    const QRgb base = m_view->palette().base().color().rgb();
+    const QRect slotMargin(0, m_view->lanesRect().top(), m_view->lanesRect().left() - 1,
+                           m_view->lanesRect().height());
+    QVERIFY(!paintedIn(m_view->renderImage(), slotMargin, base)); // worker slots: no labels
+
+    m_view->clear();
+    const auto c1 = QStringLiteral("c1");
+    const auto c2 = QStringLiteral("c2");
+    m_view->addAttempt(1, 1, onNode(record(1, 0, 1 * s, AttemptOutcome::ExitCode, 1), c1), false);
+    m_view->addAttempt(2, 2, onNode(record(1, 0, 3 * s, AttemptOutcome::Succeeded), c1), false);
+    m_view->addAttempt(3, 3, record(1, 500 * ms, 0, AttemptOutcome::Succeeded), true);
+    m_view->addAttempt(1, 1, onNode(record(2, 1500 * ms, 2500 * ms, AttemptOutcome::Succeeded), c2),
+                       false);
+    const TimelineLayout &layout = m_view->timeline();
+    QCOMPARE(layout.grouping(), LaneGrouping::Nodes);
+    QCOMPARE(layout.laneCount(), 4);
+    QCOMPARE(layout.groups().size(), size_t(3));
+    QCOMPARE(layout.groups()[0].label, c1);
+    QCOMPARE(layout.groups()[0].laneCount, 2);
+    QCOMPARE(layout.groups()[1].label, c2);
+    QVERIFY(layout.groups()[2].label.isEmpty());
+
+    const QImage image = m_view->renderImage();
+    QCOMPARE(image.pixel(pointAt(500 * ms, 0)), rgbOf(BarKind::Failed));
+    QCOMPARE(image.pixel(pointAt(2 * s, 1)), rgbOf(BarKind::Succeeded));
+    QCOMPARE(image.pixel(pointAt(2 * s, 2)), rgbOf(BarKind::Succeeded));
+    QCOMPARE(image.pixel(pointAt(3 * s, 3)), rgbOf(BarKind::Running));
+    const QRect lanes = m_view->lanesRect();
+    const int laneHeight = int(m_view->laneHeight());
+    for (int lane : {0, 2, 3}) { // where each group's label is
+        const QRect margin(0, lanes.top() + lane * laneHeight, lanes.left() - 1, laneHeight);
+        QVERIFY2(paintedIn(image, margin, base), qPrintable(QString::number(lane)));
+    }
+    QVERIFY(m_view->toolTipAt(pointAt(2 * s, 2)).contains(QStringLiteral("node c2")));
+    QVERIFY(!m_view->toolTipAt(pointAt(3 * s, 3)).contains(QStringLiteral("node")));
 }
 
 } // namespace requeue

@@ -336,12 +336,15 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
                                        : tr("%1 (#%2)").arg(name.toHtmlEscaped()).arg(a.seq);
     const qint64 start = a.record.startedUs - m_layout.firstStartUs();
     const QString result = a.isRunning() ? tr("running") : a.record.summary().toHtmlEscaped();
-    return tr("<b>%1</b><br>attempt %2<br>start +%3<br>duration %4<br>result %5")
-        .arg(job)
-        .arg(a.record.number)
-        .arg(formatDurationUs(start))
-        .arg(formatDurationUs(a.endUs(now()) - a.record.startedUs))
-        .arg(result);
+    QString text = tr("<b>%1</b><br>attempt %2<br>start +%3<br>duration %4<br>result %5")
+                       .arg(job)
+                       .arg(a.record.number)
+                       .arg(formatDurationUs(start))
+                       .arg(formatDurationUs(a.endUs(now()) - a.record.startedUs))
+                       .arg(result);
+    if (!a.record.node.isEmpty())
+        text += tr("<br>node %1").arg(a.record.node.toHtmlEscaped());
+    return text;
 }
 
 QImage TimelineView::renderImage(QSize size) const
@@ -396,6 +399,7 @@ void TimelineView::paintTo(QPainter &p, const QRect &rect) const
     paintLanes(p, w, g.lanes);
     paintHighlight(p, w, g.lanes);
     p.setClipRect(rect);
+    paintGroups(p, g.lanes);
     paintRunningChart(p, w, g.running);
     paintFinishedChart(p, w, g.finished);
 }
@@ -412,6 +416,42 @@ void TimelineView::paintAxis(QPainter &p, const TimeWindow &w, const QRect &plot
         p.drawLine(QPointF(x, plot.top() + AxisHeight - 4), QPointF(x, plot.bottom()));
         p.setPen(palette().text().color());
         p.drawText(QRectF(x - 50, plot.top(), 100, AxisHeight - 4), Qt::AlignCenter, tick.label);
+    }
+}
+
+QString TimelineView::groupLabel(const LaneGroup &group) const
+{
+    if (group.label.isEmpty() && m_layout.grouping() == LaneGrouping::Nodes)
+        return tr("no node");
+    return group.label;
+}
+
+void TimelineView::paintGroups(QPainter &p, const QRect &lanes) const
+{
+    if (m_layout.grouping() == LaneGrouping::Slots)
+        return;
+    const int laneCount = m_layout.laneCount();
+    const QFontMetrics metrics = p.fontMetrics();
+    const int labelWidth = LeftMargin - 8;
+    double labelsEnd = lanes.top(); // labels never overlap: one that would is left out
+    for (const LaneGroup &group : m_layout.groups()) {
+        if (group.laneCount == 0)
+            continue;
+        const QRectF first = laneBand(lanes, laneCount, group.firstLane);
+        const QRectF last = laneBand(lanes, laneCount, group.firstLane + group.laneCount - 1);
+        if (group.firstLane > 0) {
+            p.setPen(palette().mid().color());
+            p.drawLine(QPointF(lanes.left(), first.top()), QPointF(lanes.right(), first.top()));
+        }
+        const double height = std::max(double(metrics.height()), last.bottom() - first.top());
+        if (first.top() < labelsEnd || first.top() + metrics.height() > lanes.bottom() + 1)
+            continue;
+        p.setPen(palette().text().color());
+        const QRectF box(2, first.top(), labelWidth,
+                         std::min(height, lanes.bottom() + 1 - first.top()));
+        p.drawText(box, Qt::AlignRight | Qt::AlignVCenter,
+                   metrics.elidedText(groupLabel(group), Qt::ElideMiddle, labelWidth));
+        labelsEnd = box.bottom();
     }
 }
 
@@ -447,6 +487,9 @@ void TimelineView::rasterizeLanes(const TimeWindow &w, QSize size, qreal dpr) co
         const int top = device(band.top());
         if (top >= pixels.height())
             break;
+        const int bottom = std::min(device(band.bottom()), pixels.height());
+        if (bottom <= written)
+            continue; // a lane thinner than a pixel, under one painted already
         const QRgb background = lane % 2 == 1 ? alternate : base;
         std::fill(row.begin(), row.end(), background);
         for (const TimelineSpan &span : m_layout.laneSpans(lane, w, nowUs)) {
@@ -459,7 +502,6 @@ void TimelineView::rasterizeLanes(const TimeWindow &w, QSize size, qreal dpr) co
         const QRectF bar = barRect(band, 0, 1);
         const int barTop = device(bar.top());
         const int barBottom = device(bar.bottom());
-        const int bottom = std::min(device(band.bottom()), pixels.height());
         for (int y = std::max(top, written); y < bottom; ++y) {
             auto *line = reinterpret_cast<QRgb *>(m_pixels.scanLine(y));
             if (y >= barTop && y < barBottom)

@@ -13,7 +13,9 @@
 
 namespace requeue {
 
-// The attempt timeline: one lane per worker slot, each attempt a bar from its
+// The attempt timeline: one lane per worker slot (a Slurm run's lanes are
+// grouped per node, or one per job: see TimelineLayout, labelled in the left
+// margin), each attempt a bar from its
 // start to its end coloured by outcome (running bars grow live), a job's
 // attempts linked by a line across their backoff waits, a time axis on top
 // and two charts under it on the same axis (attempts running; attempts
@@ -109,6 +111,9 @@ private:
     void paintTo(QPainter &p, const QRect &rect) const;
     void paintAxis(QPainter &p, const TimeWindow &w, const QRect &plot) const;
     void paintLanes(QPainter &p, const TimeWindow &w, const QRect &lanes) const;
+    // Each group's label in the left margin and a line between groups.
+    void paintGroups(QPainter &p, const QRect &lanes) const;
+    QString groupLabel(const LaneGroup &group) const;
     // The lanes' backgrounds, bars and chains into m_pixels, one scanline per
     // lane written once and copied to each row of its bars.
     void rasterizeLanes(const TimeWindow &w, QSize size, qreal dpr) const;
