@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,6 +29,12 @@ JobSpec shellJob(int seq, const QString &command, int maxAttempts = 1)
     spec.process.shellCommand = command;
     spec.retry.maxAttempts = maxAttempts;
     return spec;
+}
+
+// The test cluster's one node: tests/slurm/cluster.sh names it `hostname -s`.
+QString clusterNode()
+{
+    return QSysInfo::machineHostName().section(QLatin1Char('.'), 0, 0);
 }
 
 QByteArray readAll(const QString &path)
@@ -133,6 +140,8 @@ void tst_SlurmExecutor::succeedsWithOutputInTheUsualPlace()
     QCOMPARE(readAll(m_runner->outputPath(id, 1, OutputStream::Stderr)), QByteArray("err\n"));
     QVERIFY(
         m_runner->outputPath(id, 1, OutputStream::Stdout).endsWith(QLatin1String("/1/1/stdout")));
+    // The record names the node that ran it (for the timeline's node lanes).
+    QCOMPARE(m_runner->snapshot(id).lastAttempt.node, clusterNode());
     // The wrapper and its exit file are gone; the output stays.
     const QDir folder = QFileInfo(m_runner->outputPath(id, 1, OutputStream::Stdout)).dir();
     QCOMPARE(folder.entryList(QDir::Files, QDir::Name),
@@ -218,6 +227,7 @@ void tst_SlurmExecutor::cancelsRunningJob()
     QVERIFY(m_runner->cancel(id));
     QVERIFY(waitForState(id, JobState::Cancelled));
     QCOMPARE(m_runner->snapshot(id).lastAttempt.outcome, AttemptOutcome::Cancelled);
+    QCOMPARE(m_runner->snapshot(id).lastAttempt.node, status->nodes);
 }
 
 void tst_SlurmExecutor::invalidPartitionIsNotStartedAndNotRetried()
@@ -232,6 +242,7 @@ void tst_SlurmExecutor::invalidPartitionIsNotStartedAndNotRetried()
     QCOMPARE(job.lastAttempt.outcome, AttemptOutcome::NotStarted);
     QVERIFY2(job.lastAttempt.message.contains(QLatin1String("partition"), Qt::CaseInsensitive),
              qPrintable(job.lastAttempt.message));
+    QVERIFY(job.lastAttempt.node.isEmpty()); // it never reached a node
 }
 
 void tst_SlurmExecutor::timeLimit()
