@@ -15,6 +15,8 @@
 //                     (what a loaded machine's wall time hides), and
 //                     timeline_live_update_* adding one frame's attempts
 //   load_average      the 1-minute load average at the end, to judge the rest
+// `--timeline-only` measures only the timeline; add `--nodes` for a Slurm
+// run's (lanes grouped per node).
 #include "jobfile.h"
 #include "jobrunner.h"
 #include "jobtablemodel.h"
@@ -315,8 +317,9 @@ struct ScriptedAttempt
 };
 
 // 100,000 attempts on 16 worker slots, 20-80 ms each; every fourth job fails
-// once and every twelfth twice before succeeding, retried 100 ms later.
-std::vector<ScriptedAttempt> scriptedRun(qint64 t0)
+// once and every twelfth twice before succeeding, retried 100 ms later. With
+// `nodes`, the slots are 4 cluster nodes of 4 and each attempt names its node.
+std::vector<ScriptedAttempt> scriptedRun(qint64 t0, bool nodes)
 {
     std::vector<ScriptedAttempt> attempts;
     std::vector<qint64> freeAt(16, t0);
@@ -331,6 +334,8 @@ std::vector<ScriptedAttempt> scriptedRun(qint64 t0)
             record.finishedUs = record.startedUs + 20000 + qint64(job * 7919 % 60000);
             record.outcome = number < count ? AttemptOutcome::ExitCode : AttemptOutcome::Succeeded;
             record.exitCode = number < count ? 1 : 0;
+            if (nodes)
+                record.node = QStringLiteral("node%1").arg((slot - freeAt.begin()) / 4 + 1);
             *slot = record.finishedUs;
             ready = record.finishedUs + 100000;
             attempts.push_back({job, record});
@@ -366,11 +371,13 @@ QJsonObject percentiles(const QString &prefix, const Samples &samples)
 // The timeline following a live run that grows to 100,000 attempts: 400
 // frames, each adding the attempts that started (running) or ended since the
 // last, then a synchronous repaint, timed. Then 200 repaints each of the
-// whole run (Fit), the last 10 s (Follow) and a zoomed-in stretch.
-QJsonObject timelineRepaint()
+// whole run (Fit), the last 10 s (Follow) and a zoomed-in stretch. With
+// `nodes`, a Slurm run: lanes per node, a running attempt on no node until it
+// ends.
+QJsonObject timelineRepaint(bool nodes)
 {
     const qint64 t0 = nowUs();
-    const std::vector<ScriptedAttempt> run = scriptedRun(t0);
+    const std::vector<ScriptedAttempt> run = scriptedRun(t0, nodes);
     qint64 end = t0;
     for (const ScriptedAttempt &a : run)
         end = std::max(end, a.record.finishedUs);
@@ -405,6 +412,7 @@ QJsonObject timelineRepaint()
             } else {
                 AttemptRecord started = a.record;
                 started.finishedUs = 0;
+                started.node.clear();
                 view.addAttempt(a.job, int(a.job), started, true);
                 running.push_back(a);
             }
@@ -445,7 +453,7 @@ int main(int argc, char *argv[])
     QStandardPaths::setTestModeEnabled(true); // keep the user's settings out of it
     QCoreApplication::setOrganizationName(QStringLiteral("RequeueBench"));
     if (app.arguments().contains(QStringLiteral("--timeline-only"))) {
-        QJsonObject timeline = timelineRepaint();
+        QJsonObject timeline = timelineRepaint(app.arguments().contains(QStringLiteral("--nodes")));
         timeline.insert(QStringLiteral("load_average"), loadAverage());
         std::printf("%s\n", QJsonDocument(timeline).toJson(QJsonDocument::Compact).constData());
         return 0;
@@ -473,7 +481,7 @@ int main(int argc, char *argv[])
     const QJsonObject bulk = bulkActions();
     for (auto it = bulk.begin(); it != bulk.end(); ++it)
         result.insert(it.key(), it.value());
-    insertAll(result, timelineRepaint());
+    insertAll(result, timelineRepaint(false));
     result.insert(QStringLiteral("load_average"), loadAverage());
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return 0;
