@@ -322,8 +322,10 @@ auto run(JobRunner *runner, JobSpec spec, Function &&function)
     spec.callable = [state](const AttemptContext &context) {
         return state->attempt(context);
     };
-    spec.onFinished = [state](JobState end) {
-        state->finish(end);
+    // A plain pointer, stored in the std::function without an allocation:
+    // the hook runs while its job, and so the callable's `state`, is alive.
+    spec.onFinished = [raw = state.get()](JobState end) {
+        raw->finish(end);
     };
     const JobId id = runner->addJob(std::move(spec));
     detail::cancelJobsWithFuture(runner, QFuture<void>(future), id);
@@ -385,8 +387,9 @@ auto mapped(JobRunner *runner, JobSpec spec, Sequence &&sequence, Function &&fun
         spec.callable = [state, i](const AttemptContext &context) {
             return state->attempt(i, context);
         };
-        spec.onFinished = [state, i](JobState end) {
-            state->elementFinished(i, end);
+        // As in run(): the callable keeps `state` alive while the hook may run.
+        spec.onFinished = [raw = state.get(), i](JobState end) {
+            raw->elementFinished(i, end);
         };
         specs.append(spec);
     }

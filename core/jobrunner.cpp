@@ -349,10 +349,12 @@ auto JobRunnerPrivate::update(Change change)
     locker.unlock();
     if (postFeed)
         requestFeed();
-    // Only then may a worker reporting its attempt run the next one itself:
-    // hooks and observers would stand between a failure and its retry.
-    const bool callerIsDone
-        = hooks.isEmpty() && !wakeEmitter && (events.isEmpty() || !eventsObserved.load());
+    // A worker reporting its attempt may run the next one itself, after the
+    // hooks below: through the pool it would wait for them just as long, as
+    // the pool has no more threads than the runner has workers and this one
+    // is still busy. Not when this thread must emit events itself (the
+    // emitter stopped): observers would stand between a failure and its retry.
+    const bool callerIsDone = events.isEmpty() || !eventsObserved.load();
     for (AttemptTicket &ticket : tickets)
         ticket.callerIsDone = callerIsDone;
     // Execute first, emit after: an observer never stands between a failed
