@@ -325,17 +325,19 @@ private:
             if (i > first)
                 m_out += QStringLiteral("<tr>");
             const QString tail = stderrTail(job.stderrPaths.value(i));
-            m_out
-                += QStringLiteral(
-                       "<td class=\"n\">%1</td><td class=\"n\">+%2</td><td class=\"n\">%3</td>"
-                       "<td class=\"n %4\">%5</td>"
-                       "<td><pre>%6</pre></td></tr>\n")
-                       .arg(a.number)
-                       .arg(formatDurationUs(a.startedUs - origin),
-                            a.finishedUs ? formatDurationUs(a.durationUs())
-                                         : QStringLiteral("running"),
-                            a.succeeded() ? QStringLiteral("ok") : QStringLiteral("bad"),
-                            esc(a.finishedUs ? a.summary() : QStringLiteral("running")), esc(tail));
+            QString result = a.finishedUs ? a.summary() : QStringLiteral("running");
+            if (!a.node.isEmpty())
+                result += QStringLiteral(" on ") + a.node; // a bad node shows as a pattern here
+            m_out += QStringLiteral(
+                         "<td class=\"n\">%1</td><td class=\"n\">+%2</td><td class=\"n\">%3</td>"
+                         "<td class=\"n %4\">%5</td>"
+                         "<td><pre>%6</pre></td></tr>\n")
+                         .arg(a.number)
+                         .arg(formatDurationUs(a.startedUs - origin),
+                              a.finishedUs ? formatDurationUs(a.durationUs())
+                                           : QStringLiteral("running"),
+                              a.succeeded() ? QStringLiteral("ok") : QStringLiteral("bad"),
+                              esc(result), esc(tail));
         }
     }
 

@@ -352,6 +352,7 @@ void tst_RunReport::clusterRunLanesPerNode()
     QVERIFY(html.contains("<title>c1</title>c1</text>"));
     QVERIFY(html.contains("<title>c2</title>c2</text>"));
     QVERIFY(html.contains("attempt 1: exit 0 on c2"));
+    QVERIFY(html.contains(">exit 3 on c1</td>")); // the trouble table
     QVERIFY(!html.contains("no node"));
 
     // A local run says nothing of nodes.
