@@ -429,6 +429,8 @@ void RunReader::applyLine(QByteArrayView line, int number, QSet<int> *changed)
             attempt.record.startedUs = fields.integer("t");
         attempt.stdoutPath = resolve(fields.string("stdout"));
         attempt.stderrPath = resolve(fields.string("stderr"));
+        if (fields.has("cluster"))
+            attempt.clusterJobId = fields.string("cluster");
     } else if (event == "pid") {
         attempt.pid = fields.integer("pid");
     } else if (event == "finished") {

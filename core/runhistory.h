@@ -24,6 +24,7 @@ struct RunAttempt
     qint64 pid = 0;     // the attempt's process, 0 if none was recorded
     QString stdoutPath; // absolute; empty for callables
     QString stderrPath;
+    QString clusterJobId; // its job id in a cluster scheduler, empty if it ran locally
 };
 
 // One job of a recorded run. A value type.

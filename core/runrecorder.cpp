@@ -187,11 +187,16 @@ void RunRecorder::onAttemptStarted(quint64 id, int attempt)
         = m_runner ? m_runner->outputPath(id, attempt, OutputStream::Stdout) : QString();
     const QString err
         = m_runner ? m_runner->outputPath(id, attempt, OutputStream::Stderr) : QString();
+    // A cluster executor names the job before it reports the start: a
+    // resumed run finds it by this id instead of submitting it again.
+    const QString cluster = m_runner ? m_runner->snapshot(id).clusterJobId : QString();
     QMutexLocker locker(&m_mutex);
     JournalLine line("started");
     line.add("seq", qint64(jobInfo(id).seq)).add("attempt", qint64(attempt)).add("t", nowUs());
     if (!out.isEmpty())
         line.add("stdout", relative(out)).add("stderr", relative(err));
+    if (!cluster.isEmpty())
+        line.add("cluster", cluster);
     write(line.finish());
 }
 

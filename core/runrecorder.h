@@ -25,7 +25,7 @@ struct AttemptRecord;
 // moment it happens, so a SIGKILL loses at most the line being written:
 //
 //   {"ev":"run-started","t":US,"pid":N,"host":S,"resume":BOOL}   true: `requeue resume`
-//   {"ev":"started","seq":N,"attempt":N,"t":US,"stdout":PATH,"stderr":PATH}
+//   {"ev":"started","seq":N,"attempt":N,"t":US,"stdout":PATH,"stderr":PATH[,"cluster":S]}
 //   {"ev":"pid","seq":N,"attempt":N,"pid":N}
 //   {"ev":"finished","seq":N,"attempt":N,"start":US,"end":US,"outcome":S,
 //    "exit":N,"signal":N,"msg":S[,"node":S]}                      node: cluster attempts
@@ -34,10 +34,12 @@ struct AttemptRecord;
 //   {"ev":"run-ended","how":S,"t":US}
 //
 // US are microseconds since the epoch; PATH is relative to the run directory
-// when inside it; S for outcome and state are attemptOutcomeName() and
-// jobStateName(). A "state" line carries the job's state as the runner had it
-// when the line was written (not as the signal said), so that the last one of
-// a job is its latest state even though workers emit concurrently.
+// when inside it; "cluster" is the attempt's job id in a cluster scheduler
+// (Slurm), whose start is its submission; S for outcome and state are
+// attemptOutcomeName() and jobStateName(). A "state" line carries the job's
+// state as the runner had it when the line was written (not as the signal
+// said), so that the last one of a job is its latest state even though
+// workers emit concurrently.
 //
 // Thread affinity: lives in the thread that made it; the runner's signals are
 // handled on the workers that emit them (direct connections), and every

@@ -63,6 +63,7 @@ private Q_SLOTS:
     void corpus_data();
     void corpus();
     void completeRunInDetail();
+    void clusterJobIds();
     void followsALiveRun();
     void recordedJobsForTheRunner();
     void notARunDirectory();
@@ -124,6 +125,27 @@ void tst_RunHistory::completeRunInDetail()
     QCOMPARE(history.segments[0].how, u"finished"_s);
     QCOMPARE(history.segments[0].pid, 4242);
     QVERIFY(history.ended());
+}
+
+// A Slurm run killed with two jobs in Slurm and resumed: each attempt keeps
+// the one Slurm job id it was submitted as, the reattached ones included.
+void tst_RunHistory::clusterJobIds()
+{
+    const RunHistory history = readRunDirectory(corpusDir() + "/slurm-reattached"_L1);
+    QVERIFY(history.errors.isEmpty());
+    QCOMPARE(history.info.backend, u"slurm"_s);
+    QStringList ids;
+    for (const RunJob &job : history.jobs) {
+        for (const RunAttempt &attempt : job.history) {
+            QVERIFY(attempt.finished);
+            ids.append(
+                u"%1.%2=%3"_s.arg(job.seq()).arg(attempt.record.number).arg(attempt.clusterJobId));
+        }
+    }
+    QCOMPARE(ids,
+             (QStringList {u"1.1=101"_s, u"2.1=102"_s, u"3.1=103"_s, u"3.2=104"_s, u"3.3=105"_s}));
+    // A reattached attempt keeps the start of its submission, not of the resume.
+    QCOMPARE(history.jobs[1].history[0].record.startedUs, 1700000000000013);
 }
 
 // A writer that holds the lock: lines come in as written, a partial line

@@ -86,6 +86,7 @@ private Q_SLOTS:
     void resumeAppends();
     void manualActions();
     void attemptNodeRoundTrip();
+    void recordsClusterJobIds();
     void everyLineWholeUnderLoad();
     void jobSpecRoundTrip();
     void defaultRoot_data();
@@ -268,6 +269,47 @@ void tst_RunRecorder::attemptNodeRoundTrip()
     const auto withNode = std::count_if(
         lines.cbegin(), lines.cend(), [](const QByteArray &l) { return l.contains("\"node\":"); });
     QCOMPARE(withNode, 1);
+}
+
+// A cluster backend's job id goes into the attempt's "started" line, for a
+// resumed run to find the job by.
+void tst_RunRecorder::recordsClusterJobIds()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    const QList<JobSpec> jobs = {shellJob(1, u"true"_s), shellJob(2, u"true"_s)};
+    {
+        RunRecorder recorder;
+        QString error;
+        QVERIFY2(recorder.start(dir, infoFor(jobs), &error), qPrintable(error));
+        auto owned = std::make_unique<test::FakeExecutor>();
+        test::FakeExecutor *executor = owned.get();
+        auto runner = std::make_unique<JobRunner>(std::move(owned));
+        runner->setMaxWorkers(2);
+        recorder.follow(runner.get());
+        runner->setOutputDirectory(recorder.outputDirectory());
+        runner->addJobs(jobs);
+        runner->start();
+        QCOMPARE(executor->takeLog(2, QDeadlineTimer(WaitMs)).size(), 2);
+        const QList<JobId> ids = runner->jobIds();
+        executor->begin(ids[0], nowUs(), u"101"_s);
+        executor->finish(ids[0], AttemptOutcome::ExitCode, 3);
+        QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // the retry
+        executor->begin(ids[0], nowUs(), u"102"_s);
+        executor->finish(ids[0], AttemptOutcome::Succeeded);
+        executor->begin(ids[1], nowUs(), u"201"_s);
+        executor->finish(ids[1], AttemptOutcome::Succeeded);
+        QVERIFY(runner->waitForIdle(QDeadlineTimer(WaitMs)));
+        runner.reset();
+        recorder.finish(u"finished"_s);
+    }
+    const RunHistory history = readRunDirectory(dir);
+    QVERIFY(history.errors.isEmpty());
+    QStringList ids;
+    for (const RunJob &job : history.jobs) {
+        for (const RunAttempt &attempt : job.history)
+            ids.append(attempt.clusterJobId);
+    }
+    QCOMPARE(ids, (QStringList {u"101"_s, u"102"_s, u"201"_s}));
 }
 
 // Many workers write at once: every line stays whole and every attempt has

@@ -45,11 +45,14 @@ public:
         return waitLocked(deadline, [this] { return m_tickets.isEmpty() && m_reporting == 0; });
     }
 
-    // The attempt of `id` in flight begins now (or at `startedUs`).
-    void begin(JobId id, qint64 startedUs = nowUs())
+    // The attempt of `id` in flight begins now (or at `startedUs`); a
+    // cluster backend names its job there first (`clusterJobId`).
+    void begin(JobId id, qint64 startedUs = nowUs(), const QString &clusterJobId = {})
     {
         const std::optional<AttemptTicket> ticket = find(id, false);
         Q_ASSERT(ticket);
+        if (!clusterJobId.isEmpty())
+            ticket->control->setClusterStatus(clusterJobId, QStringLiteral("PENDING"));
         m_sink->attemptStarted(*ticket, startedUs);
     }
     // The attempt of `id` in flight ends with `outcome` (on cluster node
