@@ -5,6 +5,7 @@
 #include "jobspec.h"
 
 #include <QDeadlineTimer>
+#include <QList>
 #include <QString>
 
 #include <chrono>
@@ -27,6 +28,17 @@ struct AttemptTicket
     // but return (no finish hook, no observer to wake): an executor may then
     // run the attempt on that thread once it returns instead of on another.
     bool callerIsDone = false;
+};
+
+// An attempt that an earlier process of the same run handed to a cluster
+// scheduler and never saw end, as the run's journal recorded it: it may
+// still be pending or running there. A value type.
+struct AdoptedAttempt
+{
+    int seq = 0;          // the job's JobSpec::seq
+    int attempt = 0;      // its attempt number
+    QString clusterJobId; // the scheduler's id for it
+    qint64 startedUs = 0; // when it was submitted, µs since the epoch
 };
 
 // Receives what executors report. Implemented by the runner; called from any
@@ -68,6 +80,17 @@ public:
     virtual int maxConcurrency() const = 0;
     // Blocks until every executed ticket has been reported, or the deadline passes.
     virtual bool waitForDone(QDeadlineTimer deadline) = 0;
+    // Reattach (`requeue resume`): when the runner executes the ticket of
+    // one of `attempts` (same seq, same attempt number), the executor follows
+    // the job already in the scheduler instead of starting it again, and
+    // reports it like any other. Call before the first execute(). Returns
+    // false, taking none, if this executor cannot follow what another
+    // process started (the default: a local process dies with its parent).
+    virtual bool adopt(const QList<AdoptedAttempt> &attempts)
+    {
+        Q_UNUSED(attempts);
+        return false;
+    }
 };
 
 } // namespace requeue

@@ -14,6 +14,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace requeue {
@@ -45,6 +46,7 @@ struct SlurmAttempt
     qint64 startedUs = 0;
     int submitFailures = 0;
     Clock::time_point nextSubmit {};
+    QString adoptedJobId; // a job an earlier process submitted, to follow instead of submitting
     bool cancelSent = false;
 
     bool isSubmitted() const { return !status.jobId.isEmpty(); }
@@ -202,6 +204,7 @@ public:
     CommandResult runCommand(const QString &program, const QStringList &arguments) const;
     void submitDue();
     bool submit(SlurmAttempt &attempt); // false once finish() removed it
+    void reattach(SlurmAttempt &attempt);
     void sendCancels();
     void poll();
     void finish(SlurmAttempt &attempt, AttemptRecord record);
@@ -214,6 +217,8 @@ public:
     std::condition_variable wake;
     std::condition_variable done;
     std::deque<AttemptTicket> incoming;
+    // By (seq, attempt): jobs an earlier process submitted, until a ticket claims them.
+    QHash<QPair<int, int>, AdoptedAttempt> adoptable;
     QHash<JobId, SlurmJobStatus> published;
     int outstanding = 0; // executed and not yet reported
     int maxConcurrency = 100;
@@ -267,6 +272,13 @@ void SlurmExecutorPrivate::track()
             attempt.ticket = std::move(incoming.front());
             incoming.pop_front();
             attempt.folder = QFileInfo(attempt.ticket.stdoutPath).absolutePath();
+            const auto adopted
+                = adoptable.constFind({attempt.ticket.spec->seq, attempt.ticket.attempt});
+            if (adopted != adoptable.cend()) {
+                attempt.adoptedJobId = adopted->clusterJobId;
+                attempt.startedUs = adopted->startedUs;
+                adoptable.erase(adopted);
+            }
             attempts.push_back(std::move(attempt));
         }
         if (stopping && attempts.empty())
@@ -291,6 +303,11 @@ void SlurmExecutorPrivate::submitDue()
     for (std::size_t i = 0; i < attempts.size();) {
         SlurmAttempt &attempt = attempts[i];
         if (attempt.isSubmitted() || attempt.nextSubmit > now) {
+            ++i;
+            continue;
+        }
+        if (!attempt.adoptedJobId.isEmpty()) {
+            reattach(attempt); // before a cancel: it is in Slurm, and scancel stops it
             ++i;
             continue;
         }
@@ -372,6 +389,20 @@ bool SlurmExecutorPrivate::submit(SlurmAttempt &attempt)
         : result.err.section(u'\n', -1);
     finish(attempt, notStarted(message));
     return false;
+}
+
+// Follows the job an earlier process submitted for this attempt: it is
+// submitted as far as the runner and Slurm are concerned. Where it is
+// (pending, running, ended or forgotten) the next poll finds out, with the
+// same classification as any other job, its exit file included.
+void SlurmExecutorPrivate::reattach(SlurmAttempt &attempt)
+{
+    attempt.status.jobId = std::exchange(attempt.adoptedJobId, QString());
+    if (attempt.startedUs == 0)
+        attempt.startedUs = nowUs();
+    publish(attempt);
+    sink->attemptStarted(attempt.ticket, attempt.startedUs);
+    nextPoll = Clock::now();
 }
 
 void SlurmExecutorPrivate::sendCancels()
@@ -498,6 +529,17 @@ SlurmExecutor::~SlurmExecutor()
     }
     d->wake.notify_all();
     d->tracker.join();
+    // Adopted jobs no ticket claimed: the run let them go (cancelled or
+    // interrupted before they were handed out), so Slurm must too.
+    QStringList unclaimed;
+    for (const AdoptedAttempt &attempt : std::as_const(d->adoptable))
+        unclaimed.append(attempt.clusterJobId);
+    if (!unclaimed.isEmpty()) {
+        const CommandResult result = d->runCommand(QStringLiteral("scancel"), unclaimed);
+        if (!result.ran || result.exitCode != 0)
+            qCWarning(lcCore, "scancel %s: %s", qPrintable(unclaimed.join(u' ')),
+                      qPrintable(result.err));
+    }
 }
 
 void SlurmExecutor::setSink(AttemptSink *sink)
@@ -513,6 +555,16 @@ void SlurmExecutor::execute(AttemptTicket ticket)
         d->incoming.push_back(std::move(ticket));
     }
     d->wake.notify_all();
+}
+
+bool SlurmExecutor::adopt(const QList<AdoptedAttempt> &attempts)
+{
+    std::lock_guard lock(d->mutex);
+    for (const AdoptedAttempt &attempt : attempts) {
+        if (!attempt.clusterJobId.isEmpty())
+            d->adoptable.insert({attempt.seq, attempt.attempt}, attempt);
+    }
+    return true;
 }
 
 void SlurmExecutor::setMaxConcurrency(int count)

@@ -30,7 +30,9 @@ struct SlurmSettings
 // file, the job's log for "Exceeded job memory limit"). Submission failures
 // that look transient (timeouts, "try again") are retried with backoff and do
 // not count as attempts; permanent ones end the attempt as not started with
-// sbatch's message.
+// sbatch's message. Jobs an earlier process of the run submitted and never
+// saw end can be adopted (adopt()): the attempt that would submit one follows
+// it instead, so that a resumed run submits nothing twice.
 //
 // Thread-safe: execute() and status() may be called from any thread. The
 // sink is called from the tracker thread.
@@ -38,7 +40,8 @@ class SlurmExecutor final : public Executor
 {
 public:
     explicit SlurmExecutor(SlurmSettings settings = {});
-    // Waits for the tracker thread; the runner has cancelled every job by then.
+    // Waits for the tracker thread; the runner has cancelled every job by
+    // then. Adopted jobs that no ticket claimed are cancelled in Slurm.
     ~SlurmExecutor() override;
 
     void setSink(AttemptSink *sink) override;
@@ -46,6 +49,8 @@ public:
     void setMaxConcurrency(int count) override;
     int maxConcurrency() const override;
     bool waitForDone(QDeadlineTimer deadline) override;
+    // Always takes them: Slurm keeps a job whoever submitted it.
+    bool adopt(const QList<AdoptedAttempt> &attempts) override;
 
     // What Slurm last said about job `id`'s attempt in flight: its Slurm job
     // id, state (PENDING with a reason, RUNNING on a node). Nothing when the

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSysInfo>
 #include <QTemporaryDir>
@@ -43,6 +44,43 @@ QByteArray readAll(const QString &path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+// Runs a Slurm command; its output, or nothing if it failed.
+std::optional<QString> slurm(const QString &program, const QStringList &arguments)
+{
+    QProcess process;
+    process.start(program, arguments);
+    if (!process.waitForFinished(JobTimeoutMs) || process.exitStatus() != QProcess::NormalExit
+        || process.exitCode() != 0) {
+        qWarning() << program << arguments << process.readAllStandardError();
+        return std::nullopt;
+    }
+    return QString::fromLocal8Bit(process.readAllStandardOutput()).trimmed();
+}
+
+// A job submitted behind the executor's back, as a killed Requeue left it.
+QString sbatch(const QStringList &arguments)
+{
+    return slurm(QStringLiteral("sbatch"), QStringList {QStringLiteral("--parsable")} + arguments)
+        .value_or(QString())
+        .section(u';', 0, 0);
+}
+
+QString slurmState(const QString &jobId)
+{
+    const auto shown
+        = slurm(QStringLiteral("scontrol"),
+                {QStringLiteral("-o"), QStringLiteral("show"), QStringLiteral("job"), jobId});
+    const auto status = shown ? parseScontrolJob(*shown) : std::nullopt;
+    return status ? status->state : QString();
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    return QDir().mkpath(QFileInfo(path).path()) && file.open(QIODevice::WriteOnly)
+        && file.write(bytes) == bytes.size();
+}
+
 } // namespace
 
 class tst_SlurmExecutor : public QObject
@@ -59,6 +97,8 @@ private Q_SLOTS:
     void cancelsPendingJob();
     void cancelsRunningJob();
     void invalidPartitionIsNotStartedAndNotRetried();
+    void reattachesInsteadOfSubmitting();
+    void cancelsUnclaimedAdoptedJobs();
     void timeLimit();
 
 private:
@@ -243,6 +283,62 @@ void tst_SlurmExecutor::invalidPartitionIsNotStartedAndNotRetried()
     QVERIFY2(job.lastAttempt.message.contains(QLatin1String("partition"), Qt::CaseInsensitive),
              qPrintable(job.lastAttempt.message));
     QVERIFY(job.lastAttempt.node.isEmpty()); // it never reached a node
+}
+
+// `requeue resume`: the attempts a killed process left in Slurm are followed,
+// not submitted again; one Slurm forgot is classified by its exit file, or
+// lost, and then the runner's retry decision applies as always.
+void tst_SlurmExecutor::reattachesInsteadOfSubmitting()
+{
+    const QString out = m_runner->outputDirectory();
+    QVERIFY(QDir().mkpath(out + QLatin1String("/1/2")));
+    const QString live = sbatch({QLatin1String("--output=") + out + QLatin1String("/1/2/stdout"),
+                                 QStringLiteral("--wrap=sleep 2; echo adopted")});
+    QVERIFY(!live.isEmpty());
+    QVERIFY(writeFile(out + QLatin1String("/2/1/exitcode"), "0\n"));
+    const qint64 submittedUs = nowUs() - 60'000'000;
+    // Past Slurm's MaxJobId: ids Slurm cannot know.
+    QVERIFY(m_executor->adopt({{1, 2, live, submittedUs},
+                               {2, 1, QStringLiteral("2000000001"), submittedUs},
+                               {3, 1, QStringLiteral("2000000002"), submittedUs}}));
+
+    JobSpec first = shellJob(1, QStringLiteral("echo submitted again"), 3);
+    first.attemptsBefore = 1;
+    const JobId adopted = m_runner->addJob(first);
+    const JobId exitFile = m_runner->addJob(shellJob(2, QStringLiteral("exit 9")));
+    const JobId lost = m_runner->addJob(shellJob(3, QStringLiteral("echo $REQUEUE_ATTEMPT"), 2));
+    m_runner->start();
+    QVERIFY(waitForState(adopted, JobState::Succeeded));
+    QVERIFY(waitForState(exitFile, JobState::Succeeded));
+    QVERIFY(waitForState(lost, JobState::Succeeded));
+
+    const JobSnapshot job = m_runner->snapshot(adopted, true);
+    QCOMPARE(job.attempts, 2);
+    QCOMPARE(job.history.size(), 1);
+    QCOMPARE(job.history[0].number, 2);
+    QCOMPARE(job.history[0].startedUs, submittedUs);
+    QCOMPARE(readAll(m_runner->outputPath(adopted, 2, OutputStream::Stdout)),
+             QByteArray("adopted\n"));
+    QCOMPARE(slurmState(live), QStringLiteral("COMPLETED"));
+
+    QCOMPARE(m_runner->snapshot(exitFile).attempts, 1); // "exit 9" never ran
+    const JobSnapshot retried = m_runner->snapshot(lost, true);
+    QCOMPARE(retried.history.size(), 2);
+    QCOMPARE(retried.history[0].outcome, AttemptOutcome::Lost);
+    QCOMPARE(readAll(m_runner->outputPath(lost, 2, OutputStream::Stdout)), QByteArray("2\n"));
+}
+
+// An adopted job the run never hands out (cancelled or interrupted before
+// its turn) is cancelled in Slurm when the executor goes.
+void tst_SlurmExecutor::cancelsUnclaimedAdoptedJobs()
+{
+    const QString id
+        = sbatch({QStringLiteral("--output=/dev/null"), QStringLiteral("--wrap=sleep 300")});
+    QVERIFY(!id.isEmpty());
+    QVERIFY(m_executor->adopt({{7, 1, id, nowUs()}}));
+    m_runner.reset();
+    m_executor = nullptr;
+    QTRY_COMPARE_WITH_TIMEOUT(slurmState(id), QStringLiteral("CANCELLED"), JobTimeoutMs);
 }
 
 void tst_SlurmExecutor::timeLimit()
