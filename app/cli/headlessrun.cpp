@@ -26,6 +26,7 @@
 #include <QSysInfo>
 #include <QThread>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <sys/ioctl.h>
@@ -151,7 +152,9 @@ int HeadlessRun::exec()
         return 2;
 
     const QString runTag = QString::number(QCoreApplication::applicationPid());
-    m_runner = std::make_unique<JobRunner>(m_options.backend.makeExecutor(runTag));
+    std::unique_ptr<Executor> executor = m_options.backend.makeExecutor(runTag);
+    adoptLiveAttempts(executor.get(), &toRun);
+    m_runner = std::make_unique<JobRunner>(std::move(executor));
     m_runner->setMaxWorkers(m_options.workers > 0 ? m_options.workers
                                                   : m_options.backend.defaultWorkers());
     if (!startRecording(toRun))
@@ -290,6 +293,7 @@ bool HeadlessRun::prepareResume(QList<JobSpec> *toRun)
         return false;
     }
     m_resumeDir = history.dir;
+    resumeBackend(history.info);
     m_options.jobFile = history.info.listPath;
     m_options.resultsDir = history.info.options.value(QLatin1String("results")).toString();
     if (m_options.workers <= 0)
@@ -302,8 +306,45 @@ bool HeadlessRun::prepareResume(QList<JobSpec> *toRun)
         JobSpec spec = job.spec;
         spec.attemptsBefore = job.attempts;
         toRun->append(spec);
+        // Submitted and never seen to end: the killed process's Slurm job
+        // may still be pending or running.
+        const RunAttempt *last = job.history.isEmpty() ? nullptr : &job.history.constLast();
+        if (last && !last->finished && last->record.number == job.attempts
+            && !last->clusterJobId.isEmpty()) {
+            m_liveAttempts.append(
+                {job.seq(), job.attempts, last->clusterJobId, last->record.startedUs});
+        }
     }
     return true;
+}
+
+// The backend the run was started on, and how often it polled Slurm.
+void HeadlessRun::resumeBackend(const RunInfo &info)
+{
+    BackendOptions &backend = m_options.backend;
+    backend.backend = info.backend == QLatin1String("slurm") ? BackendOptions::Backend::Slurm
+                                                             : BackendOptions::Backend::Local;
+    const qint64 pollMs = info.options.value(QLatin1String("poll_ms")).toInteger();
+    if (pollMs > 0)
+        backend.pollInterval = std::chrono::milliseconds(pollMs);
+}
+
+// Reattach: the attempts the killed process left in Slurm are followed, not
+// submitted again. They keep their attempt numbers (and output folders) and
+// are handed out first, so that they count against --jobs before new ones.
+void HeadlessRun::adoptLiveAttempts(Executor *executor, QList<JobSpec> *toRun)
+{
+    if (m_liveAttempts.isEmpty() || !executor->adopt(m_liveAttempts))
+        return;
+    QSet<int> adopted;
+    for (const AdoptedAttempt &attempt : std::as_const(m_liveAttempts))
+        adopted.insert(attempt.seq);
+    for (JobSpec &spec : *toRun) {
+        if (adopted.contains(spec.seq))
+            --spec.attemptsBefore;
+    }
+    std::stable_partition(toRun->begin(), toRun->end(),
+                          [&adopted](const JobSpec &spec) { return adopted.contains(spec.seq); });
 }
 
 // Leaves out the jobs the joblog shows as done (see RunOptions::Resume).

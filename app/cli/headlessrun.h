@@ -2,6 +2,7 @@
 
 #include "etaestimator.h"
 #include "jobrunner.h"
+#include "runinfo.h"
 #include "runoptions.h"
 
 #include <QElapsedTimer>
@@ -67,6 +68,8 @@ private:
     void printBytes(int fd, const QByteArray &bytes);
     bool selectForResume(QList<JobSpec> *specs);
     bool prepareResume(QList<JobSpec> *toRun);
+    void resumeBackend(const RunInfo &info);
+    void adoptLiveAttempts(Executor *executor, QList<JobSpec> *toRun);
     bool startRecording(const QList<JobSpec> &jobs);
     bool startRunDirectory(const QList<JobSpec> &jobs, QString *error);
     void onAttemptFinished(JobId id, const AttemptRecord &record); // on a worker
@@ -97,6 +100,8 @@ private:
     QSet<JobId> m_reported;       // jobs whose giving up was reported
     QSet<JobId> m_finishedSeen;   // jobs onJobFinished() handled
     QSet<JobId> m_started;        // started and not finished yet
+    // `requeue resume`: the attempts the run left unfinished in Slurm.
+    QList<AdoptedAttempt> m_liveAttempts;
     EtaEstimator m_eta;
     QEventLoop m_loop;
     QTimer m_progressTimer;

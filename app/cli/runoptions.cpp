@@ -632,6 +632,8 @@ QJsonObject RunOptions::toJson() const
         object[QLatin1String("no_retry_exit")] = codes;
     }
     object[QLatin1String("jitter")] = jitter;
+    if (backend.backend == BackendOptions::Backend::Slurm) // for `requeue resume`
+        object[QLatin1String("poll_ms")] = qint64(backend.pollInterval.count());
     const std::pair<const char *, const QString *> paths[]
         = {{"joblog", &joblog}, {"results", &resultsDir}, {"summary_json", &summaryJson}};
     for (const auto &[key, value] : paths) {
