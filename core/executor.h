@@ -35,9 +35,12 @@ struct AttemptTicket
 // still be pending or running there. A value type.
 struct AdoptedAttempt
 {
-    int seq = 0;          // the job's JobSpec::seq
-    int attempt = 0;      // its attempt number
-    QString clusterJobId; // the scheduler's id for it
+    int seq = 0;     // the job's JobSpec::seq
+    int attempt = 0; // its attempt number
+    // The scheduler's id for it. Empty: the process may have submitted it
+    // and been killed before it recorded the id; an executor that can find
+    // it by what it submitted looks, and otherwise starts the attempt as usual.
+    QString clusterJobId;
     qint64 startedUs = 0; // when it was submitted, µs since the epoch
 };
 

@@ -4,6 +4,7 @@
 #include "requeuelogging.h"
 #include "specparsers.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -47,6 +48,7 @@ struct SlurmAttempt
     int submitFailures = 0;
     Clock::time_point nextSubmit {};
     QString adoptedJobId; // a job an earlier process submitted, to follow instead of submitting
+    bool lookForEarlier = false; // an earlier process may have submitted it without saying
     bool cancelSent = false;
 
     bool isSubmitted() const { return !status.jobId.isEmpty(); }
@@ -205,6 +207,7 @@ public:
     void submitDue();
     bool submit(SlurmAttempt &attempt); // false once finish() removed it
     void reattach(SlurmAttempt &attempt);
+    bool findEarlierSubmission(SlurmAttempt &attempt); // false: ask again later
     void sendCancels();
     void poll();
     void finish(SlurmAttempt &attempt, AttemptRecord record);
@@ -219,6 +222,9 @@ public:
     std::deque<AttemptTicket> incoming;
     // By (seq, attempt): jobs an earlier process submitted, until a ticket claims them.
     QHash<QPair<int, int>, AdoptedAttempt> adoptable;
+    // Tracker thread only: every batch script Slurm knows of, by path, and
+    // its newest job's id; read once, when an attempt first looks for one.
+    std::optional<QHash<QString, QString>> jobsByScript;
     QHash<JobId, SlurmJobStatus> published;
     int outstanding = 0; // executed and not yet reported
     int maxConcurrency = 100;
@@ -276,6 +282,7 @@ void SlurmExecutorPrivate::track()
                 = adoptable.constFind({attempt.ticket.spec->seq, attempt.ticket.attempt});
             if (adopted != adoptable.cend()) {
                 attempt.adoptedJobId = adopted->clusterJobId;
+                attempt.lookForEarlier = adopted->clusterJobId.isEmpty();
                 attempt.startedUs = adopted->startedUs;
                 adoptable.erase(adopted);
             }
@@ -304,6 +311,10 @@ void SlurmExecutorPrivate::submitDue()
         SlurmAttempt &attempt = attempts[i];
         if (attempt.isSubmitted() || attempt.nextSubmit > now) {
             ++i;
+            continue;
+        }
+        if (attempt.lookForEarlier && !findEarlierSubmission(attempt)) {
+            ++i; // Slurm did not answer: no submission until it does
             continue;
         }
         if (!attempt.adoptedJobId.isEmpty()) {
@@ -403,6 +414,41 @@ void SlurmExecutorPrivate::reattach(SlurmAttempt &attempt)
     publish(attempt);
     sink->attemptStarted(attempt.ticket, attempt.startedUs);
     nextPoll = Clock::now();
+}
+
+// A process killed between sbatch's answer and its journal line leaves no
+// job id, only the attempt's batch script (removed once an attempt ends), by
+// whose path Slurm still knows the job.
+bool SlurmExecutorPrivate::findEarlierSubmission(SlurmAttempt &attempt)
+{
+    const QFileInfo script(attempt.folder + QLatin1String("/requeue-job.sh"));
+    if (!script.exists()) {
+        attempt.lookForEarlier = false; // never submitted
+        return true;
+    }
+    if (!jobsByScript) {
+        const CommandResult result
+            = runCommand(QStringLiteral("squeue"),
+                         {QStringLiteral("--noheader"), QStringLiteral("--me"),
+                          QStringLiteral("--states=all"), QStringLiteral("--format=%i|%o")});
+        if (!result.ran || result.exitCode != 0) {
+            qCWarning(lcCore, "squeue failed: %s", qPrintable(result.err));
+            attempt.nextSubmit = Clock::now() + std::chrono::seconds(1);
+            return false;
+        }
+        jobsByScript.emplace();
+        for (const QString &line : result.out.split(u'\n', Qt::SkipEmptyParts)) {
+            const QString id = line.section(u'|', 0, 0).trimmed();
+            QString &known = (*jobsByScript)[line.section(u'|', 1).trimmed()];
+            if (known.isEmpty() || id.toLongLong() > known.toLongLong())
+                known = id;
+        }
+    }
+    attempt.lookForEarlier = false;
+    attempt.adoptedJobId = jobsByScript->value(script.absoluteFilePath());
+    if (!attempt.adoptedJobId.isEmpty())
+        attempt.startedUs = script.lastModified().toMSecsSinceEpoch() * 1000;
+    return true;
 }
 
 void SlurmExecutorPrivate::sendCancels()
@@ -532,8 +578,10 @@ SlurmExecutor::~SlurmExecutor()
     // Adopted jobs no ticket claimed: the run let them go (cancelled or
     // interrupted before they were handed out), so Slurm must too.
     QStringList unclaimed;
-    for (const AdoptedAttempt &attempt : std::as_const(d->adoptable))
-        unclaimed.append(attempt.clusterJobId);
+    for (const AdoptedAttempt &attempt : std::as_const(d->adoptable)) {
+        if (!attempt.clusterJobId.isEmpty())
+            unclaimed.append(attempt.clusterJobId);
+    }
     if (!unclaimed.isEmpty()) {
         const CommandResult result = d->runCommand(QStringLiteral("scancel"), unclaimed);
         if (!result.ran || result.exitCode != 0)
@@ -560,10 +608,8 @@ void SlurmExecutor::execute(AttemptTicket ticket)
 bool SlurmExecutor::adopt(const QList<AdoptedAttempt> &attempts)
 {
     std::lock_guard lock(d->mutex);
-    for (const AdoptedAttempt &attempt : attempts) {
-        if (!attempt.clusterJobId.isEmpty())
-            d->adoptable.insert({attempt.seq, attempt.attempt}, attempt);
-    }
+    for (const AdoptedAttempt &attempt : attempts)
+        d->adoptable.insert({attempt.seq, attempt.attempt}, attempt);
     return true;
 }
 

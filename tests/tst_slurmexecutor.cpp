@@ -99,6 +99,7 @@ private Q_SLOTS:
     void invalidPartitionIsNotStartedAndNotRetried();
     void reattachesInsteadOfSubmitting();
     void cancelsUnclaimedAdoptedJobs();
+    void findsSubmissionTheJournalMissed();
     void timeLimit();
 
 private:
@@ -339,6 +340,29 @@ void tst_SlurmExecutor::cancelsUnclaimedAdoptedJobs()
     m_runner.reset();
     m_executor = nullptr;
     QTRY_COMPARE_WITH_TIMEOUT(slurmState(id), QStringLiteral("CANCELLED"), JobTimeoutMs);
+}
+
+// Killed between sbatch's answer and its journal line: no job id, but the
+// attempt's batch script is still there, and Slurm knows the job by it.
+void tst_SlurmExecutor::findsSubmissionTheJournalMissed()
+{
+    const QString out = m_runner->outputDirectory();
+    const QString script = out + QLatin1String("/1/1/requeue-job.sh");
+    QVERIFY(writeFile(script, "#!/bin/sh\necho submitted before the kill\n"));
+    const QString earlier
+        = sbatch({QLatin1String("--output=") + out + QLatin1String("/1/1/stdout"), script});
+    QVERIFY(!earlier.isEmpty());
+    // Job 2 has no script: it was never submitted, and is now.
+    QVERIFY(m_executor->adopt({{1, 1, QString(), 0}, {2, 1, QString(), 0}}));
+    const JobId missed = m_runner->addJob(shellJob(1, QStringLiteral("echo submitted again")));
+    const JobId fresh = m_runner->addJob(shellJob(2, QStringLiteral("echo fresh")));
+    m_runner->start();
+    QVERIFY(waitForState(missed, JobState::Succeeded));
+    QVERIFY(waitForState(fresh, JobState::Succeeded));
+    QCOMPARE(readAll(m_runner->outputPath(missed, 1, OutputStream::Stdout)),
+             QByteArray("submitted before the kill\n"));
+    QCOMPARE(readAll(m_runner->outputPath(fresh, 1, OutputStream::Stdout)), QByteArray("fresh\n"));
+    QCOMPARE(m_runner->snapshot(missed).attempts, 1);
 }
 
 void tst_SlurmExecutor::timeLimit()

@@ -307,12 +307,15 @@ bool HeadlessRun::prepareResume(QList<JobSpec> *toRun)
         spec.attemptsBefore = job.attempts;
         toRun->append(spec);
         // Submitted and never seen to end: the killed process's Slurm job
-        // may still be pending or running.
+        // may still be pending or running. Otherwise the next attempt may
+        // have been submitted in the instant before the kill, unrecorded.
         const RunAttempt *last = job.history.isEmpty() ? nullptr : &job.history.constLast();
         if (last && !last->finished && last->record.number == job.attempts
             && !last->clusterJobId.isEmpty()) {
             m_liveAttempts.append(
                 {job.seq(), job.attempts, last->clusterJobId, last->record.startedUs});
+        } else {
+            m_liveAttempts.append({job.seq(), job.attempts + 1, QString(), 0});
         }
     }
     return true;
@@ -336,9 +339,11 @@ void HeadlessRun::adoptLiveAttempts(Executor *executor, QList<JobSpec> *toRun)
 {
     if (m_liveAttempts.isEmpty() || !executor->adopt(m_liveAttempts))
         return;
-    QSet<int> adopted;
-    for (const AdoptedAttempt &attempt : std::as_const(m_liveAttempts))
-        adopted.insert(attempt.seq);
+    QSet<int> adopted; // those known to be in Slurm; the others keep their place
+    for (const AdoptedAttempt &attempt : std::as_const(m_liveAttempts)) {
+        if (!attempt.clusterJobId.isEmpty())
+            adopted.insert(attempt.seq);
+    }
     for (JobSpec &spec : *toRun) {
         if (adopted.contains(spec.seq))
             --spec.attemptsBefore;

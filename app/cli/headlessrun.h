@@ -100,7 +100,7 @@ private:
     QSet<JobId> m_reported;       // jobs whose giving up was reported
     QSet<JobId> m_finishedSeen;   // jobs onJobFinished() handled
     QSet<JobId> m_started;        // started and not finished yet
-    // `requeue resume`: the attempts the run left unfinished in Slurm.
+    // `requeue resume`: the attempts the run may have left in Slurm.
     QList<AdoptedAttempt> m_liveAttempts;
     EtaEstimator m_eta;
     QEventLoop m_loop;
