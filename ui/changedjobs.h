@@ -12,12 +12,14 @@ namespace requeue {
 // The jobs a view has yet to follow from the runner's change feed: the
 // feed's ascending id lists merged into one, handed out a chunk at a time.
 // A run can finish thousands of jobs between two feed ticks; a view that
-// takes them a chunk per event-loop pass never holds up the GUI thread
+// takes chunks for at most PassBudgetMs per event-loop pass, and lets the
+// loop run before it goes on, never holds up the GUI thread for long
 // (JobTableModel, TimelineView). A value type, used in the GUI thread.
 class ChangedJobs
 {
 public:
-    static constexpr qsizetype ChunkSize = 1024;
+    static constexpr qsizetype ChunkSize = 256;
+    static constexpr int PassBudgetMs = 4;
 
     // `ids` ascend, as jobsChanged() gives them.
     void add(const QList<JobId> &ids)

@@ -5,6 +5,8 @@
 #include "stateicons.h"
 #include "textformat.h"
 
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QtGlobal>
 
 #include <algorithm>
@@ -179,11 +181,20 @@ void JobTableModel::onJobsChanged(const QList<JobId> &ids)
 void JobTableModel::applyBacklog()
 {
     m_backlogQueued = false;
-    if (drain(ChangedJobs::ChunkSize))
+    QElapsedTimer pass;
+    pass.start();
+    bool changed = false;
+    do
+        changed = drain(ChangedJobs::ChunkSize) || changed;
+    while (hasBacklog() && pass.elapsed() < ChangedJobs::PassBudgetMs);
+    if (changed)
         Q_EMIT refreshed();
+    // A zero timer, not a queued call: Qt delivers the calls a queued call
+    // posts in the same pass, and the rest of the loop (input, painting,
+    // timers) would wait for the whole backlog.
     if (hasBacklog() && !m_backlogQueued) {
         m_backlogQueued = true;
-        QMetaObject::invokeMethod(this, &JobTableModel::applyBacklog, Qt::QueuedConnection);
+        QTimer::singleShot(1, Qt::PreciseTimer, this, &JobTableModel::applyBacklog);
     }
     updateClockTick();
 }

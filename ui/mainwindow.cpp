@@ -1052,7 +1052,13 @@ void MainWindow::onPausedChanged(bool paused)
 
 void MainWindow::updateStatus()
 {
-    m_status->update(m_counts, m_totalAttempts, m_model->remainingSeconds(m_runner->maxWorkers()));
+    // The estimate reads every row: once a second is enough for a figure that
+    // is shown rounded, though the counts change up to 30 times a second.
+    if (!m_etaClock.isValid() || m_etaClock.elapsed() >= ClockTickMs) {
+        m_eta = m_model->remainingSeconds(m_runner->maxWorkers());
+        m_etaClock.start();
+    }
+    m_status->update(m_counts, m_totalAttempts, m_eta);
 }
 
 void MainWindow::updateStartAction()

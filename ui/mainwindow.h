@@ -194,7 +194,9 @@ private:
     // Re-feeds the status bar the last counts once a second while jobs run,
     // so rates and the ETA age; a clock, not a poll of the runner.
     QTimer m_clockTick;
-    StateCounts m_counts; // as the runner's feed last reported them
+    StateCounts m_counts;        // as the runner's feed last reported them
+    std::optional<double> m_eta; // seconds left, as updateStatus() last estimated
+    QElapsedTimer m_etaClock;    // since then
     int m_totalAttempts = 0;
     bool m_paused = true;
     RunSettings m_settings;

@@ -2,6 +2,7 @@
 
 #include "timeaxis.h"
 
+#include <QElapsedTimer>
 #include <QHelpEvent>
 #include <QImage>
 #include <QKeyEvent>
@@ -144,14 +145,23 @@ void TimelineView::onJobsChanged(const QList<JobId> &ids)
     applyBacklog();
 }
 
+void TimelineView::scheduleBacklog()
+{
+    if (m_changed.isEmpty() || m_backlogQueued)
+        return;
+    m_backlogQueued = true;
+    QTimer::singleShot(1, Qt::PreciseTimer, this, &TimelineView::applyBacklog);
+}
+
 void TimelineView::applyBacklog()
 {
     m_backlogQueued = false;
-    follow(m_changed.take());
-    if (!m_changed.isEmpty() && !m_backlogQueued) {
-        m_backlogQueued = true;
-        QMetaObject::invokeMethod(this, &TimelineView::applyBacklog, Qt::QueuedConnection);
-    }
+    QElapsedTimer pass;
+    pass.start();
+    do
+        follow(m_changed.take());
+    while (!m_changed.isEmpty() && pass.elapsed() < ChangedJobs::PassBudgetMs);
+    scheduleBacklog();
 }
 
 void TimelineView::follow(const QList<JobId> &ids)

@@ -101,6 +101,7 @@ private:
     // Follows a chunk of the changed jobs (ChangedJobs), and comes back for the
     // rest from the event loop: a run finishing thousands of jobs a second
     // must not hold up the GUI thread (as JobTableModel does).
+    void scheduleBacklog();
     void applyBacklog();
     void follow(const QList<JobId> &ids);
     void scheduleRepaint();
@@ -136,7 +137,7 @@ private:
     QPointer<JobRunner> m_runner;     // Not owning.
     QHash<JobId, int> m_finishedUpTo; // per job: attempts 1..n are in the layout
     ChangedJobs m_changed;            // from the feed, not followed yet
-    bool m_backlogQueued = false;
+    bool m_backlogQueued = false;     // an applyBacklog() call is on its way
     std::function<qint64()> m_clock;
     Mode m_mode = Mode::Fit;
     qint64 m_fromUs = 0; // Manual and Follow: the range shown

@@ -15,7 +15,8 @@
 //                     (what a loaded machine's wall time hides), and
 //                     timeline_live_update_* adding one frame's attempts
 //   load_average      the 1-minute load average at the end, to judge the rest
-// `--timeline-only` measures only the timeline; add `--nodes` for a Slurm
+// `--stalls-only` runs only the GUI-thread stall case, five times (for a
+// profiler). `--timeline-only` measures only the timeline; add `--nodes` for a Slurm
 // run's (lanes grouped per node).
 #include "jobfile.h"
 #include "jobrunner.h"
@@ -456,6 +457,14 @@ int main(int argc, char *argv[])
         QJsonObject timeline = timelineRepaint(app.arguments().contains(QStringLiteral("--nodes")));
         timeline.insert(QStringLiteral("load_average"), loadAverage());
         std::printf("%s\n", QJsonDocument(timeline).toJson(QJsonDocument::Compact).constData());
+        return 0;
+    }
+    if (app.arguments().contains(QStringLiteral("--stalls-only"))) {
+        for (int i = 0; i < 5; ++i) {
+            const Stalls stalls = runCallables(JobTableModel::SeqColumn);
+            std::printf("stall p50 %.1f p99 %.1f max %.1f ms, %d samples, %.0f ms\n", stalls.p50,
+                        stalls.p99, stalls.max, stalls.samples, stalls.runMs);
+        }
         return 0;
     }
     QTemporaryDir dir;
