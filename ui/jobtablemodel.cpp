@@ -189,9 +189,10 @@ void JobTableModel::applyBacklog()
     while (hasBacklog() && pass.elapsed() < ChangedJobs::PassBudgetMs);
     if (changed)
         Q_EMIT refreshed();
-    // A zero timer, not a queued call: Qt delivers the calls a queued call
-    // posts in the same pass, and the rest of the loop (input, painting,
-    // timers) would wait for the whole backlog.
+    // A 1 ms timer, not a queued call (nor a zero timer, which Qt 6 makes
+    // one): Qt delivers what is posted while it delivers posted events in
+    // the same pass, so input, painting and timers would wait for the whole
+    // backlog.
     if (hasBacklog() && !m_backlogQueued) {
         m_backlogQueued = true;
         QTimer::singleShot(1, Qt::PreciseTimer, this, &JobTableModel::applyBacklog);

@@ -150,7 +150,7 @@ void TimelineView::scheduleBacklog()
     if (m_changed.isEmpty() || m_backlogQueued)
         return;
     m_backlogQueued = true;
-    QTimer::singleShot(1, Qt::PreciseTimer, this, &TimelineView::applyBacklog);
+    QTimer::singleShot(1, Qt::PreciseTimer, this, &TimelineView::applyBacklog); // see JobTableModel
 }
 
 void TimelineView::applyBacklog()
