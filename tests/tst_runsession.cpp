@@ -83,6 +83,7 @@ private Q_SLOTS:
     void windowRecordsItsRun();
     void finishedRunOpensAndResumes();
     void brokenRunSaysWhy();
+    void oldRunsArePruned();
     void liveRunIsFollowedAndSteered();
 
 private:
@@ -237,6 +238,25 @@ void tst_RunSession::finishedRunOpensAndResumes()
     QCOMPARE(history.jobs[1].state, JobState::Succeeded);
     QCOMPARE(history.jobs[1].attempts, 2);
     QVERIFY(history.errors.isEmpty());
+}
+
+// "Keep runs: 1": the next run's Start removes all but the newest finished
+// run; the live one is neither removed nor counted.
+void tst_RunSession::oldRunsArePruned()
+{
+    QSettings().setValue(QStringLiteral("run/keepRuns"), 1);
+    const QByteArray list = jsonList({{QStringLiteral("true"), 1}});
+    const QString first = recordARun(list);
+    const QString second = recordARun(list);
+    QVERIFY(!first.isEmpty() && !second.isEmpty());
+    QCOMPARE(recordedRuns().size(), 2);
+
+    MainWindow window;
+    QCOMPARE(window.runSettings().keepRuns, 1);
+    window.loadFile(writeList(list));
+    action(window, "actionStartPause")->trigger();
+    const QString live = window.session()->directory();
+    QTRY_COMPARE_WITH_TIMEOUT(recordedRuns(), (QStringList {second, live}), 10'000);
 }
 
 void tst_RunSession::brokenRunSaysWhy()

@@ -49,6 +49,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <limits>
+
 namespace requeue {
 
 namespace {
@@ -751,11 +753,13 @@ RunInfo MainWindow::runInfo() const
 // reading every run's size takes a while.
 void MainWindow::pruneRuns() const
 {
-    const int keep = m_settings.keepRuns;
-    if (keep <= 0)
+    const int keep
+        = m_settings.keepRuns > 0 ? m_settings.keepRuns : std::numeric_limits<int>::max();
+    const qint64 maxBytes = m_settings.keepRunsMiB > 0 ? qint64(m_settings.keepRunsMiB) << 20 : -1;
+    if (m_settings.keepRuns <= 0 && maxBytes < 0)
         return;
-    QThreadPool::globalInstance()->start([root = RunDirectory::defaultRoot(), keep] {
-        for (const QString &dir : runsToPrune(listRuns(root), keep, -1))
+    QThreadPool::globalInstance()->start([root = RunDirectory::defaultRoot(), keep, maxBytes] {
+        for (const QString &dir : runsToPrune(listRuns(root), keep, maxBytes))
             QDir(dir).removeRecursively();
     });
 }

@@ -22,6 +22,7 @@ RunSettings RunSettings::load(const QSettings &settings)
     s.timeout = std::chrono::milliseconds(
         qMax<qint64>(0, settings.value(QStringLiteral("run/timeoutMs"), 0).toLongLong()));
     s.keepRuns = qMax(0, settings.value(QStringLiteral("run/keepRuns"), 100).toInt());
+    s.keepRunsMiB = qMax(0, settings.value(QStringLiteral("run/keepRunsMiB"), 0).toInt());
     s.backend = settings.value(QStringLiteral("run/backend")).toString() == QLatin1String("slurm")
         ? Backend::Slurm
         : Backend::Local;
@@ -36,6 +37,7 @@ void RunSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("run/delayMs"), qlonglong(delay.count()));
     settings.setValue(QStringLiteral("run/timeoutMs"), qlonglong(timeout.count()));
     settings.setValue(QStringLiteral("run/keepRuns"), keepRuns);
+    settings.setValue(QStringLiteral("run/keepRunsMiB"), keepRunsMiB);
     settings.setValue(QStringLiteral("run/backend"),
                       backend == Backend::Slurm ? QStringLiteral("slurm")
                                                 : QStringLiteral("local"));
@@ -63,7 +65,7 @@ bool RunSettings::operator==(const RunSettings &other) const
 {
     return backend == other.backend && workers == other.workers && maxAttempts == other.maxAttempts
         && backoff == other.backoff && delay == other.delay && timeout == other.timeout
-        && keepRuns == other.keepRuns;
+        && keepRuns == other.keepRuns && keepRunsMiB == other.keepRunsMiB;
 }
 
 } // namespace requeue

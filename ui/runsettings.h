@@ -28,6 +28,8 @@ struct RunSettings
     // Run directories kept: the newest this many (a live run is never
     // removed); 0 keeps them all.
     int keepRuns = 100;
+    // And at most this many MiB of them in all; 0: no limit.
+    int keepRunsMiB = 0;
 
     // Reads the "run/" keys; missing keys keep the defaults above (workers:
     // one per CPU).

@@ -16,6 +16,7 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     , m_delayMs(new QSpinBox(this))
     , m_timeoutS(new QSpinBox(this))
     , m_keepRuns(new QSpinBox(this))
+    , m_keepRunsMiB(new QSpinBox(this))
 {
     m_backend->setObjectName(QStringLiteral("backendCombo"));
     m_backend->addItems({tr("This computer"), tr("Slurm cluster")});
@@ -41,6 +42,13 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     m_keepRuns->setSpecialValueText(tr("all"));
     m_keepRuns->setToolTip(tr("Each run is recorded in a directory of its own; older ones are "
                               "removed when a new run starts. A live run is never removed."));
+    m_keepRunsMiB->setObjectName(QStringLiteral("keepRunsMiBSpin"));
+    m_keepRunsMiB->setRange(0, 1024 * 1024);
+    m_keepRunsMiB->setSingleStep(100);
+    m_keepRunsMiB->setSuffix(tr(" MiB"));
+    m_keepRunsMiB->setSpecialValueText(tr("no limit"));
+    m_keepRunsMiB->setToolTip(tr("The kept runs take at most this much disk space together; "
+                                 "the oldest go first."));
 
     auto *form = new QFormLayout(this);
     form->addRow(tr("Run &on:"), m_backend);
@@ -50,13 +58,15 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     form->addRow(tr("&Delay:"), m_delayMs);
     form->addRow(tr("&Timeout:"), m_timeoutS);
     form->addRow(tr("&Keep runs:"), m_keepRuns);
+    form->addRow(tr("Up to:"), m_keepRunsMiB);
     auto *note = new QLabel(tr("Workers apply at once. The rest apply to jobs loaded "
                                "afterwards, where their file does not say."),
                             this);
     note->setWordWrap(true);
     form->addRow(note);
 
-    for (QSpinBox *spin : {m_workers, m_maxAttempts, m_delayMs, m_timeoutS, m_keepRuns})
+    for (QSpinBox *spin :
+         {m_workers, m_maxAttempts, m_delayMs, m_timeoutS, m_keepRuns, m_keepRunsMiB})
         connect(spin, &QSpinBox::valueChanged, this, &RunSettingsWidget::emitChanged);
     connect(m_backoff, &QComboBox::currentIndexChanged, this, &RunSettingsWidget::emitChanged);
     connect(m_backend, &QComboBox::currentIndexChanged, this, &RunSettingsWidget::emitChanged);
@@ -73,6 +83,7 @@ RunSettings RunSettingsWidget::settings() const
     s.delay = std::chrono::milliseconds(m_delayMs->value());
     s.timeout = std::chrono::seconds(m_timeoutS->value());
     s.keepRuns = m_keepRuns->value();
+    s.keepRunsMiB = m_keepRunsMiB->value();
     return s;
 }
 
@@ -86,6 +97,7 @@ void RunSettingsWidget::setSettings(const RunSettings &settings)
     m_delayMs->setValue(int(settings.delay.count()));
     m_timeoutS->setValue(int(settings.timeout.count() / 1000));
     m_keepRuns->setValue(settings.keepRuns);
+    m_keepRunsMiB->setValue(settings.keepRunsMiB);
     m_delayMs->setEnabled(settings.backoff != RetryPolicy::Backoff::None);
     m_updating = false;
 }

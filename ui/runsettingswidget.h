@@ -38,6 +38,7 @@ private:
     QSpinBox *m_delayMs;
     QSpinBox *m_timeoutS;
     QSpinBox *m_keepRuns;
+    QSpinBox *m_keepRunsMiB;
     bool m_updating = false;
 };
 
