@@ -106,6 +106,16 @@ RecordedJob RunJob::recordWithoutSpec() const
     return recorded;
 }
 
+AdoptedAttempt RunJob::attemptToAdopt() const
+{
+    const RunAttempt *last = history.isEmpty() ? nullptr : &history.constLast();
+    if (last && !last->finished && last->record.number == attempts
+        && !last->clusterJobId.isEmpty()) {
+        return {seq(), attempts, last->clusterJobId, last->record.startedUs};
+    }
+    return {seq(), attempts + 1, QString(), 0};
+}
+
 int RunHistory::totalAttempts() const
 {
     int total = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "attemptrecord.h"
+#include "executor.h"
 #include "joblist.h"
 #include "recordedjob.h"
 #include "runinfo.h"
@@ -41,6 +42,11 @@ struct RunJob
     const RunAttempt *lastFinished() const;
     // The job as JobRunner::addRecordedJobs() takes it.
     RecordedJob toRecordedJob() const;
+    // What a resumed run hands its executor to adopt (Executor::adopt()):
+    // the attempt submitted to a cluster and never seen to end, by its job
+    // id; else the next attempt, which a process killed right after
+    // submitting it may have left unrecorded (no id).
+    AdoptedAttempt attemptToAdopt() const;
     // The same, with the spec moved out of this job instead of copied (its
     // seq stays).
     RecordedJob takeRecordedJob();

@@ -146,6 +146,32 @@ void tst_RunHistory::clusterJobIds()
              (QStringList {u"1.1=101"_s, u"2.1=102"_s, u"3.1=103"_s, u"3.2=104"_s, u"3.3=105"_s}));
     // A reattached attempt keeps the start of its submission, not of the resume.
     QCOMPARE(history.jobs[1].history[0].record.startedUs, 1700000000000013);
+
+    // As the kill left it (the lines before the resume): what a resume adopts.
+    QTemporaryDir killed;
+    QVERIFY(killed.isValid());
+    QVERIFY(
+        QFile::copy(corpusDir() + "/slurm-reattached/run.json"_L1, killed.filePath(u"run.json"_s)));
+    QFile events(corpusDir() + "/slurm-reattached/events"_L1);
+    QVERIFY(events.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = events.readAll().split('\n');
+    append(killed.filePath(u"events"_s), lines.mid(0, 12).join('\n') + '\n');
+    const RunHistory atKill = readRunDirectory(killed.path());
+    QVERIFY(atKill.errors.isEmpty());
+    QCOMPARE(atKill.jobs[1].history.size(), 1);
+    QVERIFY(!atKill.jobs[1].history[0].finished);
+    QStringList adopt;
+    for (const RunJob &job : atKill.jobs) {
+        const AdoptedAttempt attempt = job.attemptToAdopt();
+        adopt.append(u"%1.%2=%3@%4"_s.arg(attempt.seq)
+                         .arg(attempt.attempt)
+                         .arg(attempt.clusterJobId)
+                         .arg(attempt.startedUs));
+    }
+    // Jobs 2 and 3 by their Slurm ids; job 1's next attempt, had it one, unrecorded.
+    QCOMPARE(
+        adopt,
+        (QStringList {u"1.2=@0"_s, u"2.1=102@1700000000000013"_s, u"3.2=104@1700000000001502"_s}));
 }
 
 // A writer that holds the lock: lines come in as written, a partial line

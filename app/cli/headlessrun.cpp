@@ -306,17 +306,7 @@ bool HeadlessRun::prepareResume(QList<JobSpec> *toRun)
         JobSpec spec = job.spec;
         spec.attemptsBefore = job.attempts;
         toRun->append(spec);
-        // Submitted and never seen to end: the killed process's Slurm job
-        // may still be pending or running. Otherwise the next attempt may
-        // have been submitted in the instant before the kill, unrecorded.
-        const RunAttempt *last = job.history.isEmpty() ? nullptr : &job.history.constLast();
-        if (last && !last->finished && last->record.number == job.attempts
-            && !last->clusterJobId.isEmpty()) {
-            m_liveAttempts.append(
-                {job.seq(), job.attempts, last->clusterJobId, last->record.startedUs});
-        } else {
-            m_liveAttempts.append({job.seq(), job.attempts + 1, QString(), 0});
-        }
+        m_liveAttempts.append(job.attemptToAdopt());
     }
     return true;
 }
