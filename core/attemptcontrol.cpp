@@ -44,11 +44,19 @@ void AttemptControl::detachWakeFd()
     m_wakeFd = -1;
 }
 
-void AttemptControl::setClusterStatus(const QString &jobId, const QString &state)
+void AttemptControl::setClusterStatus(const QString &jobId, const QString &state,
+                                      const QString &node)
 {
     QMutexLocker locker(&m_mutex);
     m_clusterJobId = jobId;
     m_clusterState = state;
+    m_clusterNode = node;
+}
+
+QString AttemptControl::clusterNode() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_clusterNode;
 }
 
 QString AttemptControl::clusterJobId() const

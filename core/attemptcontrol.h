@@ -28,12 +28,13 @@ public:
     void setStartedUs(qint64 us) { m_startedUs.store(us, std::memory_order_relaxed); }
     qint64 startedUs() const { return m_startedUs.load(std::memory_order_relaxed); }
 
-    // Where the attempt is in a cluster scheduler, for views: its job id there
-    // and a word on its state ("PENDING (Resources)", "RUNNING on node1").
-    // Set by the executor; empty for local attempts.
-    void setClusterStatus(const QString &jobId, const QString &state);
+    // Where the attempt is in a cluster scheduler, for views: its job id there,
+    // a word on its state ("PENDING (Resources)", "RUNNING on node1") and the
+    // node running it. Set by the executor; empty for local attempts.
+    void setClusterStatus(const QString &jobId, const QString &state, const QString &node = {});
     QString clusterJobId() const;
     QString clusterState() const;
+    QString clusterNode() const;
 
     // A process attempt registers an eventfd to be woken by requestCancel().
     // Returns false if cancel was already requested (the caller should stop).
@@ -50,6 +51,7 @@ private:
     int m_wakeFd = -1;
     QString m_clusterJobId;
     QString m_clusterState;
+    QString m_clusterNode;
 };
 
 } // namespace requeue

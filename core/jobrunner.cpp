@@ -320,6 +320,7 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
     if (job.control && job.state == JobState::Running) {
         s.clusterJobId = job.control->clusterJobId();
         s.clusterState = job.control->clusterState();
+        s.clusterNode = job.control->clusterNode();
     }
     s.hasLastAttempt = job.hasLast;
     if (s.hasLastAttempt)

@@ -30,6 +30,7 @@ struct JobSnapshot
     qint64 runningSinceUs = 0;    // start of the running attempt, if Running
     QString clusterJobId;         // the running attempt's job id in a cluster scheduler
     QString clusterState;         // what the scheduler says of it: "PENDING (Resources)"
+    QString clusterNode;          // the node running it, once the scheduler says
     QList<AttemptRecord> history; // only when asked for; bounded (oldest dropped)
 
     bool isValid() const { return id != 0; }

@@ -526,7 +526,9 @@ void SlurmExecutorPrivate::publish(const SlurmAttempt &attempt)
     } else if (status.state == QLatin1String("RUNNING") && !status.nodes.isEmpty()) {
         state += QLatin1String(" on ") + status.nodes;
     }
-    attempt.ticket.control->setClusterStatus(status.jobId, state);
+    const bool running = status.state == QLatin1String("RUNNING");
+    attempt.ticket.control->setClusterStatus(status.jobId, state,
+                                             running ? status.nodes : QString());
     {
         std::lock_guard lock(mutex);
         published.insert(attempt.ticket.jobId, status);

@@ -265,6 +265,8 @@ void tst_SlurmExecutor::cancelsRunningJob()
     const auto status = waitForSlurmState(m_executor, id, QStringLiteral("RUNNING"));
     QVERIFY(status);
     QVERIFY(!status->nodes.isEmpty());
+    // While it runs, views see the node too (the timeline's node lanes).
+    QTRY_COMPARE_WITH_TIMEOUT(m_runner->snapshot(id).clusterNode, status->nodes, 10'000);
     QVERIFY(m_runner->cancel(id));
     QVERIFY(waitForState(id, JobState::Cancelled));
     QCOMPARE(m_runner->snapshot(id).lastAttempt.outcome, AttemptOutcome::Cancelled);

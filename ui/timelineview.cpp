@@ -193,6 +193,7 @@ void TimelineView::follow(const QList<JobId> &ids)
             AttemptRecord record;
             record.number = snap.attempts;
             record.startedUs = snap.runningSinceUs;
+            record.node = snap.clusterNode; // its lane group, while it runs on a cluster
             addAttempt(snap.id, snap.seq, record, true);
         }
     }
