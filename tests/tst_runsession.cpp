@@ -22,6 +22,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThreadPool>
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void windowRecordsItsRun();
     void finishedRunOpensAndResumes();
     void brokenRunSaysWhy();
+    void slurmRunResumesOnSlurm();
     void oldRunsArePruned();
     void liveRunIsFollowedAndSteered();
 
@@ -257,6 +259,28 @@ void tst_RunSession::oldRunsArePruned()
     action(window, "actionStartPause")->trigger();
     const QString live = window.session()->directory();
     QTRY_COMPARE_WITH_TIMEOUT(recordedRuns(), (QStringList {second, live}), 10'000);
+}
+
+// A run recorded on Slurm is resumed on Slurm: opening it sets the backend
+// (nothing is submitted until Resume).
+void tst_RunSession::slurmRunResumesOnSlurm()
+{
+    const QString dir = recordARun(jsonList({{QStringLiteral("exit 1"), 1}}));
+    QVERIFY(!dir.isEmpty());
+    QFile info(dir + QStringLiteral("/run.json"));
+    QVERIFY(info.open(QIODevice::ReadOnly));
+    QJsonObject object = QJsonDocument::fromJson(info.readAll()).object();
+    info.close();
+    object.insert(QStringLiteral("backend"), QStringLiteral("slurm"));
+    QVERIFY(info.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    info.write(QJsonDocument(object).toJson());
+    info.close();
+
+    MainWindow window;
+    QCOMPARE(window.runSettings().backend, RunSettings::Backend::Local);
+    QVERIFY(window.openRun(dir));
+    QCOMPARE(window.runSettings().backend, RunSettings::Backend::Slurm);
+    QVERIFY(!window.table()->isColumnHidden(JobTableModel::ClusterJobColumn));
 }
 
 void tst_RunSession::brokenRunSaysWhy()

@@ -633,6 +633,15 @@ bool MainWindow::openRun(const QString &dir)
     m_runner->setOutputDirectory(m_session->directory() + QLatin1Char('/')
                                  + QLatin1String(RunDirectory::OutputFolder));
     const StateCounts counts = m_runner->stateCounts();
+    // Resumed, its jobs run where they ran before.
+    const auto backend = m_session->backend() == QLatin1String("slurm")
+        ? RunSettings::Backend::Slurm
+        : RunSettings::Backend::Local;
+    if (m_session->mode() == RunSession::Mode::Opened && backend != m_backend
+        && useBackend(backend)) {
+        m_settings.backend = backend;
+        m_settingsWidget->setSettings(m_settings);
+    }
     // The settings show the run's workers: changing them changes the run's.
     if (const int workers = m_session->workers(); workers > 0 && workers != m_settings.workers) {
         m_settings.workers = workers;

@@ -51,6 +51,7 @@ bool RunSession::open(const QString &dir, QString *error, QStringList *warnings)
     m_dir = history.dir;
     m_control->setRunDirectory(m_dir);
     m_workers = history.info.workers;
+    m_backend = history.info.backend;
     for (const RunAction &action : history.actions) {
         if (action.action == QLatin1String("workers") && action.n > 0)
             m_workers = action.n;
@@ -128,6 +129,7 @@ void RunSession::close(const QString &how)
     m_dir.clear();
     m_endedHow.clear();
     m_workers = 0;
+    m_backend.clear();
     setMode(Mode::None);
 }
 

@@ -64,6 +64,8 @@ public:
     // The run's workers as last recorded (its start, or a "workers" action);
     // 0 when no run is open.
     int workers() const { return m_workers; }
+    // Where the run's jobs ran: "local" or "slurm" (run.json's backend).
+    QString backend() const { return m_backend; }
     // The seqs of `ids`, as the journal and the control socket name jobs.
     QList<int> seqsOf(const QList<JobId> &ids) const;
     // One line for the status bar: the run, and who runs it or how it ended.
@@ -84,6 +86,7 @@ private:
     QString m_dir;
     QString m_endedHow; // Opened: how the run ended ("finished", "crashed"...)
     int m_workers = 0;
+    QString m_backend;
     std::unique_ptr<RunRecorder> m_recorder;
     std::unique_ptr<RunFollower> m_follower;
     RunControlClient *m_control; // Owning (as QObject child).
