@@ -143,10 +143,25 @@ int main(int argc, char *argv[])
         bare.push_back(runJobs(listed, false, QString(), QString()));
         lastRun = temp.filePath(QStringLiteral("run-%1").arg(i));
         recorded.push_back(runJobs(listed, false, lastRun, QString()));
+        // In turns, each run's files removed after it: the second of two runs
+        // in a row would find a fuller file system and a warmer cache.
         const QString outputs = temp.filePath(QStringLiteral("out-%1").arg(i));
-        spawnBare.push_back(runJobs(spawned, true, QString(), outputs));
-        spawnRecorded.push_back(
-            runJobs(spawned, true, temp.filePath(QStringLiteral("spawned-%1").arg(i)), QString()));
+        const QString spawnedRun = temp.filePath(QStringLiteral("spawned-%1").arg(i));
+        const auto bareSpawn = [&] {
+            spawnBare.push_back(runJobs(spawned, true, QString(), outputs));
+            QDir(outputs).removeRecursively();
+        };
+        const auto recordedSpawn = [&] {
+            spawnRecorded.push_back(runJobs(spawned, true, spawnedRun, QString()));
+            QDir(spawnedRun).removeRecursively();
+        };
+        if (i % 2 == 0) {
+            bareSpawn();
+            recordedSpawn();
+        } else {
+            recordedSpawn();
+            bareSpawn();
+        }
     }
     // run.json alone: made and parsed as the recorder and readers do.
     std::vector<double> infoWrites, infoReads;
