@@ -57,6 +57,37 @@ RunInfo infoFor(const QList<JobSpec> &jobs)
     return info;
 }
 
+// A run recorded in a directory whose attempts a FakeExecutor scripts: the
+// recorder follows the runner, whose jobs are handed out at once.
+struct ScriptedRun
+{
+    RunRecorder recorder;
+    test::FakeExecutor *executor = nullptr; // owned by the runner
+    std::unique_ptr<JobRunner> runner;
+
+    // Starts `jobs` on two workers (the first two are handed out).
+    bool start(const QString &dir, const QList<JobSpec> &jobs, QString *error)
+    {
+        if (!recorder.start(dir, infoFor(jobs), error))
+            return false;
+        auto owned = std::make_unique<test::FakeExecutor>();
+        executor = owned.get();
+        runner = std::make_unique<JobRunner>(std::move(owned));
+        runner->setMaxWorkers(2);
+        recorder.follow(runner.get());
+        runner->setOutputDirectory(recorder.outputDirectory());
+        runner->addJobs(jobs);
+        runner->start();
+        return true;
+    }
+    // The runner goes first: its last events reach the journal before the end.
+    void finish()
+    {
+        runner.reset();
+        recorder.finish(u"finished"_s);
+    }
+};
+
 // Runs `jobs` to their end under `recorder`. The runner goes before finish():
 // its destructor waits for the workers, which may still be emitting.
 bool runAll(RunRecorder *recorder, const QList<JobSpec> &jobs, int workers)
@@ -235,25 +266,17 @@ void tst_RunRecorder::attemptNodeRoundTrip()
     const QString dir = m_dir->filePath(u"run"_s);
     const QList<JobSpec> jobs = {shellJob(1, u"true"_s), shellJob(2, u"true"_s)};
     {
-        RunRecorder recorder;
+        ScriptedRun run;
         QString error;
-        QVERIFY2(recorder.start(dir, infoFor(jobs), &error), qPrintable(error));
-        auto owned = std::make_unique<test::FakeExecutor>();
-        test::FakeExecutor *executor = owned.get();
-        auto runner = std::make_unique<JobRunner>(std::move(owned));
-        runner->setMaxWorkers(2);
-        recorder.follow(runner.get());
-        runner->addJobs(jobs);
-        runner->start();
-        QCOMPARE(executor->takeLog(2, QDeadlineTimer(WaitMs)).size(), 2);
-        const QList<JobId> ids = runner->jobIds();
-        executor->begin(ids[0]);
-        executor->begin(ids[1]);
-        executor->finish(ids[0], AttemptOutcome::Succeeded, 0, u"node-07.cluster"_s);
-        executor->finish(ids[1], AttemptOutcome::Succeeded);
-        QVERIFY(runner->waitForIdle(QDeadlineTimer(WaitMs)));
-        runner.reset();
-        recorder.finish(u"finished"_s);
+        QVERIFY2(run.start(dir, jobs, &error), qPrintable(error));
+        QCOMPARE(run.executor->takeLog(2, QDeadlineTimer(WaitMs)).size(), 2);
+        const QList<JobId> ids = run.runner->jobIds();
+        run.executor->begin(ids[0]);
+        run.executor->begin(ids[1]);
+        run.executor->finish(ids[0], AttemptOutcome::Succeeded, 0, u"node-07.cluster"_s);
+        run.executor->finish(ids[1], AttemptOutcome::Succeeded);
+        QVERIFY(run.runner->waitForIdle(QDeadlineTimer(WaitMs)));
+        run.finish();
     }
     const RunHistory history = readRunDirectory(dir);
     QVERIFY(history.errors.isEmpty());
@@ -278,19 +301,12 @@ void tst_RunRecorder::recordsClusterJobIds()
     const QString dir = m_dir->filePath(u"run"_s);
     const QList<JobSpec> jobs = {shellJob(1, u"true"_s), shellJob(2, u"true"_s)};
     {
-        RunRecorder recorder;
+        ScriptedRun run;
         QString error;
-        QVERIFY2(recorder.start(dir, infoFor(jobs), &error), qPrintable(error));
-        auto owned = std::make_unique<test::FakeExecutor>();
-        test::FakeExecutor *executor = owned.get();
-        auto runner = std::make_unique<JobRunner>(std::move(owned));
-        runner->setMaxWorkers(2);
-        recorder.follow(runner.get());
-        runner->setOutputDirectory(recorder.outputDirectory());
-        runner->addJobs(jobs);
-        runner->start();
+        QVERIFY2(run.start(dir, jobs, &error), qPrintable(error));
+        test::FakeExecutor *executor = run.executor;
         QCOMPARE(executor->takeLog(2, QDeadlineTimer(WaitMs)).size(), 2);
-        const QList<JobId> ids = runner->jobIds();
+        const QList<JobId> ids = run.runner->jobIds();
         executor->begin(ids[0], nowUs(), u"101"_s);
         executor->finish(ids[0], AttemptOutcome::ExitCode, 3);
         QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // the retry
@@ -298,9 +314,8 @@ void tst_RunRecorder::recordsClusterJobIds()
         executor->finish(ids[0], AttemptOutcome::Succeeded);
         executor->begin(ids[1], nowUs(), u"201"_s);
         executor->finish(ids[1], AttemptOutcome::Succeeded);
-        QVERIFY(runner->waitForIdle(QDeadlineTimer(WaitMs)));
-        runner.reset();
-        recorder.finish(u"finished"_s);
+        QVERIFY(run.runner->waitForIdle(QDeadlineTimer(WaitMs)));
+        run.finish();
     }
     const RunHistory history = readRunDirectory(dir);
     QVERIFY(history.errors.isEmpty());
