@@ -750,7 +750,6 @@ void tst_JobRunner::mirroredJobsFollowTheirRecord()
     QVERIFY(!runner.cancel(id));
     QVERIFY(!runner.isIdle());
 
-    QSignalSpy idle(&runner, &JobRunner::idle);
     QVERIFY(runner.updateRecordedJob(
         id, recorded(1, JobState::Succeeded, 1, {AttemptOutcome::Succeeded})));
     const JobSnapshot done = runner.snapshot(id, true);
@@ -759,7 +758,6 @@ void tst_JobRunner::mirroredJobsFollowTheirRecord()
     QCOMPARE(done.runningSinceUs, 0);
     QVERIFY(!runner.retry(id));
     QVERIFY(runner.isIdle());
-    QTRY_COMPARE(idle.size(), 1);
     QCOMPARE(executor->takeLog(), QStringList());
     runner.pause(); // the fake executor would hold the next job forever
     QVERIFY(!runner.updateRecordedJob(runner.addJob(callableJob(QStringLiteral("own"), flaky(1))),
