@@ -40,10 +40,16 @@ class TimelinePanel;
 // pane, the filter counts and the status bar follow the runner's change
 // feed, so 100,000 jobs never mean 100,000 signals.
 //
+// Each run has a run directory (RunSession): the window records a run from
+// its first Start, opens a recorded one with its history (openRun()), and
+// follows a run that another process runs, its actions then sent to that
+// process instead of the runner.
+//
 // GUI thread only. The actions (MainWindowActions) are QActions with object
-// names ("actionOpen", "actionStartPause", "actionRetry", "actionCancel",
-// "actionRetryFailed", "actionCancelAll", "actionClearFinished",
-// "actionOpenOutputFolder") so tests can find and trigger them.
+// names ("actionOpen", "actionOpenRun", "actionStartPause", "actionRetry",
+// "actionCancel", "actionRetryFailed", "actionCancelAll",
+// "actionClearFinished", "actionOpenOutputFolder") so tests can find and
+// trigger them.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
