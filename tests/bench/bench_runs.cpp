@@ -6,10 +6,9 @@
 // line by line without parsing them. Medians; prints one JSON object.
 //
 //   bench_runs [--jobs N] [--spawn-jobs N] [--repetitions N]
-#include "jobrunner.h"
+#include "recordedruns.h"
 #include "runhistory.h"
 #include "runinfo.h"
-#include "runrecorder.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -25,6 +24,7 @@
 #include <vector>
 
 using namespace requeue;
+using namespace requeue::bench;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -38,71 +38,6 @@ double median(std::vector<double> values)
 {
     std::sort(values.begin(), values.end());
     return values.empty() ? 0 : values[values.size() / 2];
-}
-
-// The jobs as a list file would give them: run.json stores these.
-QList<JobSpec> listedJobs(int count)
-{
-    QList<JobSpec> specs;
-    specs.reserve(count);
-    for (int seq = 1; seq <= count; ++seq) {
-        JobSpec spec;
-        spec.seq = seq;
-        spec.process.shellCommand = QStringLiteral("process --item %1").arg(seq);
-        specs.append(spec);
-    }
-    return specs;
-}
-
-// The same jobs to run: callables that return at once (the journal's
-// harshest case), odd jobs failing their first attempt; or `/bin/true` and
-// `/bin/false` processes, odd jobs failing once (a job's attempt number
-// comes in REQUEUE_ATTEMPT).
-QList<JobSpec> runnableJobs(const QList<JobSpec> &listed, bool processes)
-{
-    QList<JobSpec> specs = listed;
-    for (JobSpec &spec : specs) {
-        const bool flaky = spec.seq % 2 == 1;
-        if (processes) {
-            spec.process.shellCommand
-                = flaky ? QStringLiteral("test $REQUEUE_ATTEMPT -gt 1") : QStringLiteral("true");
-            continue;
-        }
-        spec.callable = [flaky](const AttemptContext &context) {
-            return flaky && context.attempt == 1 ? 1 : 0;
-        };
-    }
-    return specs;
-}
-
-// Runs the jobs on 2 workers, recorded in `runDir` unless it is empty.
-double runJobs(const QList<JobSpec> &listed, bool processes, const QString &runDir,
-               const QString &outputDir)
-{
-    QList<JobSpec> specs = runnableJobs(listed, processes);
-    const auto start = Clock::now();
-    RunRecorder recorder;
-    auto runner = std::make_unique<JobRunner>();
-    runner->setMaxWorkers(2);
-    runner->setOutputDirectory(outputDir);
-    if (!runDir.isEmpty()) {
-        RunInfo info;
-        info.version = QStringLiteral("bench");
-        info.jobs = listed;
-        info.workers = 2;
-        QString error;
-        if (!recorder.start(runDir, info, &error))
-            qFatal("bench_runs: %s", qPrintable(error));
-        recorder.follow(runner.get());
-        runner->setOutputDirectory(recorder.outputDirectory());
-    }
-    runner->addJobs(std::move(specs));
-    runner->start();
-    runner->waitForIdle();
-    runner.reset(); // its last events reach the journal before the end record
-    if (!runDir.isEmpty())
-        recorder.finish(QStringLiteral("finished"));
-    return msSince(start);
 }
 
 // The baseline of reading: every byte of run.json and the journal, split

@@ -12,8 +12,8 @@
 #include "jobrunner.h"
 #include "jobtablemodel.h"
 #include "mainwindow.h"
+#include "recordedruns.h"
 #include "runhistory.h"
-#include "runrecorder.h"
 #include "runsession.h"
 
 #include <QApplication>
@@ -47,44 +47,6 @@ double percentile(std::vector<double> values, double p)
         return 0;
     std::sort(values.begin(), values.end());
     return values[std::min(values.size() - 1, size_t(p * double(values.size())))];
-}
-
-// A run of `count` jobs, odd ones failing their first attempt: 1.5 attempts
-// a job, recorded by the real recorder.
-void recordRun(const QString &dir, int count)
-{
-    QList<JobSpec> listed;
-    for (int seq = 1; seq <= count; ++seq) {
-        JobSpec spec;
-        spec.seq = seq;
-        spec.process.shellCommand = QStringLiteral("process --item %1").arg(seq);
-        listed.append(spec);
-    }
-    QList<JobSpec> runnable = listed;
-    for (JobSpec &spec : runnable) {
-        const bool flaky = spec.seq % 2 == 1;
-        spec.callable = [flaky](const AttemptContext &context) {
-            return flaky && context.attempt == 1 ? 1 : 0;
-        };
-    }
-    RunRecorder recorder;
-    RunInfo info;
-    info.version = QStringLiteral("bench");
-    info.jobs = listed;
-    info.workers = 2;
-    QString error;
-    if (!recorder.start(dir, info, &error))
-        qFatal("bench_runwindow: %s", qPrintable(error));
-    {
-        JobRunner runner;
-        runner.setMaxWorkers(2);
-        recorder.follow(&runner);
-        runner.setOutputDirectory(recorder.outputDirectory());
-        runner.addJobs(std::move(runnable));
-        runner.start();
-        runner.waitForIdle();
-    }
-    recorder.finish(QStringLiteral("finished"));
 }
 
 QJsonObject openRun(const QString &dir, int reps)
@@ -175,7 +137,7 @@ int main(int argc, char *argv[])
     // --record-only DIR: leaves the recorded run in DIR, for a profiler.
     if (const int at = int(args.indexOf(QLatin1String("--record-only")));
         at > 0 && at + 1 < args.size()) {
-        recordRun(args.at(at + 1), jobs);
+        bench::runJobs(bench::listedJobs(jobs), false, args.at(at + 1), QString());
         return 0;
     }
     QTemporaryDir temp;
@@ -183,7 +145,8 @@ int main(int argc, char *argv[])
     qputenv("XDG_STATE_HOME", temp.path().toLocal8Bit());
 
     const QString recorded = temp.filePath(QStringLiteral("recorded"));
-    recordRun(recorded, jobs);
+    // Odd jobs fail their first attempt: 1.5 attempts a job.
+    bench::runJobs(bench::listedJobs(jobs), false, recorded, QString());
     QJsonObject result = openRun(recorded, reps);
     result.insert(QStringLiteral("jobs"), jobs);
     result.insert(QStringLiteral("attempts"), readRunDirectory(recorded).totalAttempts());
