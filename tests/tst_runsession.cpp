@@ -1,12 +1,14 @@
 // The window and run directories (RunSession through MainWindow): a run the
 // window records, a finished run opened again and resumed, and a run that
 // `requeue run` (the built executable, REQUEUE_BINARY) runs in another
-// process, followed and steered from the window.
+// process, followed and steered from the window; and the window's own run
+// steered by `requeue ctl`.
 #include "common/privatestatehome.h"
 #include "joblog.h"
 #include "jobrunner.h"
 #include "jobtablemodel.h"
 #include "mainwindow.h"
+#include "runcontrol.h"
 #include "rundirectory.h"
 #include "runhistory.h"
 #include "runsession.h"
@@ -18,8 +20,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLocalSocket>
 #include <QProcess>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
@@ -72,6 +76,43 @@ JobState stateOf(JobRunner *runner, int seq)
     return runner->snapshot(jobWithSeq(runner, seq)).state;
 }
 
+// Runs `requeue ctl DIR words...` while this thread's event loop goes on (the
+// window in it answers); its exit code, or -1 if it did not end in time.
+int ctl(const QString &dir, const QStringList &words)
+{
+    QProcess process;
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start(qEnvironmentVariable("REQUEUE_BINARY"),
+                  QStringList {QStringLiteral("ctl"), dir} + words);
+    if (!finished.wait(20'000)) {
+        process.kill();
+        process.waitForFinished(10'000);
+        return -1;
+    }
+    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+
+// One raw line to the control socket of the run in `dir`; the reply line.
+QByteArray sendRawLine(const QString &dir, const QByteArray &line)
+{
+    QLocalSocket socket;
+    socket.connectToServer(controlSocketPath(dir));
+    if (!QTest::qWaitFor([&] { return socket.state() == QLocalSocket::ConnectedState; }, 10'000))
+        return {};
+    socket.write(line);
+    if (!QTest::qWaitFor([&] { return socket.canReadLine(); }, 10'000))
+        return {};
+    return socket.readLine();
+}
+
+QStringList actionNames(const RunHistory &history)
+{
+    QStringList names;
+    for (const RunAction &done : history.actions)
+        names.append(done.action);
+    return names;
+}
+
 } // namespace
 
 class tst_RunSession : public QObject
@@ -87,6 +128,7 @@ private Q_SLOTS:
     void slurmRunResumesOnSlurm();
     void oldRunsArePruned();
     void liveRunIsFollowedAndSteered();
+    void windowRunIsSteeredByCtl();
 
 private:
     QString writeList(const QByteArray &text);
@@ -356,6 +398,72 @@ void tst_RunSession::liveRunIsFollowedAndSteered()
     QCOMPARE(joblog.jobs.value(2).attempts, 2); // and so has the run's joblog
     QVERIFY(joblog.jobs.value(2).succeeded);
     QCOMPARE(joblog.jobs.value(1).lastSignal, SIGTERM); // cancelled from the window
+}
+
+// The window serves its own run's control socket as `requeue run` does:
+// `requeue ctl` retries, cancels, pauses and sets the workers of the run the
+// window runs, the window shows it, and the run's journal records it. A bad
+// request changes nothing.
+void tst_RunSession::windowRunIsSteeredByCtl()
+{
+    const QString marker = m_dir->filePath(QStringLiteral("tried"));
+    MainWindow window;
+    QVERIFY(window.loadFile(writeList(jsonList({{QStringLiteral("sleep 60"), 1},
+                                                {failsOnce(marker), 1},
+                                                {QStringLiteral("sleep 60"), 1}}))));
+    window.findChild<QSpinBox *>(QStringLiteral("workersSpin"))->setValue(3);
+    action(window, "actionStartPause")->trigger();
+    const QString dir = window.session()->directory();
+    JobRunner *runner = window.runner();
+    const QFileInfo socket(controlSocketPath(dir));
+    QVERIFY(socket.exists());
+    QCOMPARE(socket.permissions() & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(runner, 2), JobState::Failed, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(runner, 1), JobState::Running, 10'000);
+
+    QCOMPARE(ctl(dir, {QStringLiteral("retry"), QStringLiteral("2")}), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(runner, 2), JobState::Succeeded, 10'000);
+    QCOMPARE(runner->snapshot(jobWithSeq(runner, 2)).attempts, 2);
+
+    QCOMPARE(ctl(dir, {QStringLiteral("workers"), QStringLiteral("2")}), 0);
+    QCOMPARE(runner->maxWorkers(), 2);
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("workersSpin"))->value(), 2);
+
+    QCOMPARE(ctl(dir, {QStringLiteral("pause")}), 0);
+    QVERIFY(runner->isPaused());
+    QTRY_COMPARE(action(window, "actionStartPause")->text(), QStringLiteral("&Resume"));
+    QCOMPARE(ctl(dir, {QStringLiteral("cancel"), QStringLiteral("1")}), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(runner, 1), JobState::Cancelled, 10'000);
+    QCOMPARE(ctl(dir, {QStringLiteral("resume")}), 0);
+    QVERIFY(!runner->isPaused());
+    QTRY_COMPARE(action(window, "actionStartPause")->text(), QStringLiteral("&Pause"));
+
+    // Refused, and nothing changes: an unknown job, a line that is no request.
+    QCOMPARE(ctl(dir, {QStringLiteral("cancel"), QStringLiteral("3"), QStringLiteral("9")}), 1);
+    const QJsonObject refused
+        = QJsonDocument::fromJson(sendRawLine(dir, "{\"command\":\"workers\",\"n\":0}\n")).object();
+    QCOMPARE(refused.value(QStringLiteral("ok")), QJsonValue(false));
+    QVERIFY(!refused.value(QStringLiteral("error")).toString().isEmpty());
+    QCOMPARE(runner->maxWorkers(), 2);
+    QCOMPARE(stateOf(runner, 3), JobState::Running);
+
+    QCOMPARE(ctl(dir, {QStringLiteral("cancel-all")}), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(runner->isIdle(), 10'000);
+    QCOMPARE(stateOf(runner, 3), JobState::Cancelled);
+    window.session()->close(QStringLiteral("finished"));
+    QVERIFY(!QFileInfo::exists(socket.filePath()));
+
+    const RunHistory history = readRunDirectory(dir);
+    QCOMPARE(actionNames(history),
+             (QStringList {QStringLiteral("retry"), QStringLiteral("workers"),
+                           QStringLiteral("pause"), QStringLiteral("cancel"),
+                           QStringLiteral("resume"), QStringLiteral("cancel-all")}));
+    QCOMPARE(history.actions[0].seqs, QList<int> {2});
+    QCOMPARE(history.actions[1].n, 2);
+    QCOMPARE(history.jobs[1].history.size(), 2);
+    QCOMPARE(history.jobs[0].state, JobState::Cancelled);
+    QVERIFY(history.errors.isEmpty());
 }
 
 QTEST_MAIN(tst_RunSession)

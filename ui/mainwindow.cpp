@@ -94,6 +94,8 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
     connect(m_session, &RunSession::changed, this, &MainWindow::onSessionChanged);
     connect(m_session, &RunSession::steered, this, &MainWindow::onSteered);
     connect(m_session, &RunSession::remotePausedChanged, this, &MainWindow::onPausedChanged);
+    connect(m_session, &RunSession::workersChanged, this, &MainWindow::onRunWorkersChanged);
+    connect(m_session, &RunSession::controlled, this, &MainWindow::onControlled);
     // Its process has ended: the run is shown again as it ended, ready to resume.
     connect(
         m_session, &RunSession::followedRunEnded, this, [this] { openRun(m_session->directory()); },
@@ -795,6 +797,31 @@ void MainWindow::onSteered(bool ok, const QString &message)
         statusBar()->showMessage(message, 5000);
     else
         QMessageBox::warning(this, tr("The run did not do it"), message);
+}
+
+// The run's workers changed outside the window (`requeue ctl`, another
+// viewer): the settings show them, as they do once the run is opened.
+void MainWindow::onRunWorkersChanged(int workers)
+{
+    if (workers == m_settings.workers)
+        return;
+    m_settings.workers = workers;
+    m_settingsWidget->setSettings(m_settings);
+}
+
+// `requeue ctl` steered the window's own run; the runner has done it, and
+// the table follows the runner. What the window keeps beside goes along.
+void MainWindow::onControlled(const ControlRequest &request)
+{
+    using Command = ControlRequest::Command;
+    if (request.command == Command::Retry || request.command == Command::RetryFailed
+        || request.command == Command::Resume) {
+        m_resultText.clear();
+        if (!m_runClock.isValid())
+            m_runClock.start();
+        updateTitle();
+    }
+    statusBar()->showMessage(tr("The run was steered through its control socket."), 5000);
 }
 
 void MainWindow::retrySelected()

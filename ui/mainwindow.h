@@ -137,6 +137,8 @@ private:
     void fillRecentRunsMenu();
     void onSessionChanged();
     void onSteered(bool ok, const QString &message);
+    void onRunWorkersChanged(int workers);
+    void onControlled(const ControlRequest &request);
     // Following a run: sends `command` to its process. False otherwise.
     bool steer(ControlRequest::Command command, const QList<JobId> &ids = {}, int workers = 0);
     // From the first Start of a run: records it in a run directory.

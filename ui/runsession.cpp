@@ -1,9 +1,11 @@
 #include "runsession.h"
 
+#include "controlserver.h"
 #include "runcontrolclient.h"
 #include "rundirectory.h"
 #include "runfollower.h"
 #include "runrecorder.h"
+#include "uilogging.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -85,11 +87,8 @@ bool RunSession::startRecording(const QString &root, RunInfo info, QString *erro
     auto recorder = std::make_unique<RunRecorder>();
     if (!recorder->start(dir, info, error))
         return false;
-    m_recorder = std::move(recorder);
-    m_recorder->follow(m_runner);
-    m_runner->setOutputDirectory(m_recorder->outputDirectory());
     m_dir = dir;
-    setMode(Mode::Recording);
+    recordWith(std::move(recorder));
     return true;
 }
 
@@ -102,11 +101,39 @@ bool RunSession::resumeRecording(QString *error)
     auto recorder = std::make_unique<RunRecorder>();
     if (!recorder->resume(m_dir, error))
         return false;
+    recordWith(std::move(recorder));
+    return true;
+}
+
+void RunSession::recordWith(std::unique_ptr<RunRecorder> recorder)
+{
     m_recorder = std::move(recorder);
     m_recorder->follow(m_runner);
     m_runner->setOutputDirectory(m_recorder->outputDirectory());
+    serveControl();
     setMode(Mode::Recording);
-    return true;
+}
+
+// Without a control socket the run goes on; only `requeue ctl` cannot reach it.
+void RunSession::serveControl()
+{
+    auto server = std::make_unique<ControlServer>(m_runner, m_recorder.get());
+    QString error;
+    if (!server->listen(m_dir, &error)) {
+        qCWarning(lcUi) << "requeue ctl cannot steer this run:" << error;
+        return;
+    }
+    connect(server.get(), &ControlServer::requestApplied, this, &RunSession::onControlled);
+    m_server = std::move(server);
+}
+
+void RunSession::onControlled(const ControlRequest &request)
+{
+    if (request.command == ControlRequest::Command::Workers) {
+        m_workers = request.workers;
+        Q_EMIT workersChanged(m_workers);
+    }
+    Q_EMIT controlled(request);
 }
 
 bool RunSession::recordJobs(const QList<JobSpec> &jobs, QString *error)
@@ -122,6 +149,7 @@ void RunSession::recordAction(const QString &action, const QList<JobId> &ids, in
 
 void RunSession::close(const QString &how)
 {
+    m_server.reset(); // nothing steers the run once its journal has ended
     if (m_recorder)
         m_recorder->finish(how);
     m_recorder.reset();

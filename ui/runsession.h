@@ -11,12 +11,15 @@
 
 namespace requeue {
 
+class ControlServer;
 class RunControlClient;
 class RunFollower;
 class RunRecorder;
 
 // The run directory behind what the window shows (see rundirectory.h):
-//  - Recording: a run the window runs, recorded from its first Start;
+//  - Recording: a run the window runs, recorded from its first Start and
+//    served on its control socket, so that `requeue ctl` steers it as it
+//    steers a `requeue run`;
 //  - Opened: a finished or crashed run shown again with its history,
 //    recorded on in the same directory once resumed (Recording then);
 //  - Following: a run another process runs (`requeue run` in a terminal),
@@ -75,11 +78,18 @@ Q_SIGNALS:
     void steered(bool ok, const QString &message);
     void followedRunEnded();
     void remotePausedChanged(bool paused);
+    // The run's workers changed through its journal or its control socket.
+    void workersChanged(int workers);
+    // Recording: `requeue ctl` (or another viewer) steered the window's run.
+    void controlled(const requeue::ControlRequest &request);
     // The mode or the description changed.
     void changed();
 
 private:
     void setMode(Mode mode);
+    void recordWith(std::unique_ptr<RunRecorder> recorder);
+    void serveControl();
+    void onControlled(const ControlRequest &request);
 
     JobRunner *m_runner; // Not owning.
     Mode m_mode = Mode::None;
@@ -89,7 +99,8 @@ private:
     QString m_backend;
     std::unique_ptr<RunRecorder> m_recorder;
     std::unique_ptr<RunFollower> m_follower;
-    RunControlClient *m_control; // Owning (as QObject child).
+    std::unique_ptr<ControlServer> m_server; // Recording: `requeue ctl` steers through it
+    RunControlClient *m_control;             // Owning (as QObject child).
 };
 
 } // namespace requeue

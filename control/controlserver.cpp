@@ -5,6 +5,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocalServer>
 #include <QLocalSocket>
 
@@ -48,6 +50,11 @@ bool ensurePrivateFolder(const QString &path, QString *error)
         return false;
     }
     return true;
+}
+
+bool isOkReply(const QByteArray &reply)
+{
+    return QJsonDocument::fromJson(reply).object().value(QLatin1String("ok")).toBool();
 }
 
 } // namespace
@@ -110,8 +117,14 @@ void ControlServer::readRequests(QLocalSocket *socket)
         const QByteArray line = socket->readLine(MaxRequestBytes);
         QString error;
         const auto request = ControlRequest::fromLine(line, &error);
-        socket->write(request ? applyControlRequest(m_runner, m_recorder, *request)
-                              : controlErrorReply(error));
+        if (!request) {
+            socket->write(controlErrorReply(error));
+            continue;
+        }
+        const QByteArray reply = applyControlRequest(m_runner, m_recorder, *request);
+        socket->write(reply);
+        if (request->command != ControlRequest::Command::Status && isOkReply(reply))
+            Q_EMIT requestApplied(*request);
     }
     if (socket->bytesAvailable() > MaxRequestBytes) {
         socket->write(controlErrorReply(QStringLiteral("request too long")));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "runcontrol.h"
+
 #include <QObject>
 #include <QString>
 
@@ -17,7 +19,8 @@ class RunRecorder;
 // another user is answered with an error and closed (SO_PEERCRED), besides
 // the socket's mode 0600 inside the run directory's 0700. The process that
 // runs the jobs stays the only writer of the run directory: requests go
-// through the runner, and the recorder journals them.
+// through the runner, and the recorder journals them. Both front ends that
+// run jobs serve it: `requeue run` and the window, for the run it records.
 //
 // Lives in the runner's thread, whose event loop it needs.
 class ControlServer : public QObject
@@ -33,6 +36,11 @@ public:
     // gone is replaced; the run directory's lock says no one else uses it.
     bool listen(const QString &runDir, QString *error);
     QString socketPath() const;
+
+Q_SIGNALS:
+    // A client's request (other than status) was carried out and
+    // journalled; its reply is on the way. Lets a front end show it.
+    void requestApplied(const requeue::ControlRequest &request);
 
 private:
     void acceptConnections();
