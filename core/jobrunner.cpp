@@ -33,11 +33,16 @@ namespace {
 // A job as the runner keeps it. Guarded by JobRunnerPrivate::mutex.
 struct JobEntry
 {
-    explicit JobEntry(JobSpec &&spec)
-        : spec(std::move(spec))
+    JobEntry(const JobSpec &spec, std::shared_ptr<const void> specOwner)
+        : spec(spec)
+        , specOwner(std::move(specOwner))
     { }
+    Q_DISABLE_COPY_MOVE(JobEntry)
 
-    JobSpec spec;         // immutable once added; attempts share it (see makeTicket)
+    // Immutable once added; attempts share it (see makeTicket). It stays where
+    // it was: in the list addJobs() took (specOwner), or next to the entry.
+    const JobSpec &spec;
+    std::shared_ptr<const void> specOwner;
     QString outputFolder; // under the output directory; unique per runner
     JobId id = 0;
     JobState state = JobState::Queued;
@@ -106,13 +111,21 @@ public:
 
     // Everything below runs with `mutex` held.
     void reserveJobs(size_t count);
-    JobId addLocked(JobSpec &&spec);
-    JobEntry *createLocked(JobSpec &&spec);
-    void addRecordedLocked(RecordedJob &&recorded, JobRunner::Recorded how);
+    JobId addLocked(std::shared_ptr<JobEntry> &&entry);
+    JobEntry *registerLocked(std::shared_ptr<JobEntry> &&entry);
+    void addRecordedLocked(std::shared_ptr<JobEntry> &&entry, RecordedJob &&recorded,
+                           JobRunner::Recorded how);
     void takeRecordLocked(JobEntry *job, RecordedJob &&recorded);
     JobEntry *find(JobId id) const;
     void setState(JobEntry *job, JobState state, Events *events);
     void markDirty(JobEntry *job);
+    // Only with someone waiting: without, a run of short jobs would notify
+    // every time the last one ends, under the lock the workers wait for.
+    void notifyIdleLocked()
+    {
+        if (idleWaiters > 0)
+            becameIdle.notify_all();
+    }
     enum class Place { Back, Front };
     void enqueue(JobEntry *job, Place place, Events *events);
     void keepRecord(JobEntry *job, const AttemptRecord &record);
@@ -151,6 +164,7 @@ public:
     JobRunner *const q; // Not owning.
     mutable QMutex mutex;
     std::condition_variable_any becameIdle;      // not QWaitCondition: see waitForIdle()
+    int idleWaiters = 0;                         // threads in becameIdle.wait()
     std::vector<std::shared_ptr<JobEntry>> jobs; // index: id - 1; null once removed
     std::deque<std::pair<JobId, quint64>> ready; // (id, generation), FIFO
     std::vector<JobId> changed;                  // for the feed; each id once (JobEntry::dirty)
@@ -235,7 +249,9 @@ void JobRunnerPrivate::shutdown()
         // Another thread may hold a ticket between dispatch() and execute():
         // wait until every ticket has been reported, not only those the
         // executor already has.
+        ++idleWaiters;
         becameIdle.wait(mutex, [this] { return inFlight == 0; });
+        --idleWaiters;
     }
     if (!cancelled.isEmpty() && isObserved())
         emitAll(cancelled); // what the emitter did not take
@@ -286,7 +302,7 @@ void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events)
         if (--activeJobs == 0) {
             if (observed)
                 events->append({Event::Idle, 0, state, {}});
-            becameIdle.notify_all();
+            notifyIdleLocked();
         }
     }
 }
@@ -343,7 +359,7 @@ auto JobRunnerPrivate::update(Change change)
     dispatch(&tickets, &events);
     takeHooks(events, &hooks);
     if (inFlight == 0)
-        becameIdle.notify_all(); // waitForIdle(), shutdown()
+        notifyIdleLocked(); // waitForIdle(), shutdown()
     const bool postFeed = feedDirty && !feedScheduled;
     feedScheduled = feedScheduled || feedDirty;
     const bool wakeEmitter = !events.isEmpty() && queueForEmitterLocked(events);
@@ -724,21 +740,62 @@ void JobRunnerPrivate::reserveJobs(size_t count)
         jobs.reserve(std::max(needed, 2 * jobs.capacity()));
 }
 
-JobId JobRunnerPrivate::addLocked(JobSpec &&spec)
+namespace {
+
+// A job added alone: its spec and entry in one allocation.
+struct SpecAndEntry
 {
-    JobEntry *job = createLocked(std::move(spec));
+    explicit SpecAndEntry(JobSpec &&spec)
+        : spec(std::move(spec))
+        , entry(this->spec, nullptr)
+    { }
+
+    JobSpec spec;
+    JobEntry entry;
+};
+
+// Entries are made before the lock is taken: the lock is what workers
+// reporting their attempts wait for.
+std::shared_ptr<JobEntry> makeEntry(JobSpec &&spec)
+{
+    auto both = std::make_shared<SpecAndEntry>(std::move(spec));
+    JobEntry *job = &both->entry;
+    job->attempts = job->budgetStart = qMax(0, job->spec.attemptsBefore);
+    return std::shared_ptr<JobEntry>(std::move(both), job);
+}
+
+// A list's jobs keep their specs where the list has them: neither moved nor
+// copied, which for a list of 100,000 jobs is most of the cost of adding it.
+// The list goes when the last of its jobs is removed.
+std::vector<std::shared_ptr<JobEntry>> makeEntries(QList<JobSpec> &&specs)
+{
+    const auto list = std::make_shared<const QList<JobSpec>>(std::move(specs));
+    std::vector<std::shared_ptr<JobEntry>> entries;
+    entries.reserve(size_t(list->size()));
+    for (const JobSpec &spec : *list) {
+        entries.push_back(std::make_shared<JobEntry>(spec, list));
+        entries.back()->attempts = entries.back()->budgetStart = qMax(0, spec.attemptsBefore);
+    }
+    return entries;
+}
+
+} // namespace
+
+JobId JobRunnerPrivate::addLocked(std::shared_ptr<JobEntry> &&entry)
+{
+    JobEntry *job = registerLocked(std::move(entry));
     ++counts[int(JobState::Queued)];
     ++activeJobs;
     ready.emplace_back(job->id, job->generation);
     return job->id;
 }
 
-// A queued job that is neither counted nor in the ready queue yet.
-JobEntry *JobRunnerPrivate::createLocked(JobSpec &&spec)
+// Gives `entry` its id and folder: a queued job that is neither counted nor
+// in the ready queue yet.
+JobEntry *JobRunnerPrivate::registerLocked(std::shared_ptr<JobEntry> &&entry)
 {
-    auto job = std::make_shared<JobEntry>(std::move(spec)); // built in place: no empty spec first
+    JobEntry *job = entry.get();
     job->id = JobId(jobs.size() + 1);
-    job->attempts = job->budgetStart = qMax(0, job->spec.attemptsBefore);
     // A job list's seq names the folder, as --results documents; a second
     // list in the same runner (the window) must not share it.
     const int seq = job->spec.seq;
@@ -748,20 +805,21 @@ JobEntry *JobRunnerPrivate::createLocked(JobSpec &&spec)
     // Callables write no output: no folder name to format.
     if (!job->spec.isCallable())
         job->outputFolder = seqIsFree ? QString::number(seq) : QStringLiteral("id-%1").arg(job->id);
-    markDirty(job.get());
-    jobs.push_back(std::move(job));
-    return jobs.back().get();
+    markDirty(job);
+    jobs.push_back(std::move(entry));
+    return job;
 }
 
-void JobRunnerPrivate::addRecordedLocked(RecordedJob &&recorded, JobRunner::Recorded how)
+void JobRunnerPrivate::addRecordedLocked(std::shared_ptr<JobEntry> &&entry, RecordedJob &&recorded,
+                                         JobRunner::Recorded how)
 {
     const bool mirrored = how == JobRunner::Recorded::Mirrored;
     const JobState state
         = mirrored || isTerminal(recorded.state) ? recorded.state : JobState::Queued;
+    JobEntry *job = registerLocked(std::move(entry));
     // A job that goes on gets a fresh budget, as `requeue resume` gives it;
     // one that stays as recorded keeps the budget its attempts used.
-    recorded.spec.attemptsBefore = state == JobState::Queued ? recorded.attempts : 0;
-    JobEntry *job = createLocked(std::move(recorded.spec));
+    job->budgetStart = state == JobState::Queued ? recorded.attempts : 0;
     job->attempts = 0; // takeRecordLocked() counts them into totalAttempts
     job->mirrored = mirrored;
     job->state = state;
@@ -937,14 +995,20 @@ void JobRunner::setHistoryLimit(int limit)
     d->historyLimit = qMax(1, limit);
 }
 
-JobId JobRunner::addJob(JobSpec spec)
+JobId JobRunner::addJob(const JobSpec &spec)
+{
+    return addJob(JobSpec(spec));
+}
+
+JobId JobRunner::addJob(JobSpec &&spec)
 {
     // No list on the way: requeue::run() adds its jobs one at a time.
     if (!spec.isCallable())
         d->ensureOutputDirectory();
+    auto entry = makeEntry(std::move(spec));
     return d->update([&](Events *) {
         d->reserveJobs(1);
-        return d->addLocked(std::move(spec));
+        return d->addLocked(std::move(entry));
     });
 }
 
@@ -955,32 +1019,35 @@ QList<JobId> JobRunner::addJobs(const QList<JobSpec> &specs)
 
 QList<JobId> JobRunner::addJobs(QList<JobSpec> &&specs)
 {
-    specs.detach(); // a shared list is copied here, not under the lock
     if (std::any_of(specs.cbegin(), specs.cend(), [](const JobSpec &s) { return !s.isCallable(); }))
         d->ensureOutputDirectory();
+    auto entries = makeEntries(std::move(specs));
     return d->update([&](Events *) {
         QList<JobId> ids;
-        ids.reserve(specs.size());
-        d->reserveJobs(size_t(specs.size()));
-        for (JobSpec &spec : specs)
-            ids.append(d->addLocked(std::move(spec)));
+        ids.reserve(qsizetype(entries.size()));
+        d->reserveJobs(entries.size());
+        for (auto &entry : entries)
+            ids.append(d->addLocked(std::move(entry)));
         return ids;
     });
 }
 
 QList<JobId> JobRunner::addRecordedJobs(QList<RecordedJob> &&jobs, Recorded how)
 {
-    jobs.detach(); // a shared list is copied here, not under the lock
     if (std::any_of(jobs.cbegin(), jobs.cend(), [](const RecordedJob &job) {
             return job.outputFolder.isEmpty() && !job.spec.isCallable();
         }))
         d->ensureOutputDirectory();
+    std::vector<std::shared_ptr<JobEntry>> entries;
+    entries.reserve(size_t(jobs.size()));
+    for (RecordedJob &job : jobs) // a shared list detaches here, not under the lock
+        entries.push_back(makeEntry(std::move(job.spec)));
     return d->update([&](Events *) {
         QList<JobId> ids;
         ids.reserve(jobs.size());
-        d->reserveJobs(size_t(jobs.size()));
-        for (RecordedJob &job : jobs) {
-            d->addRecordedLocked(std::move(job), how);
+        d->reserveJobs(entries.size());
+        for (qsizetype i = 0; i < jobs.size(); ++i) {
+            d->addRecordedLocked(std::move(entries[size_t(i)]), std::move(jobs[i]), how);
             ids.append(JobId(d->jobs.size()));
         }
         return ids;
@@ -1009,8 +1076,8 @@ int JobRunner::removeFinishedJobs(const QList<JobId> &ids)
                 continue;
             --d->counts[job->state];
             if (!isTerminal(job->state) && --d->activeJobs == 0)
-                d->becameIdle.notify_all(); // a mirrored job: nothing of it runs here
-            d->markDirty(job);              // the feed reports it, with an invalid snapshot
+                d->notifyIdleLocked(); // a mirrored job: nothing of it runs here
+            d->markDirty(job);         // the feed reports it, with an invalid snapshot
             d->jobs[id - 1].reset();
             ++removed;
         }
@@ -1179,19 +1246,19 @@ bool JobRunner::isIdle() const
 bool JobRunner::waitForIdle(QDeadlineTimer deadline)
 {
     QMutexLocker locker(&d->mutex);
-    while (d->activeJobs > 0 || d->inFlight > 0) {
-        // std::condition_variable_any unlocks and relocks the QMutex through
-        // its inline lock()/unlock(), which ThreadSanitizer sees; QWaitCondition
-        // does it inside the uninstrumented QtCore library.
-        if (deadline.isForever()) {
-            d->becameIdle.wait(d->mutex);
-        } else if (d->becameIdle.wait_until(d->mutex,
-                                            deadline.deadline<std::chrono::steady_clock>())
-                   == std::cv_status::timeout) {
-            return d->activeJobs == 0 && d->inFlight == 0;
-        }
-    }
-    return true;
+    const auto isIdle = [this] {
+        return d->activeJobs == 0 && d->inFlight == 0;
+    };
+    ++d->idleWaiters;
+    // std::condition_variable_any unlocks and relocks the QMutex through its
+    // inline lock()/unlock(), which ThreadSanitizer sees; QWaitCondition does
+    // it inside the uninstrumented QtCore library.
+    if (deadline.isForever())
+        d->becameIdle.wait(d->mutex, isIdle);
+    else
+        d->becameIdle.wait_until(d->mutex, deadline.deadline<std::chrono::steady_clock>(), isIdle);
+    --d->idleWaiters;
+    return isIdle();
 }
 
 } // namespace requeue

@@ -71,7 +71,8 @@ public:
 
     // --- jobs
     // Adds queued jobs; they run once the runner is started and not paused.
-    JobId addJob(JobSpec spec);
+    JobId addJob(const JobSpec &spec);
+    JobId addJob(JobSpec &&spec); // moves the spec in
     QList<JobId> addJobs(const QList<JobSpec> &specs);
     QList<JobId> addJobs(QList<JobSpec> &&specs); // moves the specs in
     // How addRecordedJobs() takes a recorded run's jobs.
