@@ -282,6 +282,33 @@ using SequenceElement = std::decay_t<decltype(*std::begin(std::declval<Sequence 
 
 } // namespace detail
 
+namespace detail {
+
+// run() without moving the spec on the way: it is large (see JobRunner::addJob()).
+template<typename Function>
+auto runJob(JobRunner *runner, JobSpec &&spec, Function &&function)
+    -> QFuture<AttemptResult<Function>>
+{
+    using T = AttemptResult<Function>;
+    using State = RunState<T, std::decay_t<Function>>;
+    auto state = std::make_shared<State>(std::forward<Function>(function));
+    QFuture<T> future = state->promise->future();
+    spec.callable = [state](const AttemptContext &context) {
+        return state->attempt(context);
+    };
+    // A plain pointer, stored in the std::function without an allocation:
+    // the hook runs while its job, and so the callable's `state`, is alive.
+    spec.onFinished = [raw = state.get()](JobState end) {
+        raw->finish(end);
+    };
+    QFuture<void> watched(future); // before a worker may touch it (see cancelJobsWithFuture)
+    const JobId id = runner->addJob(std::move(spec));
+    cancelJobsWithFuture(runner, std::move(watched), id);
+    return future;
+}
+
+} // namespace detail
+
 // Runs `function` as a job of `runner` and returns a future for its result.
 //
 // `function` is called on one of the runner's workers, one attempt at a time,
@@ -315,21 +342,7 @@ template<typename Function>
 auto run(JobRunner *runner, JobSpec spec, Function &&function)
     -> QFuture<detail::AttemptResult<Function>>
 {
-    using T = detail::AttemptResult<Function>;
-    using State = detail::RunState<T, std::decay_t<Function>>;
-    auto state = std::make_shared<State>(std::forward<Function>(function));
-    QFuture<T> future = state->promise->future();
-    spec.callable = [state](const AttemptContext &context) {
-        return state->attempt(context);
-    };
-    // A plain pointer, stored in the std::function without an allocation:
-    // the hook runs while its job, and so the callable's `state`, is alive.
-    spec.onFinished = [raw = state.get()](JobState end) {
-        raw->finish(end);
-    };
-    const JobId id = runner->addJob(std::move(spec));
-    detail::cancelJobsWithFuture(runner, QFuture<void>(future), id);
-    return future;
+    return detail::runJob(runner, std::move(spec), std::forward<Function>(function));
 }
 
 // The same with a default spec retried as `policy` says.
@@ -339,7 +352,7 @@ auto run(JobRunner *runner, const RetryPolicy &policy, Function &&function)
 {
     JobSpec spec;
     spec.retry = policy;
-    return run(runner, std::move(spec), std::forward<Function>(function));
+    return detail::runJob(runner, std::move(spec), std::forward<Function>(function));
 }
 
 // Runs `function` on each element of `sequence` (copied), one job per element,
@@ -393,7 +406,9 @@ auto mapped(JobRunner *runner, JobSpec spec, Sequence &&sequence, Function &&fun
         };
         specs.append(spec);
     }
-    detail::cancelJobsWithFuture(runner, QFuture<void>(future), runner->addJobs(std::move(specs)));
+    QFuture<void> watched(future);
+    const QList<JobId> ids = runner->addJobs(std::move(specs));
+    detail::cancelJobsWithFuture(runner, std::move(watched), ids);
     return future;
 }
 

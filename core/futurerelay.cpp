@@ -153,14 +153,14 @@ void watch(JobRunner *runner, Watch watch)
 
 } // namespace
 
-void cancelJobsWithFuture(JobRunner *runner, const QFuture<void> &future, JobId id)
+void cancelJobsWithFuture(JobRunner *runner, QFuture<void> &&future, JobId id)
 {
-    watch(runner, {future, id, {}});
+    watch(runner, {std::move(future), id, {}});
 }
 
-void cancelJobsWithFuture(JobRunner *runner, const QFuture<void> &future, QList<JobId> ids)
+void cancelJobsWithFuture(JobRunner *runner, QFuture<void> &&future, QList<JobId> ids)
 {
-    watch(runner, {future, 0, std::move(ids)});
+    watch(runner, {std::move(future), 0, std::move(ids)});
 }
 
 void releaseFutureRelay(JobRunner *runner)

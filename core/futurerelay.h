@@ -20,9 +20,10 @@ namespace detail {
 
 // Cancels `ids` in `runner` once `future` is cancelled (also if it already
 // is), within about 10 ms (longer when very many futures are unfinished).
-// Thread-safe.
-void cancelJobsWithFuture(JobRunner *runner, const QFuture<void> &future, JobId id);
-void cancelJobsWithFuture(JobRunner *runner, const QFuture<void> &future, QList<JobId> ids);
+// Thread-safe. Take the copy of the future before adding its jobs: once a
+// worker runs them, copying it contends with the worker for its state.
+void cancelJobsWithFuture(JobRunner *runner, QFuture<void> &&future, JobId id);
+void cancelJobsWithFuture(JobRunner *runner, QFuture<void> &&future, QList<JobId> ids);
 
 // Stops `runner`'s relay, if it has one, and waits for it. Called first thing
 // by ~JobRunner(); nothing is relayed to `runner` afterwards.
