@@ -5,6 +5,7 @@
 #include "orphanreaper.h"
 #include "requeuelogging.h"
 #include "retrytimer.h"
+#include "spinningmutex.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -162,7 +163,7 @@ public:
     bool isObserved() const { return eventsObserved.load(std::memory_order_relaxed); }
 
     JobRunner *const q; // Not owning.
-    mutable QMutex mutex;
+    mutable SpinningMutex mutex;
     std::condition_variable_any becameIdle;      // not QWaitCondition: see waitForIdle()
     int idleWaiters = 0;                         // threads in becameIdle.wait()
     std::vector<std::shared_ptr<JobEntry>> jobs; // index: id - 1; null once removed
