@@ -19,6 +19,7 @@ bool RunFollower::open(const QString &dir)
     if (!m_reader.open(dir))
         return false;
     const RunHistory &history = m_reader.history();
+    m_workers = history.info.workers;
     const bool live = history.status == RunHistory::Status::Running;
     const QList<JobId> ids = m_runner->addRecordedJobs(m_reader.takeRecordedJobs(),
                                                        live ? JobRunner::Recorded::Mirrored
@@ -54,16 +55,23 @@ void RunFollower::applyActions()
 {
     const QList<RunAction> &actions = m_reader.history().actions;
     bool paused = m_remotePaused;
+    int workers = m_workers;
     for (; m_actionsSeen < actions.size(); ++m_actionsSeen) {
-        const QString &action = actions[m_actionsSeen].action;
-        if (action == QLatin1String("pause"))
+        const RunAction &action = actions[m_actionsSeen];
+        if (action.action == QLatin1String("pause"))
             paused = true;
-        else if (action == QLatin1String("resume"))
+        else if (action.action == QLatin1String("resume"))
             paused = false;
+        else if (action.action == QLatin1String("workers") && action.n > 0)
+            workers = action.n;
     }
     if (paused != m_remotePaused) {
         m_remotePaused = paused;
         Q_EMIT remotePausedChanged(paused);
+    }
+    if (workers != m_workers) {
+        m_workers = workers;
+        Q_EMIT workersChanged(workers);
     }
 }
 

@@ -36,6 +36,8 @@ public:
     bool isFollowing() const { return m_timer.isActive(); }
     // Whether the run's process was last told to pause (journalled actions).
     bool isRemotePaused() const { return m_remotePaused; }
+    // The run's workers: as it started, or as its last "workers" action set.
+    int workers() const { return m_workers; }
     // The job of the run with this seq, or 0.
     JobId jobOf(int seq) const { return m_ids.value(seq); }
     // Reads what the journal got since the last read now, not at the next tick.
@@ -46,6 +48,8 @@ Q_SIGNALS:
     // nothing is followed from now on.
     void runEnded();
     void remotePausedChanged(bool paused);
+    // A "workers" action (`requeue ctl ... workers N`, a viewer) changed them.
+    void workersChanged(int workers);
 
 private:
     void applyActions();
@@ -56,6 +60,7 @@ private:
     QTimer m_timer;
     qsizetype m_actionsSeen = 0;
     bool m_remotePaused = false;
+    int m_workers = 0;
 };
 
 } // namespace requeue

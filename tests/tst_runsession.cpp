@@ -369,6 +369,11 @@ void tst_RunSession::liveRunIsFollowedAndSteered()
     QTRY_COMPARE_WITH_TIMEOUT(readRunDirectory(runDir).actions.size(), 2, 10'000);
     QCOMPARE(readRunDirectory(runDir).actions.constLast().action, QStringLiteral("workers"));
     QCOMPARE(readRunDirectory(runDir).actions.constLast().n, 5);
+    // Workers set from a terminal: the window's settings follow the run.
+    QCOMPARE(ctl(runDir, {QStringLiteral("workers"), QStringLiteral("4")}), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(window.findChild<QSpinBox *>(QStringLiteral("workersSpin"))->value(),
+                              4, 10'000);
+    QCOMPARE(window.session()->workers(), 4);
 
     action(window, "actionStartPause")->trigger(); // Pause, in the other process
     QTRY_COMPARE_WITH_TIMEOUT(action(window, "actionStartPause")->text(), QStringLiteral("&Resume"),
@@ -386,13 +391,10 @@ void tst_RunSession::liveRunIsFollowedAndSteered()
     QCOMPARE(stateOf(window.runner(), 2), JobState::Succeeded);
 
     const RunHistory history = readRunDirectory(runDir);
-    QStringList actions;
-    for (const RunAction &done : history.actions)
-        actions.append(done.action);
-    QCOMPARE(
-        actions,
-        (QStringList {QStringLiteral("retry"), QStringLiteral("workers"), QStringLiteral("pause"),
-                      QStringLiteral("cancel"), QStringLiteral("cancel")}));
+    QCOMPARE(actionNames(history),
+             (QStringList {QStringLiteral("retry"), QStringLiteral("workers"),
+                           QStringLiteral("workers"), QStringLiteral("pause"),
+                           QStringLiteral("cancel"), QStringLiteral("cancel")}));
     QCOMPARE(history.jobs[1].history.size(), 2); // the journal has the retry
     const Joblog joblog = readJoblog(runDir + QStringLiteral("/joblog"));
     QCOMPARE(joblog.jobs.value(2).attempts, 2); // and so has the run's joblog

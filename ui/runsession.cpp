@@ -52,12 +52,8 @@ bool RunSession::open(const QString &dir, QString *error, QStringList *warnings)
     }
     m_dir = history.dir;
     m_control->setRunDirectory(m_dir);
-    m_workers = history.info.workers;
+    m_workers = follower->workers();
     m_backend = history.info.backend;
-    for (const RunAction &action : history.actions) {
-        if (action.action == QLatin1String("workers") && action.n > 0)
-            m_workers = action.n;
-    }
     if (!follower->isFollowing()) {
         m_endedHow = history.segments.isEmpty() || !history.ended()
             ? RunHistory::statusName(history.status)
@@ -69,6 +65,10 @@ bool RunSession::open(const QString &dir, QString *error, QStringList *warnings)
     connect(m_follower.get(), &RunFollower::runEnded, this, &RunSession::followedRunEnded);
     connect(m_follower.get(), &RunFollower::remotePausedChanged, this,
             &RunSession::remotePausedChanged);
+    connect(m_follower.get(), &RunFollower::workersChanged, this, [this](int workers) {
+        m_workers = workers;
+        Q_EMIT workersChanged(workers);
+    });
     setMode(Mode::Following);
     return true;
 }
