@@ -139,6 +139,7 @@ public:
     // Without the lock: makes the default output directory, once, before the
     // first process job is added.
     void ensureOutputDirectory();
+    JobSnapshot briefSnapshotLocked(const JobEntry &job) const;
     JobSnapshot snapshotLocked(const JobEntry &job, bool withHistory) const;
 
     // Runs without the lock.
@@ -317,13 +318,11 @@ void JobRunnerPrivate::enqueue(JobEntry *job, Place place, Events *events)
         ready.emplace_back(job->id, job->generation);
 }
 
-JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHistory) const
+JobSnapshot JobRunnerPrivate::briefSnapshotLocked(const JobEntry &job) const
 {
     JobSnapshot s;
     s.id = job.id;
     s.seq = job.spec.seq;
-    s.name = job.spec.name;
-    s.command = job.spec.displayCommand();
     s.state = job.state;
     s.attempts = job.attempts;
     s.budgetStart = job.budgetStart;
@@ -340,6 +339,14 @@ JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHisto
         s.clusterNode = job.control->clusterNode();
     }
     s.hasLastAttempt = job.hasLast;
+    return s;
+}
+
+JobSnapshot JobRunnerPrivate::snapshotLocked(const JobEntry &job, bool withHistory) const
+{
+    JobSnapshot s = briefSnapshotLocked(job);
+    s.name = job.spec.name;
+    s.command = job.spec.displayCommand();
     if (s.hasLastAttempt)
         s.lastAttempt = job.last;
     if (withHistory && job.hasLast) {
@@ -1109,6 +1116,13 @@ JobSnapshot JobRunner::snapshot(JobId id, bool withHistory) const
     QMutexLocker locker(&d->mutex);
     const JobEntry *job = d->find(id);
     return job ? d->snapshotLocked(*job, withHistory) : JobSnapshot();
+}
+
+JobSnapshot JobRunner::briefSnapshot(JobId id) const
+{
+    QMutexLocker locker(&d->mutex);
+    const JobEntry *job = d->find(id);
+    return job ? d->briefSnapshotLocked(*job) : JobSnapshot();
 }
 
 QList<JobSnapshot> JobRunner::snapshots(const QList<JobId> &ids) const

@@ -100,6 +100,9 @@ public:
     int jobCount() const;
     // An invalid snapshot for an unknown id.
     JobSnapshot snapshot(JobId id, bool withHistory = false) const;
+    // The same without the name, the command and the last attempt's record:
+    // no string is built. For observers that follow every change (a journal).
+    JobSnapshot briefSnapshot(JobId id) const;
     QList<JobSnapshot> snapshots(const QList<JobId> &ids) const;
     StateCounts stateCounts() const;
     int totalAttempts() const; // every attempt started, all jobs
