@@ -128,7 +128,6 @@ bool RunRecorder::open(const QString &dir, bool resuming, QString *error)
         *error = m_joblog->errorString();
         return false;
     }
-    QMutexLocker locker(&m_mutex);
     write(JournalLine("run-started")
               .add("t", nowUs())
               .add("pid", qint64(::getpid()))
@@ -183,16 +182,15 @@ QString RunRecorder::relative(const QString &path) const
 
 void RunRecorder::onAttemptStarted(quint64 id, int attempt)
 {
+    // The paths follow the output directory's layout (JobRunner::outputPath()).
     const QString out
         = m_runner ? m_runner->outputPath(id, attempt, OutputStream::Stdout) : QString();
-    const QString err
-        = m_runner ? m_runner->outputPath(id, attempt, OutputStream::Stderr) : QString();
+    const QString err = out.isEmpty() ? QString() : out.chopped(6) + u"stderr"_s;
     // A cluster executor names the job before it reports the start: a
     // resumed run finds it by this id instead of submitting it again.
-    const QString cluster = m_runner ? m_runner->snapshot(id).clusterJobId : QString();
-    QMutexLocker locker(&m_mutex);
+    const QString cluster = m_runner ? m_runner->briefSnapshot(id).clusterJobId : QString();
     JournalLine line("started");
-    line.add("seq", qint64(jobInfo(id).seq)).add("attempt", qint64(attempt)).add("t", nowUs());
+    line.add("seq", qint64(seqOf(id))).add("attempt", qint64(attempt)).add("t", nowUs());
     if (!out.isEmpty())
         line.add("stdout", relative(out)).add("stderr", relative(err));
     if (!cluster.isEmpty())
@@ -202,9 +200,8 @@ void RunRecorder::onAttemptStarted(quint64 id, int attempt)
 
 void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
 {
-    QMutexLocker locker(&m_mutex);
     write(JournalLine("pid")
-              .add("seq", qint64(jobInfo(id).seq))
+              .add("seq", qint64(seqOf(id)))
               .add("attempt", qint64(attempt))
               .add("pid", pid)
               .finish());
@@ -216,20 +213,20 @@ void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
     {
         QMutexLocker locker(&m_mutex);
         info = jobInfo(id);
-        JournalLine line("finished");
-        line.add("seq", qint64(info.seq))
-            .add("attempt", qint64(record.number))
-            .add("start", record.startedUs)
-            .add("end", record.finishedUs)
-            .add("outcome", attemptOutcomeName(record.outcome))
-            .add("exit", qint64(record.exitCode))
-            .add("signal", qint64(record.signal))
-            .add("msg", record.message);
-        // Only cluster attempts have a node: local journals stay as they were.
-        if (!record.node.isEmpty())
-            line.add("node", record.node);
-        write(line.finish());
     }
+    JournalLine line("finished");
+    line.add("seq", qint64(info.seq))
+        .add("attempt", qint64(record.number))
+        .add("start", record.startedUs)
+        .add("end", record.finishedUs)
+        .add("outcome", attemptOutcomeName(record.outcome))
+        .add("exit", qint64(record.exitCode))
+        .add("signal", qint64(record.signal))
+        .add("msg", record.message);
+    // Only cluster attempts have a node: local journals stay as they were.
+    if (!record.node.isEmpty())
+        line.add("node", record.node);
+    write(line.finish());
     if (!m_joblog)
         return;
     // Receive, as GNU parallel fills it: what the attempt wrote to stdout (a
@@ -247,24 +244,34 @@ void RunRecorder::onStateChanged(quint64 id)
     if (!m_runner)
         return;
     // The runner's state now, not the signal's: see the class comment. Taken
-    // before the journal's lock, so that a worker writing its attempt's start
-    // never waits for the runner's lock through it. Only the emitter thread
-    // writes state lines, so they stay in order.
-    const JobSnapshot job = m_runner->snapshot(id);
-    QMutexLocker locker(&m_mutex);
+    // before the recorder's lock, so that a worker taking that lock never
+    // waits for the runner's through it. Only the emitter thread writes state
+    // lines, so they stay in order.
+    const JobSnapshot job = m_runner->briefSnapshot(id);
     if (!job.isValid())
         return;
-    JobInfo &info = jobInfo(id);
-    if (info.lastState == job.state && info.lastAttempts == job.attempts)
-        return;
-    info.lastState = job.state;
-    info.lastAttempts = job.attempts;
+    int seq = 0;
+    {
+        QMutexLocker locker(&m_mutex);
+        JobInfo &info = jobInfo(id);
+        if (info.lastState == job.state && info.lastAttempts == job.attempts)
+            return;
+        info.lastState = job.state;
+        info.lastAttempts = job.attempts;
+        seq = info.seq;
+    }
     write(JournalLine("state")
-              .add("seq", qint64(info.seq))
+              .add("seq", qint64(seq))
               .add("state", jobStateName(job.state))
               .add("attempts", qint64(job.attempts))
               .add("t", nowUs())
               .finish());
+}
+
+int RunRecorder::seqOf(quint64 id)
+{
+    QMutexLocker locker(&m_mutex);
+    return jobInfo(id).seq;
 }
 
 bool RunRecorder::addJobs(const QList<JobSpec> &jobs, QString *error)
@@ -289,7 +296,6 @@ void RunRecorder::recordAction(const QString &action, const QList<int> &seqs, in
         line.add("seqs", seqs);
     if (n >= 0)
         line.add("n", qint64(n));
-    QMutexLocker locker(&m_mutex);
     write(line.finish());
 }
 
@@ -300,9 +306,9 @@ void RunRecorder::finish(const QString &how)
         if (m_finished || m_eventsFd < 0)
             return;
         m_finished = true;
-        write(JournalLine("run-ended").add("how", how).add("t", nowUs()).finish());
-        ::fsync(m_eventsFd);
     }
+    write(JournalLine("run-ended").add("how", how).add("t", nowUs()).finish());
+    ::fsync(m_eventsFd);
     if (m_runner)
         disconnect(m_runner, nullptr, this, nullptr);
     if (m_joblog)
@@ -329,7 +335,9 @@ void RunRecorder::write(const QByteArray &line)
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            m_errorString = u"%1: %2"_s.arg(pathIn(m_dir, RunDirectory::EventsFile), errnoText());
+            const QString error = errnoText();
+            QMutexLocker locker(&m_mutex);
+            m_errorString = u"%1: %2"_s.arg(pathIn(m_dir, RunDirectory::EventsFile), error);
             m_writeErrors.fetch_add(1);
             return;
         }

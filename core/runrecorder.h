@@ -99,14 +99,17 @@ private:
     void onAttemptFinished(quint64 id, const AttemptRecord &record);
     void onStateChanged(quint64 id);
     JobInfo &jobInfo(quint64 id); // m_mutex held
+    int seqOf(quint64 id);
     QString relative(const QString &path) const;
-    void write(const QByteArray &line); // m_mutex held
+    // Without m_mutex: O_APPEND puts each write() whole at the end, and a
+    // worker reporting its attempt must not wait for another thread's write.
+    void write(const QByteArray &line);
 
     QString m_dir;
     std::unique_ptr<RunLock> m_lock;        // Owning.
     std::unique_ptr<JoblogWriter> m_joblog; // Owning.
     QPointer<JobRunner> m_runner;           // Not owning.
-    mutable QMutex m_mutex;                 // guards the journal and m_jobs
+    mutable QMutex m_mutex;                 // guards m_jobs, m_errorString, m_finished
     QHash<quint64, JobInfo> m_jobs;
     QString m_errorString;
     int m_eventsFd = -1; // Owning.
