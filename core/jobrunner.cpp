@@ -118,7 +118,8 @@ public:
                            JobRunner::Recorded how);
     void takeRecordLocked(JobEntry *job, RecordedJob &&recorded);
     JobEntry *find(JobId id) const;
-    void setState(JobEntry *job, JobState state, Events *events);
+    // `atUs`: when it happened, if the caller knows (an attempt's end).
+    void setState(JobEntry *job, JobState state, Events *events, qint64 atUs = 0);
     void markDirty(JobEntry *job);
     // Only with someone waiting: without, a run of short jobs would notify
     // every time the last one ends, under the lock the workers wait for.
@@ -278,7 +279,7 @@ void JobRunnerPrivate::markDirty(JobEntry *job)
     changed.push_back(job->id);
 }
 
-void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events)
+void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events, qint64 atUs)
 {
     markDirty(job);
     const JobState old = job->state;
@@ -294,7 +295,7 @@ void JobRunnerPrivate::setState(JobEntry *job, JobState state, Events *events)
         ++activeJobs;
         job->finishedUs = 0;
     } else if (!isTerminal(old) && isTerminal(state)) {
-        job->finishedUs = nowUs();
+        job->finishedUs = atUs > 0 ? atUs : nowUs();
         if (observed || job->spec.onFinished) {
             std::shared_ptr<const JobEntry> hookOwner;
             if (job->spec.onFinished)
@@ -405,7 +406,10 @@ void JobRunnerPrivate::attemptStarted(const AttemptTicket &ticket, qint64 starte
     // which keeps the hot path to one lock per attempt. The feed's next flush
     // reads it from there.
     ticket.control->setStartedUs(startedUs);
-    if (!startPending.exchange(true, std::memory_order_acq_rel))
+    // Read first: between two flushes every attempt finds it set, and a load
+    // does not take the cache line away from the other workers.
+    if (!startPending.load(std::memory_order_relaxed)
+        && !startPending.exchange(true, std::memory_order_acq_rel))
         requestFeed();
     if (attemptsObserved.load(std::memory_order_relaxed))
         Q_EMIT q->attemptStarted(ticket.jobId, ticket.attempt);
@@ -442,9 +446,9 @@ void JobRunnerPrivate::attemptFinished(const AttemptTicket &ticket, const Attemp
         if (isObserved())
             events->append({Event::AttemptFinished, job->id, job->state, record});
         if (record.succeeded())
-            setState(job, JobState::Succeeded, events);
+            setState(job, JobState::Succeeded, events, record.finishedUs);
         else if (job->cancelRequested)
-            setState(job, JobState::Cancelled, events);
+            setState(job, JobState::Cancelled, events, record.finishedUs);
         else
             afterFailure(job, record, events);
         return true;
@@ -466,7 +470,7 @@ void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, 
     const RetryDecision decision = job->spec.retry.decide(record, job->attempts - job->budgetStart);
     switch (decision.action) {
     case RetryDecision::Action::GiveUp:
-        setState(job, JobState::Failed, events);
+        setState(job, JobState::Failed, events, record.finishedUs);
         return;
     case RetryDecision::Action::RetryNow:
         // A retry goes first in line, as GNU parallel does: the next free
