@@ -6,6 +6,8 @@
 #include "privatedirectory.h"
 #include "rundirectory.h"
 
+#include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -83,6 +85,20 @@ bool RunRecorder::start(const QString &dir, const RunInfo &info, QString *error)
     }
     return lockAndPrepare(dir, error) && writeRunInfo(m_dir, info, error)
         && open(m_dir, false, error);
+}
+
+bool RunRecorder::startNewRun(RunInfo info, const QString &root, const QString &dir, QString *error)
+{
+    const QDateTime now = QDateTime::currentDateTime();
+    const QString where
+        = dir.isEmpty() ? RunDirectory::create(root, info.listPath, now, error) : dir;
+    if (where.isEmpty())
+        return false;
+    info.version = QCoreApplication::applicationVersion();
+    info.host = QSysInfo::machineHostName();
+    info.pid = QCoreApplication::applicationPid();
+    info.startedUs = now.toMSecsSinceEpoch() * 1000;
+    return start(where, info, error);
 }
 
 bool RunRecorder::resume(const QString &dir, QString *error)

@@ -56,6 +56,11 @@ public:
     // A new run in `dir` (created 0700 if missing; it must not hold a run):
     // takes its lock, writes run.json, opens the journal and the joblog.
     bool start(const QString &dir, const RunInfo &info, QString *error);
+    // A new run of this process: stamps `info` with what only the process
+    // knows (Requeue's version, the host, the pid, the start time: now) and
+    // start()s it in `dir`, or, when `dir` is empty, in a fresh directory
+    // under `root` named after info.listPath (RunDirectory::create()).
+    bool startNewRun(RunInfo info, const QString &root, const QString &dir, QString *error);
     // Goes on with the run in `dir`: takes its lock and appends to its files.
     bool resume(const QString &dir, QString *error);
     // Records what `runner` does from now on, until finish(). Jobs are known

@@ -9,6 +9,7 @@
 
 #include <QFile>
 #include <QSignalSpy>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -123,6 +124,7 @@ private Q_SLOTS:
     void defaultRoot_data();
     void defaultRoot();
     void createsUniqueDirectories();
+    void newRunIsStamped();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -460,6 +462,40 @@ void tst_RunRecorder::createsUniqueDirectories()
     QCOMPARE(modeOf(first), 0700);
     QVERIFY(RunDirectory::create(u"/proc/no/such"_s, u"x"_s, when, &error).isEmpty());
     QVERIFY2(error.startsWith("cannot create /proc"_L1), qPrintable(error));
+}
+
+// Both front ends start a run with startNewRun(): it stamps this process on
+// the run and makes its directory, or takes the one given (--run-dir).
+void tst_RunRecorder::newRunIsStamped()
+{
+    QCoreApplication::setApplicationVersion(u"9.8.7"_s);
+    const QString root = m_dir->filePath(u"runs"_s);
+    RunInfo info = infoFor({shellJob(1, u"true"_s)});
+    info.version.clear();
+    info.pid = 0;
+    info.startedUs = 0;
+    const qint64 before = nowUs();
+    QString error;
+    RunRecorder fresh;
+    QVERIFY2(fresh.startNewRun(info, root, QString(), &error), qPrintable(error));
+    const qint64 after = nowUs();
+    QVERIFY(fresh.directory().startsWith(root + u'/'));
+    QVERIFY(fresh.directory().endsWith(u"-jobs"_s)); // named after /somewhere/jobs.txt
+    QCOMPARE(modeOf(fresh.directory()), 0700);
+    fresh.finish(u"finished"_s);
+    const RunInfo stamped = readRunDirectory(fresh.directory()).info;
+    QCOMPARE(stamped.version, u"9.8.7"_s);
+    QCOMPARE(stamped.host, QSysInfo::machineHostName());
+    QCOMPARE(stamped.pid, QCoreApplication::applicationPid());
+    // run.json keeps microseconds from a millisecond clock.
+    QVERIFY(stamped.startedUs >= before - 1000 && stamped.startedUs <= after);
+    QCOMPARE(stamped.listPath, info.listPath);
+
+    const QString given = m_dir->filePath(u"given"_s);
+    RunRecorder chosen;
+    QVERIFY2(chosen.startNewRun(info, root, given, &error), qPrintable(error));
+    QCOMPARE(chosen.directory(), given);
+    QCOMPARE(readRunDirectory(given).info.pid, QCoreApplication::applicationPid());
 }
 
 } // namespace requeue

@@ -2,19 +2,12 @@
 
 #include "controlserver.h"
 #include "runcontrolclient.h"
-#include "rundirectory.h"
 #include "runfollower.h"
 #include "runrecorder.h"
 #include "uilogging.h"
 
-#include <QCoreApplication>
-#include <QDateTime>
-#include <QDir>
 #include <QFileInfo>
 #include <QSignalBlocker>
-#include <QSysInfo>
-
-#include <unistd.h>
 
 namespace requeue {
 
@@ -76,18 +69,10 @@ bool RunSession::open(const QString &dir, QString *error, QStringList *warnings)
 bool RunSession::startRecording(const QString &root, RunInfo info, QString *error)
 {
     close(QStringLiteral("closed"));
-    const QDateTime now = QDateTime::currentDateTime();
-    const QString dir = RunDirectory::create(root, info.listPath, now, error);
-    if (dir.isEmpty())
-        return false;
-    info.version = QCoreApplication::applicationVersion();
-    info.host = QSysInfo::machineHostName();
-    info.pid = ::getpid();
-    info.startedUs = now.toMSecsSinceEpoch() * 1000;
     auto recorder = std::make_unique<RunRecorder>();
-    if (!recorder->start(dir, info, error))
+    if (!recorder->startNewRun(std::move(info), root, QString(), error))
         return false;
-    m_dir = dir;
+    m_dir = recorder->directory();
     recordWith(std::move(recorder));
     return true;
 }

@@ -49,8 +49,8 @@ public:
     // be read (file:line), which do not stop the rest from loading.
     bool open(const QString &dir, QString *error, QStringList *warnings);
     // Records the runner's run from now on in a new directory under `root`
-    // (`info` describes it; its start, host and pid are filled in here). The
-    // runner's output goes to the directory's out/ folder.
+    // (`info` describes it; RunRecorder::startNewRun() stamps this process
+    // on it). The runner's output goes to the directory's out/ folder.
     bool startRecording(const QString &root, RunInfo info, QString *error);
     // Goes on with an Opened run, recording in its directory.
     bool resumeRecording(QString *error);

@@ -17,13 +17,11 @@
 #include "textjoblistparser.h"
 
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
-#include <QSysInfo>
 #include <QThread>
 
 #include <algorithm>
@@ -413,27 +411,19 @@ bool HeadlessRun::startRecording(const QList<JobSpec> &jobs)
     return true;
 }
 
-// A new run directory holding run.json for `jobs`.
+// A new run directory (--run-dir, or one under the default root) holding
+// run.json for `jobs`.
 bool HeadlessRun::startRunDirectory(const QList<JobSpec> &jobs, QString *error)
 {
-    const QDateTime now = QDateTime::currentDateTime();
-    QString dir = m_options.runDir;
-    if (dir.isEmpty())
-        dir = RunDirectory::create(RunDirectory::defaultRoot(), m_options.jobFile, now, error);
-    if (dir.isEmpty())
-        return false;
     RunInfo info;
-    info.version = QCoreApplication::applicationVersion();
     info.listPath = QFileInfo(m_options.jobFile).absoluteFilePath();
     info.listSha256 = fileSha256(m_options.jobFile);
     info.jobs = jobs;
     info.options = m_options.toJson();
     info.backend = m_options.backend.backendName();
-    info.host = QSysInfo::machineHostName();
-    info.pid = ::getpid();
-    info.startedUs = now.toMSecsSinceEpoch() * 1000;
     info.workers = m_runner->maxWorkers();
-    return m_recorder->start(dir, info, error);
+    return m_recorder->startNewRun(std::move(info), RunDirectory::defaultRoot(), m_options.runDir,
+                                   error);
 }
 
 // Without a control socket the run goes on; only `requeue ctl` cannot reach it.
