@@ -21,7 +21,9 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocalSocket>
+#include <QMessageBox>
 #include <QProcess>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -105,6 +107,32 @@ QByteArray sendRawLine(const QString &dir, const QByteArray &line)
     return socket.readLine();
 }
 
+// The run's journal, one object per line.
+QList<QJsonObject> journal(const QString &dir)
+{
+    QList<QJsonObject> events;
+    QFile file(dir + QLatin1Char('/') + QLatin1String(RunDirectory::EventsFile));
+    if (!file.open(QIODevice::ReadOnly))
+        return events;
+    while (!file.atEnd())
+        events.append(QJsonDocument::fromJson(file.readLine()).object());
+    return events;
+}
+
+// "seq/attempt" of the journal's `ev` lines.
+QStringList attemptsIn(const QList<QJsonObject> &events, const QString &ev)
+{
+    QStringList attempts;
+    for (const QJsonObject &event : events) {
+        if (event.value(QStringLiteral("ev")).toString() == ev)
+            attempts.append(QStringLiteral("%1/%2")
+                                .arg(event.value(QStringLiteral("seq")).toInt())
+                                .arg(event.value(QStringLiteral("attempt")).toInt()));
+    }
+    attempts.sort();
+    return attempts;
+}
+
 QStringList actionNames(const RunHistory &history)
 {
     QStringList names;
@@ -129,6 +157,7 @@ private Q_SLOTS:
     void oldRunsArePruned();
     void liveRunIsFollowedAndSteered();
     void windowRunIsSteeredByCtl();
+    void closedWindowDrainsItsRun();
 
 private:
     QString writeList(const QByteArray &text);
@@ -466,6 +495,45 @@ void tst_RunSession::windowRunIsSteeredByCtl()
     QCOMPARE(history.jobs[1].history.size(), 2);
     QCOMPARE(history.jobs[0].state, JobState::Cancelled);
     QVERIFY(history.errors.isEmpty());
+}
+
+// Closed while its jobs run, the window cancels them, and its run's journal
+// has every started attempt's end before the run's own: the window's runner
+// has drained before the session ends the journal.
+void tst_RunSession::closedWindowDrainsItsRun()
+{
+    // Each job takes a second to end once cancelled (within the runner's
+    // grace period before SIGKILL): the window goes long before that.
+    const QString slowToEnd = QStringLiteral("trap 'sleep 1; exit 3' TERM; sleep 60 & wait");
+    auto window = std::make_unique<MainWindow>();
+    QVERIFY(
+        window->loadFile(writeList(jsonList({{slowToEnd, 1}, {slowToEnd, 1}, {slowToEnd, 1}}))));
+    window->findChild<QSpinBox *>(QStringLiteral("workersSpin"))->setValue(3);
+    window->show();
+    action(*window, "actionStartPause")->trigger();
+    const QString dir = window->session()->directory();
+    QTRY_COMPARE_WITH_TIMEOUT(attemptsIn(journal(dir), QStringLiteral("started")).size(), 3,
+                              10'000);
+
+    QVERIFY(!window->close());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window->findChild<QMessageBox *>(QStringLiteral("quitBox"))));
+    box->findChild<QPushButton *>(QStringLiteral("quitButton"))->click();
+    QVERIFY(!window->isVisible());
+    window.reset(); // at once: the attempts are still being cancelled
+
+    const QList<QJsonObject> events = journal(dir);
+    QCOMPARE(attemptsIn(events, QStringLiteral("finished")),
+             attemptsIn(events, QStringLiteral("started")));
+    QCOMPARE(events.constLast().value(QStringLiteral("ev")).toString(),
+             QStringLiteral("run-ended"));
+    QCOMPARE(events.constLast().value(QStringLiteral("how")).toString(), QStringLiteral("closed"));
+    const RunHistory history = readRunDirectory(dir);
+    QCOMPARE(history.jobs.size(), 3);
+    for (const auto &job : history.jobs) {
+        QCOMPARE(job.state, JobState::Cancelled);
+        QCOMPARE(job.history.size(), 1);
+    }
 }
 
 QTEST_MAIN(tst_RunSession)

@@ -42,6 +42,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
@@ -113,13 +114,30 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
 MainWindow::~MainWindow()
 {
     saveSettings();
-    m_session->close(QStringLiteral("closed"));
-    // The model and the details pane hold the runner; let them go before an
-    // owned runner does.
+    // The model, the details pane and the timeline hold the runner; they let
+    // go of it before an owned runner goes.
     m_table->setModel(nullptr);
     delete m_proxy;
     delete m_model;
     delete m_details;
+    m_timeline->view()->setRunner(nullptr);
+    drainOwnedRunner();
+    const QSignalBlocker quiet(m_session); // no title or actions to update any more
+    m_session->close(QStringLiteral("closed"));
+}
+
+// The run's journal must hold the end of every attempt before its own end
+// record. An owned runner's destructor cancels what is left (SIGTERM, then
+// SIGKILL after the grace period) and returns once every attempt has ended
+// and every observer, the run's recorder among them, has heard of it. A
+// runner the window was given is its owner's to end.
+void MainWindow::drainOwnedRunner()
+{
+    if (!m_ownedRunner)
+        return;
+    disconnect(m_runner, nullptr, this, nullptr); // the window is going
+    m_ownedRunner.reset();
+    m_runner = nullptr;
 }
 
 bool MainWindow::loadFile(const QString &path, LoadMode mode)

@@ -180,6 +180,7 @@ private:
     void showLoadErrors(const QString &path, const QStringList &errors, int count,
                         bool countIsLowerBound);
     void askToCancelAndQuit();
+    void drainOwnedRunner();
 
     std::unique_ptr<JobRunner> m_ownedRunner; // Owning; null when given a runner.
     JobRunner *m_runner;                      // Not owning.
