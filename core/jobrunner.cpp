@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHash>
 #include <QMetaMethod>
 #include <QMutex>
 #include <QSet>
@@ -67,6 +68,7 @@ struct JobEntry
     bool cancelRequested = false;
     bool dirty = false;
     bool mirrored = false; // another process runs it (JobRunner::Recorded::Mirrored)
+    bool recorded = false; // added by addRecordedJobs(): its attempts are in totalAttempts
 };
 
 // Something to tell observers once the lock is released.
@@ -134,6 +136,7 @@ public:
     void afterFailure(JobEntry *job, const AttemptRecord &record, Events *events);
     bool cancelLocked(JobEntry *job, bool kill, Events *events);
     bool retryLocked(JobEntry *job, Events *events);
+    bool adoptLocked(JobEntry *job, int attempt);
     void dispatch(Tickets *tickets, Events *events);
     AttemptTicket makeTicket(JobEntry *job, Events *events);
     QString outputPathLocked(const JobEntry &job, int attempt, OutputStream stream);
@@ -834,6 +837,7 @@ void JobRunnerPrivate::addRecordedLocked(std::shared_ptr<JobEntry> &&entry, Reco
     job->budgetStart = state == JobState::Queued ? recorded.attempts : 0;
     job->attempts = 0; // takeRecordLocked() counts them into totalAttempts
     job->mirrored = mirrored;
+    job->recorded = true;
     job->state = state;
     ++counts[int(state)];
     if (!isTerminal(state))
@@ -906,6 +910,20 @@ bool JobRunnerPrivate::retryLocked(JobEntry *job, Events *events)
     job->budgetStart = job->attempts;
     ++job->generation;
     enqueue(job, Place::Back, events);
+    return true;
+}
+
+// A queued job whose next attempt would be `attempt + 1` starts `attempt`
+// again instead: the one a cluster still has. It is counted when handed out.
+bool JobRunnerPrivate::adoptLocked(JobEntry *job, int attempt)
+{
+    if (attempt < 1 || job->mirrored || job->state != JobState::Queued || job->attempts != attempt)
+        return false;
+    --job->attempts;
+    job->budgetStart = qMin(job->budgetStart, job->attempts);
+    if (job->recorded)
+        --totalAttempts;
+    markDirty(job);
     return true;
 }
 
@@ -1063,6 +1081,30 @@ QList<JobId> JobRunner::addRecordedJobs(QList<RecordedJob> &&jobs, Recorded how)
             ids.append(JobId(d->jobs.size()));
         }
         return ids;
+    });
+}
+
+QList<JobId> JobRunner::adopt(const QList<AdoptedAttempt> &attempts)
+{
+    return d->update([&](Events *) {
+        QList<JobId> adopted;
+        if (attempts.isEmpty() || !d->executor->adopt(attempts))
+            return adopted;
+        QHash<int, int> inCluster; // seq -> the attempt a cluster has
+        for (const AdoptedAttempt &attempt : attempts) {
+            if (!attempt.clusterJobId.isEmpty())
+                inCluster.insert(attempt.seq, attempt.attempt);
+        }
+        QSet<JobId> first;
+        for (const std::shared_ptr<JobEntry> &job : d->jobs) {
+            if (job && d->adoptLocked(job.get(), inCluster.take(job->spec.seq))) {
+                first.insert(job->id);
+                adopted.append(job->id);
+            }
+        }
+        std::stable_partition(d->ready.begin(), d->ready.end(),
+                              [&first](const auto &entry) { return first.contains(entry.first); });
+        return adopted;
     });
 }
 

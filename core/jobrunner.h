@@ -93,6 +93,15 @@ public:
     // Brings a job added with Recorded::Mirrored up to date with `job` (the
     // same job, recorded later). Returns false for any other job.
     bool updateRecordedJob(JobId id, RecordedJob &&job);
+    // Reattach (the resume of a run whose process was killed): offers the
+    // executor `attempts` (Executor::adopt()). A queued job with the seq of
+    // one that names a cluster job, whose attempts end at that one, starts
+    // that attempt again instead of a new one: the executor follows the job
+    // already in the cluster, and the attempt is counted once. Those jobs
+    // are handed out before the other queued ones, so that they count
+    // against the workers first. Call before start(). Returns their ids;
+    // none if the executor cannot follow what another process started.
+    QList<JobId> adopt(const QList<AdoptedAttempt> &attempts);
     // Forgets finished jobs, and mirrored ones in any state; returns how
     // many were removed. Others are kept.
     int removeFinishedJobs(const QList<JobId> &ids);

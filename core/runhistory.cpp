@@ -124,6 +124,16 @@ int RunHistory::totalAttempts() const
     return total;
 }
 
+QList<AdoptedAttempt> RunHistory::attemptsToAdopt() const
+{
+    QList<AdoptedAttempt> attempts;
+    for (const RunJob &job : jobs) {
+        if (job.state != JobState::Succeeded)
+            attempts.append(job.attemptToAdopt());
+    }
+    return attempts;
+}
+
 int RunHistory::count(JobState state) const
 {
     return int(std::count_if(jobs.cbegin(), jobs.cend(),

@@ -104,6 +104,9 @@ struct RunHistory
     int count(JobState state) const;
     // The index in `jobs` of the job with `seq`, or -1.
     int indexOfSeq(int seq) const;
+    // What resuming the run hands its runner to adopt (JobRunner::adopt()):
+    // RunJob::attemptToAdopt() of every job that did not succeed.
+    QList<AdoptedAttempt> attemptsToAdopt() const;
     static QString statusName(Status status); // "running", "finished", "crashed"
 };
 

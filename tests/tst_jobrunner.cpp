@@ -105,6 +105,8 @@ private Q_SLOTS:
     void resumedJobContinuesItsNumbering();
     void recordedJobsGoOnWhereTheRunStopped();
     void mirroredJobsFollowTheirRecord();
+    void adoptedAttemptsGoOnFirst();
+    void adoptedRecordedAttemptIsCountedOnce();
     void executorIsReplacedOnlyWhenNothingRuns();
 };
 
@@ -728,6 +730,74 @@ void tst_JobRunner::recordedJobsGoOnWhereTheRunStopped()
     QCOMPARE(crashed.state, JobState::Succeeded);
     QCOMPARE(crashed.lastAttempt.number, 3);
     QCOMPARE(runner.snapshot(ids[1]).lastAttempt.number, 3);
+}
+
+// `requeue resume`: the attempt a killed process left in a cluster is
+// handed out again with its own number, before the queued jobs, and the
+// budget counts it once; a job whose next attempt is not in a cluster goes on
+// as usual, and an executor that cannot adopt changes nothing.
+void tst_JobRunner::adoptedAttemptsGoOnFirst()
+{
+    auto owned = std::make_unique<FakeExecutor>();
+    FakeExecutor *executor = owned.get();
+    JobRunner runner(std::move(owned));
+    runner.setMaxWorkers(1);
+    const auto finishLeftovers = qScopeGuard([&] { executor->cancelAll(); });
+    QList<JobSpec> specs;
+    for (int seq = 1; seq <= 3; ++seq) {
+        specs.append(callableJob(QStringLiteral("job %1").arg(seq), flaky(1), 3));
+        specs.last().seq = seq;
+        specs.last().attemptsBefore = 2;
+    }
+    const QList<JobId> ids = runner.addJobs(specs);
+    const QList<AdoptedAttempt> inCluster {{1, 3, QString(), 0}, {2, 2, QStringLiteral("101"), 0}};
+    QCOMPARE(runner.adopt(inCluster), QList<JobId>());
+    QCOMPARE(runner.snapshot(ids[1]).attempts, 2);
+
+    executor->setAdopts(true);
+    QCOMPARE(runner.adopt(inCluster), QList<JobId> {ids[1]});
+    QCOMPARE(executor->takeLog().join(u'|'), QStringLiteral("adopt 1#3|adopt 2#2"));
+    QCOMPARE(runner.snapshot(ids[1]).attempts, 1);
+    QCOMPARE(runner.snapshot(ids[0]).attempts, 2);
+    runner.start();
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(5000)).join(u'|'), QStringLiteral("execute 2#2"));
+    executor->finish(ids[1], AttemptOutcome::ExitCode, 1);
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(5000)).join(u'|'), QStringLiteral("execute 2#3"));
+    QCOMPARE(runner.snapshot(ids[1]).attemptsInBudget(), 2); // the adopted one, and this
+    executor->finish(ids[1], AttemptOutcome::Succeeded);
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(5000)).join(u'|'), QStringLiteral("execute 1#3"));
+    executor->finish(ids[0], AttemptOutcome::Succeeded);
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(5000)).join(u'|'), QStringLiteral("execute 3#3"));
+}
+
+// The window's Resume of a crashed run: the recorded attempt in the cluster
+// is not counted a second time when it is followed.
+void tst_JobRunner::adoptedRecordedAttemptIsCountedOnce()
+{
+    auto owned = std::make_unique<FakeExecutor>();
+    FakeExecutor *executor = owned.get();
+    executor->setAdopts(true);
+    JobRunner runner(std::move(owned));
+    const auto finishLeftovers = qScopeGuard([&] { executor->cancelAll(); });
+    const QList<JobId> ids
+        = runner.addRecordedJobs({recorded(1, JobState::Running, 2, {AttemptOutcome::ExitCode}),
+                                  recorded(2, JobState::Failed, 1, {AttemptOutcome::ExitCode})},
+                                 JobRunner::Recorded::Resumable);
+    QCOMPARE(runner.totalAttempts(), 3);
+    QCOMPARE(runner.adopt({{1, 2, QStringLiteral("7"), 0}, {2, 2, QString(), 0}}),
+             QList<JobId> {ids[0]});
+    QCOMPARE(runner.totalAttempts(), 2);
+    runner.start();
+    QCOMPARE(executor->takeLog(3, QDeadlineTimer(5000)).join(u'|'),
+             QStringLiteral("adopt 1#2|adopt 2#2|execute 1#2"));
+    QCOMPARE(runner.totalAttempts(), 3);
+    executor->finish(ids[0], AttemptOutcome::Succeeded);
+    const JobSnapshot done = runner.snapshot(ids[0], true);
+    QCOMPARE(done.state, JobState::Succeeded);
+    QCOMPARE(done.attempts, 2);
+    QCOMPARE(done.lastAttempt.number, 2);
+    QCOMPARE(done.history.size(), 2);
+    QCOMPARE(runner.snapshot(ids[1]).state, JobState::Failed); // not retried by adopting
 }
 
 // Another process runs the jobs: this runner shows what the record says,

@@ -151,7 +151,6 @@ int HeadlessRun::exec()
 
     const QString runTag = QString::number(QCoreApplication::applicationPid());
     std::unique_ptr<Executor> executor = m_options.backend.makeExecutor(runTag);
-    adoptLiveAttempts(executor.get(), &toRun);
     m_runner = std::make_unique<JobRunner>(std::move(executor));
     m_runner->setMaxWorkers(m_options.workers > 0 ? m_options.workers
                                                   : m_options.backend.defaultWorkers());
@@ -191,6 +190,10 @@ int HeadlessRun::exec()
     m_ids = m_runner->addJobs(toRun);
     for (int i = 0; i < m_ids.size(); ++i)
         m_jobs.insert(m_ids[i], {toRun[i].seq, toRun[i].displayCommand(), toRun[i].attemptsBefore});
+    // Reattach: the attempts the killed process left in Slurm are followed,
+    // not submitted again; they keep their numbers (and output folders).
+    for (JobId id : m_runner->adopt(m_liveAttempts))
+        --m_jobs[id].attemptsBefore;
     if (m_options.deadline)
         m_deadlineTimer.start(*m_options.deadline);
     if (m_progress)
@@ -304,8 +307,8 @@ bool HeadlessRun::prepareResume(QList<JobSpec> *toRun)
         JobSpec spec = job.spec;
         spec.attemptsBefore = job.attempts;
         toRun->append(spec);
-        m_liveAttempts.append(job.attemptToAdopt());
     }
+    m_liveAttempts = history.attemptsToAdopt();
     return true;
 }
 
@@ -318,26 +321,6 @@ void HeadlessRun::resumeBackend(const RunInfo &info)
     const qint64 pollMs = info.options.value(QLatin1String("poll_ms")).toInteger();
     if (pollMs > 0)
         backend.pollInterval = std::chrono::milliseconds(pollMs);
-}
-
-// Reattach: the attempts the killed process left in Slurm are followed, not
-// submitted again. They keep their attempt numbers (and output folders) and
-// are handed out first, so that they count against --jobs before new ones.
-void HeadlessRun::adoptLiveAttempts(Executor *executor, QList<JobSpec> *toRun)
-{
-    if (m_liveAttempts.isEmpty() || !executor->adopt(m_liveAttempts))
-        return;
-    QSet<int> adopted; // those known to be in Slurm; the others keep their place
-    for (const AdoptedAttempt &attempt : std::as_const(m_liveAttempts)) {
-        if (!attempt.clusterJobId.isEmpty())
-            adopted.insert(attempt.seq);
-    }
-    for (JobSpec &spec : *toRun) {
-        if (adopted.contains(spec.seq))
-            --spec.attemptsBefore;
-    }
-    std::stable_partition(toRun->begin(), toRun->end(),
-                          [&adopted](const JobSpec &spec) { return adopted.contains(spec.seq); });
 }
 
 // Leaves out the jobs the joblog shows as done (see RunOptions::Resume).

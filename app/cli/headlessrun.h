@@ -69,7 +69,6 @@ private:
     bool selectForResume(QList<JobSpec> *specs);
     bool prepareResume(QList<JobSpec> *toRun);
     void resumeBackend(const RunInfo &info);
-    void adoptLiveAttempts(Executor *executor, QList<JobSpec> *toRun);
     bool startRecording(const QList<JobSpec> &jobs);
     bool startRunDirectory(const QList<JobSpec> &jobs, QString *error);
     void onAttemptFinished(JobId id, const AttemptRecord &record); // on a worker

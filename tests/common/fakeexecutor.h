@@ -13,7 +13,8 @@ namespace requeue::test {
 
 // An Executor that runs nothing by itself: it holds each ticket until the
 // test says that its attempt began or ended, so a test scripts every
-// ordering. Logs "execute <job>#<attempt>" as tickets arrive.
+// ordering. Logs "execute <job>#<attempt>" as tickets arrive. Adopts
+// attempts (as a cluster backend) once told to, logging "adopt <seq>#<attempt>".
 //
 // Thread-safe; the runner calls it from any thread, the test from its own.
 class FakeExecutor final : public Executor
@@ -36,6 +37,20 @@ public:
     {
         QMutexLocker locker(&m_mutex);
         return m_max;
+    }
+    bool adopt(const QList<AdoptedAttempt> &attempts) override
+    {
+        QMutexLocker locker(&m_mutex);
+        if (!m_adopts)
+            return false;
+        for (const AdoptedAttempt &attempt : attempts)
+            m_log << QStringLiteral("adopt %1#%2").arg(attempt.seq).arg(attempt.attempt);
+        return true;
+    }
+    void setAdopts(bool adopts)
+    {
+        QMutexLocker locker(&m_mutex);
+        m_adopts = adopts;
     }
     // Also waits for the reports on their way (finish(), cancelAll() on
     // another thread): the runner may be destroyed once this returns.
@@ -165,6 +180,7 @@ private:
     mutable int m_reporting = 0;            // reports under way; guarded by m_mutex
     std::condition_variable_any m_changed;  // a ticket or a log entry came or went
     int m_max = 1;
+    bool m_adopts = false; // guarded by m_mutex
 };
 
 } // namespace requeue::test
