@@ -3,7 +3,7 @@
 // (tests/slurm/cluster.sh; SLURM_CONF points at it), then `requeue resume`:
 // the resumed run follows the jobs the killed one left in Slurm instead of
 // submitting them again, and attempt numbers go on.
-#include "journalline.h"
+#include "common/slurmtesting.h"
 #include "runhistory.h"
 
 #include <QDir>
@@ -14,60 +14,20 @@
 #include <QTest>
 
 #include <algorithm>
-#include <csignal>
 
 using namespace requeue;
+using namespace requeue::test;
 
 namespace {
 
-constexpr int WaitMs = 90'000; // a real scheduler on a loaded machine
+constexpr int WaitMs = SlurmWaitMs;
 constexpr int Jobs = 6;
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// Every Slurm job id each (seq, attempt) was started as, from the journal's
-// "started" lines: a resumed attempt has a line from each process.
-QHash<QPair<int, int>, QSet<QString>> clusterIdsByAttempt(const QString &runDir)
-{
-    QHash<QPair<int, int>, QSet<QString>> ids;
-    const QByteArray events = readAll(runDir + QLatin1String("/events"));
-    for (const QByteArray &line : events.split('\n')) {
-        JournalFields fields;
-        QString error;
-        if (line.isEmpty() || !fields.parse(line, &error) || fields.event() != "started")
-            continue;
-        ids[{int(fields.integer("seq")), int(fields.integer("attempt"))}].insert(
-            fields.string("cluster"));
-    }
-    return ids;
-}
-
-// How many jobs Slurm has that the Requeue process `pid` submitted (their
-// names are "requeue-<pid>-<job>.<attempt>").
-int submittedBy(qint64 pid)
-{
-    QProcess squeue;
-    squeue.start(QStringLiteral("squeue"),
-                 {QStringLiteral("--noheader"), QStringLiteral("--me"),
-                  QStringLiteral("--states=all"), QStringLiteral("--format=%j")});
-    if (!squeue.waitForFinished(WaitMs) || squeue.exitCode() != 0)
-        return -1;
-    const QByteArray prefix = "requeue-" + QByteArray::number(pid) + '-';
-    int count = 0;
-    for (const QByteArray &name : squeue.readAllStandardOutput().split('\n'))
-        count += name.trimmed().startsWith(prefix) ? 1 : 0;
-    return count;
-}
 
 // Joblog lines per seq (the first column).
 QHash<int, int> joblogLines(const QString &path)
 {
     QHash<int, int> lines;
-    const QList<QByteArray> rows = readAll(path).split('\n');
+    const QList<QByteArray> rows = readFile(path).split('\n');
     for (qsizetype i = 1; i < rows.size(); ++i) { // after the header
         if (!rows[i].isEmpty())
             ++lines[rows[i].split('\t').value(0).toInt()];
@@ -110,30 +70,16 @@ void tst_SlurmResume::killedRunIsResumedWithoutSubmittingTwice()
     file.close();
     const QString runDir = dir.filePath(QStringLiteral("run"));
 
-    QProcess first;
-    first.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    first.start(m_binary,
-                {QStringLiteral("run"), QStringLiteral("--backend"), QStringLiteral("slurm"),
-                 QStringLiteral("--poll"), QStringLiteral("200ms"),
-                 QStringLiteral("--max-attempts"), QStringLiteral("3"), QStringLiteral("--run-dir"),
-                 runDir, QStringLiteral("-q"), file.fileName()});
-    QVERIFY(first.waitForStarted());
-    const qint64 firstPid = first.processId();
-    // Every job submitted, job 1 twice: the journal names each Slurm job.
-    const auto allSubmitted = [&] {
-        const auto ids = clusterIdsByAttempt(runDir);
-        if (!ids.contains({1, 2}))
-            return false;
-        for (int seq = 2; seq <= Jobs; ++seq) {
-            if (!ids.contains({seq, 1}))
-                return false;
-        }
-        return true;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(allSubmitted(), WaitMs);
-    QVERIFY(first.state() == QProcess::Running);
-    ::kill(pid_t(firstPid), SIGKILL);
-    QVERIFY(first.waitForFinished(WaitMs));
+    // Every job submitted, job 1 twice.
+    QList<QPair<int, int>> expected {{1, 2}};
+    for (int seq = 2; seq <= Jobs; ++seq)
+        expected.append({seq, 1});
+    qint64 firstPid = 0;
+    killSlurmRunOnceSubmitted(m_binary, file.fileName(), runDir,
+                              {QStringLiteral("--max-attempts"), QStringLiteral("3")}, expected,
+                              &firstPid);
+    if (QTest::currentTestFailed())
+        return;
     const RunHistory killed = readRunDirectory(runDir);
     QCOMPARE(killed.status, RunHistory::Status::Crashed);
     const auto unfinished
@@ -158,8 +104,8 @@ void tst_SlurmResume::killedRunIsResumedWithoutSubmittingTwice()
     QCOMPARE(history.jobs[0].attempts, 2); // attempt numbers went on, none was added
     for (int seq = 2; seq <= Jobs; ++seq)
         QCOMPARE(history.jobs[seq - 1].attempts, 1);
-    QCOMPARE(readAll(runDir + QLatin1String("/out/1/2/stdout")), QByteArray("one\n"));
-    QCOMPARE(readAll(runDir + QLatin1String("/out/2/1/stdout")), QByteArray("attempt 1\n"));
+    QCOMPARE(readFile(runDir + QLatin1String("/out/1/2/stdout")), QByteArray("one\n"));
+    QCOMPARE(readFile(runDir + QLatin1String("/out/2/1/stdout")), QByteArray("attempt 1\n"));
 
     // One Slurm job per attempt, whichever process journalled it...
     const auto ids = clusterIdsByAttempt(runDir);
@@ -175,8 +121,8 @@ void tst_SlurmResume::killedRunIsResumedWithoutSubmittingTwice()
     }
     QCOMPARE(distinct.size(), Jobs + 1);
     // ...and as Slurm counts them: the resumed run submitted nothing.
-    QCOMPARE(submittedBy(firstPid), Jobs + 1);
-    QCOMPARE(submittedBy(resumedPid), 0);
+    QCOMPARE(submittedWithTag(QString::number(firstPid)), Jobs + 1);
+    QCOMPARE(submittedWithTag(QString::number(resumedPid)), 0);
     // The joblog has one line per attempt.
     QHash<int, int> expectedLines;
     for (int seq = 1; seq <= Jobs; ++seq)

@@ -9,6 +9,8 @@
 #include <QFileInfo>
 #include <QSignalBlocker>
 
+#include <utility>
+
 namespace requeue {
 
 RunSession::RunSession(JobRunner *runner, QObject *parent)
@@ -48,6 +50,7 @@ bool RunSession::open(const QString &dir, QString *error, QStringList *warnings)
     m_workers = follower->workers();
     m_backend = history.info.backend;
     if (!follower->isFollowing()) {
+        m_liveAttempts = history.attemptsToAdopt();
         m_endedHow = history.segments.isEmpty() || !history.ended()
             ? RunHistory::statusName(history.status)
             : history.segments.constLast().how;
@@ -83,6 +86,9 @@ bool RunSession::resumeRecording(QString *error)
         *error = tr("No finished run is open.");
         return false;
     }
+    // What the run's killed process left in a cluster is followed, not
+    // started again, whether or not the run can be recorded.
+    m_runner->adopt(std::exchange(m_liveAttempts, {}));
     auto recorder = std::make_unique<RunRecorder>();
     if (!recorder->resume(m_dir, error))
         return false;
@@ -141,6 +147,7 @@ void RunSession::close(const QString &how)
     m_follower.reset();
     m_dir.clear();
     m_endedHow.clear();
+    m_liveAttempts.clear();
     m_workers = 0;
     m_backend.clear();
     setMode(Mode::None);

@@ -52,7 +52,8 @@ public:
     // (`info` describes it; RunRecorder::startNewRun() stamps this process
     // on it). The runner's output goes to the directory's out/ folder.
     bool startRecording(const QString &root, RunInfo info, QString *error);
-    // Goes on with an Opened run, recording in its directory.
+    // Goes on with an Opened run, recording in its directory. Attempts its
+    // killed process left in a cluster are adopted (JobRunner::adopt()).
     bool resumeRecording(QString *error);
     // Jobs added to the run being recorded (a list added to it).
     bool recordJobs(const QList<JobSpec> &jobs, QString *error);
@@ -97,6 +98,7 @@ private:
     QString m_endedHow; // Opened: how the run ended ("finished", "crashed"...)
     int m_workers = 0;
     QString m_backend;
+    QList<AdoptedAttempt> m_liveAttempts; // Opened: for resumeRecording()
     std::unique_ptr<RunRecorder> m_recorder;
     std::unique_ptr<RunFollower> m_follower;
     std::unique_ptr<ControlServer> m_server; // Recording: `requeue ctl` steers through it
