@@ -239,7 +239,8 @@ std::optional<double> JobTableModel::remainingSeconds(int workers) const
         switch (row.state) {
         case JobState::Succeeded:
         case JobState::Failed:
-            if (row.firstStartedUs > 0 && row.finishedUs > row.firstStartedUs)
+            // A job that took under a microsecond has a duration too: 0 s.
+            if (row.firstStartedUs > 0 && row.finishedUs >= row.firstStartedUs)
                 estimator.addFinished(double(row.finishedUs - row.firstStartedUs) / 1e6);
             break;
         case JobState::Running:
