@@ -293,14 +293,15 @@ auto runJob(JobRunner *runner, JobSpec &&spec, Function &&function)
     using State = RunState<T, std::decay_t<Function>>;
     auto state = std::make_shared<State>(std::forward<Function>(function));
     QFuture<T> future = state->promise->future();
-    spec.callable = [state](const AttemptContext &context) {
-        return state->attempt(context);
+    // Plain pointers, stored in the std::functions without an allocation:
+    // the job owns the state.
+    spec.callable = [raw = state.get()](const AttemptContext &context) {
+        return raw->attempt(context);
     };
-    // A plain pointer, stored in the std::function without an allocation:
-    // the hook runs while its job, and so the callable's `state`, is alive.
     spec.onFinished = [raw = state.get()](JobState end) {
         raw->finish(end);
     };
+    spec.owner = state;
     QFuture<void> watched(future); // before a worker may touch it (see cancelJobsWithFuture)
     const JobId id = runner->addJob(std::move(spec));
     cancelJobsWithFuture(runner, std::move(watched), id);
@@ -397,13 +398,14 @@ auto mapped(JobRunner *runner, JobSpec spec, Sequence &&sequence, Function &&fun
     specs.reserve(qsizetype(count));
     for (size_t i = 0; i < count; ++i) {
         spec.name = name + QStringLiteral(" [") + QString::number(i) + QLatin1Char(']');
-        spec.callable = [state, i](const AttemptContext &context) {
-            return state->attempt(i, context);
+        // As in run(): the jobs own the state.
+        spec.callable = [raw = state.get(), i](const AttemptContext &context) {
+            return raw->attempt(i, context);
         };
-        // As in run(): the callable keeps `state` alive while the hook may run.
         spec.onFinished = [raw = state.get(), i](JobState end) {
             raw->elementFinished(i, end);
         };
+        spec.owner = state;
         specs.append(spec);
     }
     QFuture<void> watched(future);

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 
 namespace requeue {
 
@@ -65,6 +66,11 @@ struct JobSpec
     ProcessSpec process;  // used when `callable` is empty
     JobCallable callable; // when set, the job runs in-process
     JobFinishedHook onFinished;
+    // Kept alive as long as the job is: what `callable` and `onFinished`
+    // refer to. Lambdas that capture a plain pointer to it are stored in
+    // their std::function without an allocation; one that captures a
+    // std::shared_ptr is not.
+    std::shared_ptr<const void> owner;
     RetryPolicy retry;
     // Per attempt; zero means no timeout.
     std::chrono::milliseconds timeout {0};
