@@ -779,15 +779,17 @@ std::shared_ptr<JobEntry> makeEntry(JobSpec &&spec)
     return std::shared_ptr<JobEntry>(std::move(both), job);
 }
 
-// A list's jobs keep their specs where the list has them: neither moved nor
-// copied, which for a list of 100,000 jobs is most of the cost of adding it.
-// The list goes when the last of its jobs is removed.
-std::vector<std::shared_ptr<JobEntry>> makeEntries(QList<JobSpec> &&specs)
+// Entries for `count` of a list's specs from `first`. The jobs keep their
+// specs where the list has them: neither moved nor copied, which for a list
+// of 100,000 jobs is most of the cost of adding it. The list goes when the
+// last of its jobs is removed.
+std::vector<std::shared_ptr<JobEntry>>
+makeEntries(const std::shared_ptr<const QList<JobSpec>> &list, qsizetype first, qsizetype count)
 {
-    const auto list = std::make_shared<const QList<JobSpec>>(std::move(specs));
     std::vector<std::shared_ptr<JobEntry>> entries;
-    entries.reserve(size_t(list->size()));
-    for (const JobSpec &spec : *list) {
+    entries.reserve(size_t(count));
+    for (qsizetype i = first; i < first + count; ++i) {
+        const JobSpec &spec = list->at(i);
         entries.push_back(std::make_shared<JobEntry>(spec, list));
         entries.back()->attempts = entries.back()->budgetStart = qMax(0, spec.attemptsBefore);
     }
@@ -1051,15 +1053,22 @@ QList<JobId> JobRunner::addJobs(QList<JobSpec> &&specs)
 {
     if (std::any_of(specs.cbegin(), specs.cend(), [](const JobSpec &s) { return !s.isCallable(); }))
         d->ensureOutputDirectory();
-    auto entries = makeEntries(std::move(specs));
-    return d->update([&](Events *) {
-        QList<JobId> ids;
-        ids.reserve(qsizetype(entries.size()));
-        d->reserveJobs(entries.size());
-        for (auto &entry : entries)
-            ids.append(d->addLocked(std::move(entry)));
-        return ids;
-    });
+    const auto list = std::make_shared<const QList<JobSpec>>(std::move(specs));
+    QList<JobId> ids;
+    ids.reserve(list->size());
+    // In chunks: each is made without the lock and added while its entries
+    // are still in the cache, and workers report between two chunks.
+    constexpr qsizetype ChunkSize = 512;
+    for (qsizetype first = 0; first < list->size(); first += ChunkSize) {
+        auto entries = makeEntries(list, first, qMin(ChunkSize, list->size() - first));
+        d->update([&](Events *) {
+            d->reserveJobs(size_t(list->size() - first));
+            for (auto &entry : entries)
+                ids.append(d->addLocked(std::move(entry)));
+            return true;
+        });
+    }
+    return ids;
 }
 
 QList<JobId> JobRunner::addRecordedJobs(QList<RecordedJob> &&jobs, Recorded how)
