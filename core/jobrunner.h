@@ -71,10 +71,13 @@ public:
 
     // --- jobs
     // Adds queued jobs; they run once the runner is started and not paused.
+    // A list's jobs keep their specs in the list (shared, not copied), which
+    // is freed once its last job is removed. A long list is added in chunks:
+    // a running runner may start its first jobs before the last are in.
     JobId addJob(const JobSpec &spec);
     JobId addJob(JobSpec &&spec); // moves the spec in
     QList<JobId> addJobs(const QList<JobSpec> &specs);
-    QList<JobId> addJobs(QList<JobSpec> &&specs); // moves the specs in
+    QList<JobId> addJobs(QList<JobSpec> &&specs);
     // How addRecordedJobs() takes a recorded run's jobs.
     enum class Recorded {
         // To go on with the run in this runner: a finished job stays as it
