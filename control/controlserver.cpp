@@ -10,6 +10,8 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 
+#include <cerrno>
+#include <cstring>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,6 +54,15 @@ bool ensurePrivateFolder(const QString &path, QString *error)
     return true;
 }
 
+// Where the server listens before its socket is moved to `path`: beside it,
+// a name of the same length (so it fits in sun_path as `path` does) that
+// only this run uses.
+QString stagingPath(const QString &path)
+{
+    const QFileInfo info(path);
+    return info.path() + QStringLiteral("/.") + info.fileName().chopped(1);
+}
+
 bool isOkReply(const QByteArray &reply)
 {
     return QJsonDocument::fromJson(reply).object().value(QLatin1String("ok")).toBool();
@@ -71,30 +82,41 @@ ControlServer::ControlServer(JobRunner *runner, RunRecorder *recorder, QObject *
 
 ControlServer::~ControlServer()
 {
-    const QString path = socketPath();
-    m_server->close(); // removes the socket file
-    if (!path.isEmpty())
-        QFile::remove(path);
+    m_server->close();
+    if (!m_path.isEmpty())
+        QFile::remove(m_path);
 }
 
+// The socket is made at a staging name, given mode 0600 there and then
+// renamed into place, so that no one ever sees it at its path with another
+// mode (Qt makes it 0700).
 bool ControlServer::listen(const QString &runDir, QString *error)
 {
     const QString path = controlSocketPath(runDir);
     if (QFileInfo(path).path() != QDir(runDir).absolutePath()
         && !ensurePrivateFolder(QFileInfo(path).path(), error))
         return false;
-    QLocalServer::removeServer(path);
-    if (!m_server->listen(path)) {
-        *error = QStringLiteral("cannot listen at %1: %2").arg(path, m_server->errorString());
+    const QString staging = stagingPath(path);
+    QLocalServer::removeServer(staging);
+    if (!m_server->listen(staging)) {
+        *error = QStringLiteral("cannot listen at %1: %2").arg(staging, m_server->errorString());
         return false;
     }
-    ::chmod(QFile::encodeName(path).constData(), 0600);
+    if (::chmod(QFile::encodeName(staging).constData(), 0600) != 0
+        || ::rename(QFile::encodeName(staging).constData(), QFile::encodeName(path).constData())
+            != 0) {
+        *error = QStringLiteral("cannot make %1: %2")
+                     .arg(path, QString::fromLocal8Bit(strerror(errno)));
+        m_server->close();
+        return false;
+    }
+    m_path = path;
     return true;
 }
 
 QString ControlServer::socketPath() const
 {
-    return m_server->fullServerName();
+    return m_path;
 }
 
 void ControlServer::acceptConnections()

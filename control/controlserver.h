@@ -32,10 +32,11 @@ public:
     // Stops listening and removes the socket.
     ~ControlServer() override;
 
-    // Listens at controlSocketPath(runDir). A stale socket of a run that is
-    // gone is replaced; the run directory's lock says no one else uses it.
+    // Listens at controlSocketPath(runDir); the socket appears there with
+    // mode 0600. A stale socket of a run that is gone is replaced; the run
+    // directory's lock says no one else uses it.
     bool listen(const QString &runDir, QString *error);
-    QString socketPath() const;
+    QString socketPath() const; // empty until listen() succeeded
 
 Q_SIGNALS:
     // A client's request (other than status) was carried out and
@@ -49,6 +50,7 @@ private:
     JobRunner *const m_runner;     // Not owning.
     RunRecorder *const m_recorder; // Not owning; may be null.
     QLocalServer *m_server;        // Owned (child).
+    QString m_path;                // where the socket is, once listening
 };
 
 } // namespace requeue
