@@ -195,6 +195,7 @@ public:
     bool shuttingDown = false;
     std::chrono::milliseconds killGrace {2000};
     QString outputDir;
+    QByteArray madeOutputDir; // the default directory, if this runner made it
 
     // Set without `mutex` by attempts as they begin; the next flush reads
     // their start from the control block.
@@ -264,6 +265,9 @@ void JobRunnerPrivate::shutdown()
     runHooks(hooks);
     executor->waitForDone(QDeadlineTimer(QDeadlineTimer::Forever));
     stopEmitter(); // after the last attempt reported: observers hear everything
+    // Only if nothing was written in it: an attempt's output is the user's.
+    if (!madeOutputDir.isEmpty())
+        ::rmdir(madeOutputDir.constData());
 }
 
 JobEntry *JobRunnerPrivate::find(JobId id) const
@@ -553,10 +557,12 @@ void JobRunnerPrivate::ensureOutputDirectory()
         return;
     }
     QMutexLocker locker(&mutex);
-    if (outputDir.isEmpty())
+    if (outputDir.isEmpty()) {
         outputDir = QFile::decodeName(pattern);
-    else
+        madeOutputDir = pattern;
+    } else {
         ::rmdir(pattern.constData()); // another thread was first
+    }
 }
 
 QString JobRunnerPrivate::outputPathLocked(const JobEntry &job, int attempt, OutputStream stream)

@@ -61,7 +61,8 @@ public:
     // without a seq, or whose seq an earlier job of this runner took, uses
     // `id-<id>` instead of `<seq>`.
     // Empty (default): a fresh private directory in the temp folder, made
-    // when the first process job is added.
+    // when the first process job is added, and removed with the runner if
+    // no attempt wrote anything in it.
     void setOutputDirectory(const QString &dir);
     QString outputDirectory() const;
     // SIGTERM first, SIGKILL after this long (timeouts and cancels).

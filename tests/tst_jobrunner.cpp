@@ -5,7 +5,9 @@
 #include "jobrunner.h"
 #include "localexecutor.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QScopeGuard>
 #include <QSemaphore>
 #include <QSignalSpy>
@@ -78,6 +80,7 @@ class tst_JobRunner : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void defaultOutputDirectoryGoesWhenEmpty();
     void classicCase();
     void retriesNeverWaitForRounds();
     void blockedOwnerDoesNotDelayRetries();
@@ -109,6 +112,29 @@ private Q_SLOTS:
     void adoptedRecordedAttemptIsCountedOnce();
     void executorIsReplacedOnlyWhenNothingRuns();
 };
+
+// The default output directory is the runner's own: it leaves no empty
+// folder behind in the temp folder, but never removes an attempt's output.
+void tst_JobRunner::defaultOutputDirectoryGoesWhenEmpty()
+{
+    const auto runIn = [](const QString &command) {
+        JobRunner runner;
+        JobSpec spec;
+        spec.process.shellCommand = command;
+        runner.addJob(spec);
+        runner.start();
+        if (!runner.waitForIdle(QDeadlineTimer(10000)))
+            return QString();
+        return runner.outputDirectory();
+    };
+    const QString silent = runIn(QStringLiteral("true"));
+    QVERIFY(!silent.isEmpty());
+    QVERIFY(!QFileInfo::exists(silent));
+    const QString talking = runIn(QStringLiteral("echo kept"));
+    QVERIFY(!talking.isEmpty());
+    QVERIFY(QFileInfo::exists(talking + QStringLiteral("/id-1/1/stdout")));
+    QVERIFY(QDir(talking).removeRecursively());
+}
 
 void tst_JobRunner::classicCase()
 {
