@@ -1,5 +1,6 @@
 #include "slurmexecutor.h"
 
+#include "exitfilewatcher.h"
 #include "privatedirectory.h"
 #include "requeuelogging.h"
 #include "specparsers.h"
@@ -29,6 +30,10 @@ constexpr std::chrono::milliseconds ControlInterval {100};
 // A Slurm command that has not answered by then is treated as a transient failure.
 constexpr int CommandTimeoutMs = 60000;
 constexpr std::chrono::seconds MaxSubmitBackoff {60};
+// Once a job's exit file is there, Slurm needs a moment to call the job
+// ended: it is asked again after a quarter of the time since, at least this
+// long, until that reaches the poll interval.
+constexpr std::chrono::milliseconds SettleInterval {100};
 
 struct CommandResult
 {
@@ -50,6 +55,7 @@ struct SlurmAttempt
     QString adoptedJobId; // a job an earlier process submitted, to follow instead of submitting
     bool lookForEarlier = false; // an earlier process may have submitted it without saying
     bool cancelSent = false;
+    Clock::time_point exitFileSeen {}; // when the exit file was seen to appear, if it was
 
     bool isSubmitted() const { return !status.jobId.isEmpty(); }
 };
@@ -209,7 +215,9 @@ public:
     void reattach(SlurmAttempt &attempt);
     bool findEarlierSubmission(SlurmAttempt &attempt); // false: ask again later
     void sendCancels();
+    void noticeExitFiles();
     void poll();
+    Clock::duration untilNextPoll() const;
     void finish(SlurmAttempt &attempt, AttemptRecord record);
     void publish(const SlurmAttempt &attempt);
 
@@ -232,6 +240,9 @@ public:
 
     // Tracker thread only.
     std::vector<SlurmAttempt> attempts;
+    // Where it works, a job's end is noticed when its exit file appears,
+    // not at the next poll.
+    ExitFileWatcher exitFiles {QStringLiteral("exitcode")};
     Clock::time_point nextPoll {};
     std::thread tracker; // last: started once everything above exists
 };
@@ -293,9 +304,10 @@ void SlurmExecutorPrivate::track()
         lock.unlock();
         submitDue();
         sendCancels();
+        noticeExitFiles();
         if (Clock::now() >= nextPoll) {
             poll();
-            nextPoll = Clock::now() + settings.pollInterval;
+            nextPoll = Clock::now() + untilNextPoll();
         }
         lock.lock();
         if (incoming.empty())
@@ -357,6 +369,7 @@ bool SlurmExecutorPrivate::submit(SlurmAttempt &attempt)
                    QStringLiteral("cannot write %1: %2").arg(scriptPath, script.errorString())));
         return false;
     }
+    exitFiles.watch(attempt.folder); // before sbatch: a short job may end at once
     const QString workingDirectory = ticket.spec->process.workingDirectory.isEmpty()
         ? QDir::currentPath()
         : ticket.spec->process.workingDirectory;
@@ -409,6 +422,7 @@ bool SlurmExecutorPrivate::submit(SlurmAttempt &attempt)
 void SlurmExecutorPrivate::reattach(SlurmAttempt &attempt)
 {
     attempt.status.jobId = std::exchange(attempt.adoptedJobId, QString());
+    exitFiles.watch(attempt.folder);
     if (attempt.startedUs == 0)
         attempt.startedUs = nowUs();
     publish(attempt);
@@ -469,6 +483,21 @@ void SlurmExecutorPrivate::sendCancels()
     nextPoll = Clock::now(); // learn soon that they are gone
 }
 
+// A job whose wrapper has written its exit file is ending: ask Slurm now.
+void SlurmExecutorPrivate::noticeExitFiles()
+{
+    const QStringList arrived = exitFiles.takeArrived();
+    if (arrived.isEmpty())
+        return;
+    const auto now = Clock::now();
+    for (SlurmAttempt &attempt : attempts) {
+        if (attempt.isSubmitted() && arrived.contains(attempt.folder)) {
+            attempt.exitFileSeen = now;
+            nextPoll = now;
+        }
+    }
+}
+
 void SlurmExecutorPrivate::poll()
 {
     if (std::none_of(attempts.cbegin(), attempts.cend(),
@@ -516,6 +545,19 @@ void SlurmExecutorPrivate::poll()
     }
 }
 
+// Sooner while a job whose exit file is there is still listed (see SettleInterval).
+Clock::duration SlurmExecutorPrivate::untilNextPoll() const
+{
+    const auto now = Clock::now();
+    Clock::duration delay = settings.pollInterval;
+    for (const SlurmAttempt &attempt : attempts) {
+        if (attempt.exitFileSeen != Clock::time_point())
+            delay = std::min(
+                delay, std::max<Clock::duration>(SettleInterval, (now - attempt.exitFileSeen) / 4));
+    }
+    return delay;
+}
+
 void SlurmExecutorPrivate::publish(const SlurmAttempt &attempt)
 {
     const SlurmJobStatus &status = attempt.status;
@@ -543,6 +585,7 @@ void SlurmExecutorPrivate::finish(SlurmAttempt &attempt, AttemptRecord record)
     const qint64 startedUs = attempt.startedUs ? attempt.startedUs : nowUs();
     if (!attempt.isSubmitted())
         sink->attemptStarted(ticket, startedUs); // every reported ticket has started
+    exitFiles.unwatch(attempt.folder);
     QFile::remove(attempt.folder + QLatin1String("/requeue-job.sh"));
     QFile::remove(attempt.folder + QLatin1String("/exitcode"));
     attempts.erase(attempts.begin() + (&attempt - attempts.data()));

@@ -25,7 +25,8 @@ struct SlurmSettings
 // Runs each attempt as one Slurm batch job (`sbatch --parsable --no-requeue`)
 // through a small wrapper script that writes the command's exit status to a
 // file beside the attempt's output. One tracker thread submits, polls the
-// whole run with one `squeue` call per interval, cancels with one `scancel`
+// whole run with one `squeue` call per interval (at once when an exit file
+// appears, where inotify sees it), cancels with one `scancel`
 // for many jobs, and reads how each job ended (`scontrol show job`, the exit
 // file, the job's log for "Exceeded job memory limit"). Submission failures
 // that look transient (timeouts, "try again") are retried with backoff and do

@@ -92,6 +92,7 @@ private Q_SLOTS:
     void cleanup();
     void succeedsWithOutputInTheUsualPlace();
     void failedAttemptIsResubmittedAtOnce();
+    void endIsNoticedWithoutWaitingForThePoll();
     void killedBySignal();
     void moreMemoryOnTheNextAttempt();
     void cancelsPendingJob();
@@ -208,6 +209,22 @@ void tst_SlurmExecutor::failedAttemptIsResubmittedAtOnce()
     for (int i = 1; i < job.history.size(); ++i)
         QVERIFY(job.history[i].startedUs - job.history[i - 1].finishedUs < 2'000'000);
     QCOMPARE(readAll(m_runner->outputPath(id, 2, OutputStream::Stderr)), QByteArray("attempt 2\n"));
+}
+
+// The wrapper's exit file tells a local executor that a job is ending: it
+// asks Slurm at once instead of at the next poll, ten minutes away here.
+void tst_SlurmExecutor::endIsNoticedWithoutWaitingForThePoll()
+{
+    SlurmSettings settings;
+    settings.pollInterval = 10min;
+    settings.runTag = QStringLiteral("tst");
+    m_runner = std::make_unique<JobRunner>(std::make_unique<SlurmExecutor>(settings));
+    m_runner->setOutputDirectory(m_dir.filePath(QStringLiteral("noticed")));
+    const JobId id
+        = m_runner->addJob(shellJob(1, QStringLiteral("[ $REQUEUE_ATTEMPT -ge 2 ] || exit 3"), 2));
+    m_runner->start();
+    QVERIFY(waitForState(id, JobState::Succeeded));
+    QCOMPARE(m_runner->snapshot(id).attempts, 2);
 }
 
 void tst_SlurmExecutor::killedBySignal()
