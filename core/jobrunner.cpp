@@ -38,6 +38,8 @@ struct JobEntry
     JobEntry(const JobSpec &spec, std::shared_ptr<const void> specOwner)
         : spec(spec)
         , specOwner(std::move(specOwner))
+        , attempts(qMax(0, spec.attemptsBefore))
+        , budgetStart(attempts)
     { }
     Q_DISABLE_COPY_MOVE(JobEntry)
 
@@ -780,9 +782,7 @@ struct SpecAndEntry
 std::shared_ptr<JobEntry> makeEntry(JobSpec &&spec)
 {
     auto both = std::make_shared<SpecAndEntry>(std::move(spec));
-    JobEntry *job = &both->entry;
-    job->attempts = job->budgetStart = qMax(0, job->spec.attemptsBefore);
-    return std::shared_ptr<JobEntry>(std::move(both), job);
+    return std::shared_ptr<JobEntry>(both, &both->entry);
 }
 
 // Entries for `count` of a list's specs from `first`. The jobs keep their
@@ -795,9 +795,7 @@ makeEntries(const std::shared_ptr<const QList<JobSpec>> &list, qsizetype first, 
     std::vector<std::shared_ptr<JobEntry>> entries;
     entries.reserve(size_t(count));
     for (qsizetype i = first; i < first + count; ++i) {
-        const JobSpec &spec = list->at(i);
-        entries.push_back(std::make_shared<JobEntry>(spec, list));
-        entries.back()->attempts = entries.back()->budgetStart = qMax(0, spec.attemptsBefore);
+        entries.push_back(std::make_shared<JobEntry>(list->at(i), list));
     }
     return entries;
 }
