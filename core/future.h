@@ -280,10 +280,6 @@ struct MappedState
 template<typename Sequence>
 using SequenceElement = std::decay_t<decltype(*std::begin(std::declval<Sequence &>()))>;
 
-} // namespace detail
-
-namespace detail {
-
 // run() without moving the spec on the way: it is large (see JobRunner::addJob()).
 template<typename Function>
 auto runJob(JobRunner *runner, JobSpec &&spec, Function &&function)
