@@ -183,6 +183,17 @@ public:
     // A deque: a slow observer's backlog grows without being copied under the lock.
     std::deque<Event> emitQueue;
     bool emitterAsleep = false;
+    // While attempts are in flight the emitter naps (wakes on its own after
+    // `emitterNap`) instead of sleeping until told, so that a worker that
+    // retries a failure at once need not wake it: the futex wake, and the
+    // woken emitter taking the worker's core, would stand between the failure
+    // and its retry. The nap doubles while there is nothing to emit. Any
+    // other change wakes the emitter: a success is in the journal at once.
+    bool emitterNapping = false;
+    bool retriedAtOnce = false; // by the change update() is making
+    std::chrono::microseconds emitterNap {minEmitterNap};
+    static constexpr std::chrono::microseconds minEmitterNap {1000};
+    static constexpr std::chrono::microseconds maxEmitterNap {64000};
     bool emitterStopping = false;
     std::condition_variable_any emitterWake;
     std::thread emitter;       // started with the first observed event
@@ -380,7 +391,11 @@ auto JobRunnerPrivate::update(Change change)
         notifyIdleLocked(); // waitForIdle(), shutdown()
     const bool postFeed = feedDirty && !feedScheduled;
     feedScheduled = feedScheduled || feedDirty;
-    const bool wakeEmitter = !events.isEmpty() && queueForEmitterLocked(events);
+    // A napping emitter finds a failure's events by itself when this thread
+    // goes on to start its retry.
+    const bool retryStarts = std::exchange(retriedAtOnce, false) && !tickets.isEmpty();
+    const bool wakeEmitter = !events.isEmpty() && queueForEmitterLocked(events)
+        && !(emitterNapping && retryStarts);
     locker.unlock();
     if (postFeed)
         requestFeed();
@@ -485,6 +500,7 @@ void JobRunnerPrivate::afterFailure(JobEntry *job, const AttemptRecord &record, 
         // A retry goes first in line, as GNU parallel does: the next free
         // worker takes it, whatever else is queued.
         enqueue(job, Place::Front, events);
+        retriedAtOnce = true;
         return;
     case RetryDecision::Action::RetryLater:
         job->retryAtUs = nowUs() + decision.delay.count() * 1000;
@@ -603,9 +619,17 @@ void JobRunnerPrivate::emitterLoop()
     for (;;) {
         while (emitQueue.empty() && !emitterStopping) {
             emitterAsleep = true;
-            emitterWake.wait(mutex);
+            emitterNapping = inFlight > 0;
+            if (emitterNapping) {
+                if (emitterWake.wait_for(mutex, emitterNap) == std::cv_status::timeout)
+                    emitterNap = std::min(2 * emitterNap, maxEmitterNap);
+            } else {
+                emitterWake.wait(mutex);
+            }
             emitterAsleep = false;
+            emitterNapping = false;
         }
+        emitterNap = minEmitterNap;
         if (emitQueue.empty())
             return; // stopping, and everything was told
         batch.swap(emitQueue);
