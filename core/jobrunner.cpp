@@ -394,8 +394,8 @@ auto JobRunnerPrivate::update(Change change)
     // A napping emitter finds a failure's events by itself when this thread
     // goes on to start its retry.
     const bool retryStarts = std::exchange(retriedAtOnce, false) && !tickets.isEmpty();
-    const bool wakeEmitter = !events.isEmpty() && queueForEmitterLocked(events)
-        && !(emitterNapping && retryStarts);
+    const bool wakeEmitter
+        = !events.isEmpty() && queueForEmitterLocked(events) && !(emitterNapping && retryStarts);
     locker.unlock();
     if (postFeed)
         requestFeed();
