@@ -236,9 +236,11 @@ public:
     QHash<JobId, SlurmJobStatus> published;
     int outstanding = 0; // executed and not yet reported
     int maxConcurrency = 100;
+    std::chrono::milliseconds pollInterval; // settings.pollInterval until set
     bool stopping = false;
 
     // Tracker thread only.
+    std::chrono::milliseconds trackerPollInterval; // pollInterval, read each pass
     std::vector<SlurmAttempt> attempts;
     // Where it works, a job's end is noticed when its exit file appears,
     // not at the next poll.
@@ -249,6 +251,8 @@ public:
 
 SlurmExecutorPrivate::SlurmExecutorPrivate(SlurmSettings settings)
     : settings(std::move(settings))
+    , pollInterval(this->settings.pollInterval)
+    , trackerPollInterval(pollInterval)
 { }
 
 CommandResult SlurmExecutorPrivate::runCommand(const QString &program,
@@ -301,6 +305,10 @@ void SlurmExecutorPrivate::track()
         }
         if (stopping && attempts.empty())
             return;
+        if (pollInterval != trackerPollInterval) {
+            trackerPollInterval = pollInterval;
+            nextPoll = std::min(nextPoll, Clock::now() + trackerPollInterval);
+        }
         lock.unlock();
         submitDue();
         sendCancels();
@@ -396,7 +404,7 @@ bool SlurmExecutorPrivate::submit(SlurmAttempt &attempt)
         attempt.startedUs = nowUs();
         publish(attempt);
         sink->attemptStarted(ticket, attempt.startedUs);
-        nextPoll = std::min(nextPoll, Clock::now() + settings.pollInterval);
+        nextPoll = std::min(nextPoll, Clock::now() + trackerPollInterval);
         return true;
     }
     if (isTransientSubmitError(result)) {
@@ -549,7 +557,7 @@ void SlurmExecutorPrivate::poll()
 Clock::duration SlurmExecutorPrivate::untilNextPoll() const
 {
     const auto now = Clock::now();
-    Clock::duration delay = settings.pollInterval;
+    Clock::duration delay = trackerPollInterval;
     for (const SlurmAttempt &attempt : attempts) {
         if (attempt.exitFileSeen != Clock::time_point())
             delay = std::min(
@@ -681,6 +689,21 @@ bool SlurmExecutor::waitForDone(QDeadlineTimer deadline)
         return true;
     }
     return d->done.wait_until(lock, deadline.deadline<std::chrono::steady_clock>(), idle);
+}
+
+std::chrono::milliseconds SlurmExecutor::pollInterval() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->pollInterval;
+}
+
+void SlurmExecutor::setPollInterval(std::chrono::milliseconds interval)
+{
+    {
+        std::lock_guard lock(d->mutex);
+        d->pollInterval = std::max(interval, std::chrono::milliseconds(1));
+    }
+    d->wake.notify_all();
 }
 
 std::optional<SlurmJobStatus> SlurmExecutor::status(JobId id) const

@@ -57,6 +57,10 @@ public:
     // id, state (PENDING with a reason, RUNNING on a node). Nothing when the
     // job has no attempt in Slurm.
     std::optional<SlurmJobStatus> status(JobId id) const;
+    // How often it polls Slurm: SlurmSettings::pollInterval until changed.
+    // Changing it takes effect at once, with jobs in Slurm too.
+    std::chrono::milliseconds pollInterval() const;
+    void setPollInterval(std::chrono::milliseconds interval);
 
 private:
     std::unique_ptr<SlurmExecutorPrivate> d; // Owning.

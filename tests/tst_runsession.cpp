@@ -12,6 +12,8 @@
 #include "rundirectory.h"
 #include "runhistory.h"
 #include "runsession.h"
+#include "runsettingswidget.h"
+#include "slurmexecutor.h"
 
 #include <QAction>
 #include <QDir>
@@ -37,6 +39,7 @@
 #include <memory>
 
 using namespace requeue;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -153,6 +156,7 @@ private Q_SLOTS:
     void windowRecordsItsRun();
     void finishedRunOpensAndResumes();
     void brokenRunSaysWhy();
+    void slurmRunResumesOnSlurm_data();
     void slurmRunResumesOnSlurm();
     void oldRunsArePruned();
     void liveRunIsFollowedAndSteered();
@@ -332,10 +336,20 @@ void tst_RunSession::oldRunsArePruned()
     QTRY_COMPARE_WITH_TIMEOUT(recordedRuns(), (QStringList {second, live}), 10'000);
 }
 
-// A run recorded on Slurm is resumed on Slurm: opening it sets the backend
-// (nothing is submitted until Resume).
+// A run recorded on Slurm is resumed on Slurm, polled as often as it was:
+// opening it sets the backend and the poll interval, whether the window ran
+// on this computer or on Slurm with its own interval (nothing is submitted
+// until Resume).
+void tst_RunSession::slurmRunResumesOnSlurm_data()
+{
+    QTest::addColumn<QString>("windowBackend");
+    QTest::newRow("window on this computer") << QStringLiteral("local");
+    QTest::newRow("window on Slurm") << QStringLiteral("slurm");
+}
+
 void tst_RunSession::slurmRunResumesOnSlurm()
 {
+    QFETCH(QString, windowBackend);
     const QString dir = recordARun(jsonList({{QStringLiteral("exit 1"), 1}}));
     QVERIFY(!dir.isEmpty());
     QFile info(dir + QStringLiteral("/run.json"));
@@ -343,15 +357,24 @@ void tst_RunSession::slurmRunResumesOnSlurm()
     QJsonObject object = QJsonDocument::fromJson(info.readAll()).object();
     info.close();
     object.insert(QStringLiteral("backend"), QStringLiteral("slurm"));
+    QJsonObject options = object.value(QStringLiteral("options")).toObject();
+    options.insert(QStringLiteral("poll_ms"), 700); // as `requeue run --poll 700ms` says
+    object.insert(QStringLiteral("options"), options);
     QVERIFY(info.open(QIODevice::WriteOnly | QIODevice::Truncate));
     info.write(QJsonDocument(object).toJson());
     info.close();
 
+    QSettings().setValue(QStringLiteral("run/backend"), windowBackend);
     MainWindow window;
-    QCOMPARE(window.runSettings().backend, RunSettings::Backend::Local);
+    QCOMPARE(window.slurmExecutor() != nullptr, windowBackend == QLatin1String("slurm"));
+    QCOMPARE(window.runSettings().slurmPoll, 5000ms);
     QVERIFY(window.openRun(dir));
     QCOMPARE(window.runSettings().backend, RunSettings::Backend::Slurm);
     QVERIFY(!window.table()->isColumnHidden(JobTableModel::ClusterJobColumn));
+    QCOMPARE(window.runSettings().slurmPoll, 700ms);
+    QCOMPARE(window.runSettingsWidget()->settings().slurmPoll, 700ms);
+    QVERIFY(window.slurmExecutor());
+    QCOMPARE(window.slurmExecutor()->pollInterval(), 700ms);
 }
 
 void tst_RunSession::brokenRunSaysWhy()

@@ -38,6 +38,7 @@ void tst_RunSettings::roundTripsThroughQSettings()
     settings.backoff = RetryPolicy::Backoff::Exponential;
     settings.delay = 250ms;
     settings.timeout = 90s;
+    settings.slurmPoll = 1500ms;
     {
         QSettings store;
         settings.save(store);
@@ -46,9 +47,11 @@ void tst_RunSettings::roundTripsThroughQSettings()
     QSettings store;
     store.setValue(QStringLiteral("run/backoff"), 99); // garbage falls back
     store.setValue(QStringLiteral("run/workers"), -3);
+    store.setValue(QStringLiteral("run/slurmPollMs"), 0);
     const RunSettings loaded = RunSettings::load(store);
     QCOMPARE(loaded.backoff, RetryPolicy::Backoff::None);
     QCOMPARE(loaded.workers, 1);
+    QCOMPARE(loaded.slurmPoll.count(), RunSettings::MinSlurmPollMs);
 }
 
 void tst_RunSettings::fillsOnlyWhatTheFileLeftOut_data()

@@ -1,8 +1,8 @@
 // The window running a job list on the test cluster (tests/slurm/cluster.sh,
 // started by the ctest fixture): "Run on: Slurm cluster" in the run settings,
 // jobs queued in Slurm with a reason, a Slurm job column, and a failed
-// attempt resubmitted at once; a killed `requeue run --backend slurm` (the
-// built executable) resumed in the window follows the jobs it left in Slurm.
+// attempt resubmitted at once, polled as the settings say; a killed `requeue run --backend slurm`
+// (the built executable) resumed in the window follows the jobs it left in Slurm.
 #include "common/slurmtesting.h"
 #include "jobrunner.h"
 #include "jobtablemodel.h"
@@ -10,10 +10,14 @@
 #include "runhistory.h"
 #include "runsession.h"
 #include "runsettingswidget.h"
+#include "slurmexecutor.h"
 
 #include <QAction>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
@@ -22,6 +26,7 @@
 
 using namespace requeue;
 using namespace requeue::test;
+using namespace std::chrono_literals;
 
 class tst_SlurmWindow : public QObject
 {
@@ -67,9 +72,22 @@ void tst_SlurmWindow::runsAListOnSlurm()
     backend->setCurrentIndex(int(RunSettings::Backend::Slurm));
     QCOMPARE(window.runSettings().backend, RunSettings::Backend::Slurm);
     QVERIFY(!table->isColumnHidden(JobTableModel::ClusterJobColumn));
+    // Polled as often as the settings say, and recorded so for a resume.
+    auto *poll
+        = window.runSettingsWidget()->findChild<QDoubleSpinBox *>(QStringLiteral("slurmPollSpin"));
+    QVERIFY(poll && poll->isEnabled());
+    poll->setValue(0.3);
+    QCOMPARE(window.runSettings().slurmPoll, 300ms);
+    QVERIFY(window.slurmExecutor());
+    QCOMPARE(window.slurmExecutor()->pollInterval(), 300ms);
 
     QVERIFY(window.loadFile(list));
     window.findChild<QAction *>(QStringLiteral("actionStartPause"))->trigger();
+    QFile info(window.session()->directory() + QLatin1String("/run.json"));
+    QVERIFY(info.open(QIODevice::ReadOnly));
+    const QJsonObject options
+        = QJsonDocument::fromJson(info.readAll()).object().value(u"options").toObject();
+    QCOMPARE(options.value(u"poll_ms").toInteger(), 300);
     const QList<JobId> ids = runner.jobIds();
     QCOMPARE(ids.size(), 3);
     JobTableModel *model = window.model();
@@ -132,6 +150,8 @@ void tst_SlurmWindow::killedRunResumesWithoutSubmittingTwice()
     window.show();
     QVERIFY(window.openRun(runDir));
     QCOMPARE(window.runSettings().backend, RunSettings::Backend::Slurm);
+    QVERIFY(window.slurmExecutor());
+    QCOMPARE(window.slurmExecutor()->pollInterval(), 200ms); // the killed run's --poll
     const QList<JobId> ids = runner.jobIds();
     QCOMPARE(ids.size(), Jobs);
     window.findChild<QAction *>(QStringLiteral("actionStartPause"))->trigger();

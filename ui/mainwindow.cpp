@@ -79,7 +79,7 @@ MainWindow::MainWindow(JobRunner *runner, QWidget *parent)
     m_settings = RunSettings::load(QSettings());
     m_runner->setMaxWorkers(m_settings.workers);
     if (m_settings.backend != m_backend)
-        useBackend(m_settings.backend);
+        useBackend(m_settings.backend, m_settings.slurmPoll);
     createTable();
     createDocks();
     createActions();
@@ -571,6 +571,9 @@ void MainWindow::restoreSettings()
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_table->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("window/columns2")).toByteArray());
+    // Shown while jobs run on Slurm, whatever the columns were saved with.
+    m_table->setColumnHidden(JobTableModel::ClusterJobColumn,
+                             m_backend != RunSettings::Backend::Slurm);
 }
 
 void MainWindow::saveSettings() const
@@ -653,15 +656,8 @@ bool MainWindow::openRun(const QString &dir)
     m_runner->setOutputDirectory(m_session->directory() + QLatin1Char('/')
                                  + QLatin1String(RunDirectory::OutputFolder));
     const StateCounts counts = m_runner->stateCounts();
-    // Resumed, its jobs run where they ran before.
-    const auto backend = m_session->backend() == QLatin1String("slurm")
-        ? RunSettings::Backend::Slurm
-        : RunSettings::Backend::Local;
-    if (m_session->mode() == RunSession::Mode::Opened && backend != m_backend
-        && useBackend(backend)) {
-        m_settings.backend = backend;
-        m_settingsWidget->setSettings(m_settings);
-    }
+    if (m_session->mode() == RunSession::Mode::Opened)
+        useRunBackend();
     // The settings show the run's workers: changing them changes the run's.
     if (const int workers = m_session->workers(); workers > 0 && workers != m_settings.workers) {
         m_settings.workers = workers;
@@ -774,6 +770,8 @@ RunInfo MainWindow::runInfo() const
     options.insert(QLatin1String("frontEnd"), QStringLiteral("window"));
     options.insert(QLatin1String("files"), QJsonArray::fromStringList(m_runFiles));
     options.insert(QLatin1String("workers"), info.workers);
+    if (m_slurm) // as `requeue run` records it, for a resume
+        options.insert(QLatin1String("poll_ms"), qint64(m_slurm->pollInterval().count()));
     info.options = options;
     return info;
 }
@@ -1039,19 +1037,24 @@ void MainWindow::copySelectedCommands()
     QApplication::clipboard()->setText(commands.join(QLatin1Char('\n')));
 }
 
-bool MainWindow::useBackend(RunSettings::Backend backend)
+bool MainWindow::useBackend(RunSettings::Backend backend, std::chrono::milliseconds slurmPoll)
 {
     std::unique_ptr<Executor> executor;
+    SlurmExecutor *slurm = nullptr;
     if (backend == RunSettings::Backend::Slurm) {
-        SlurmSettings slurm;
-        slurm.runTag = QStringLiteral("gui%1").arg(QCoreApplication::applicationPid());
-        executor = std::make_unique<SlurmExecutor>(slurm);
+        SlurmSettings settings;
+        settings.pollInterval = slurmPoll;
+        settings.runTag = QStringLiteral("gui%1").arg(QCoreApplication::applicationPid());
+        auto slurmExecutor = std::make_unique<SlurmExecutor>(settings);
+        slurm = slurmExecutor.get();
+        executor = std::move(slurmExecutor);
     } else {
         executor = std::make_unique<LocalExecutor>();
     }
     if (!m_runner->setExecutor(std::move(executor)))
         return false;
     m_backend = backend;
+    m_slurm = slurm;
     if (m_table) {
         m_table->setColumnHidden(JobTableModel::ClusterJobColumn,
                                  backend != RunSettings::Backend::Slurm);
@@ -1059,9 +1062,24 @@ bool MainWindow::useBackend(RunSettings::Backend backend)
     return true;
 }
 
+void MainWindow::useRunBackend()
+{
+    RunSettings settings = m_settings;
+    settings.backend = m_session->backend() == QLatin1String("slurm") ? RunSettings::Backend::Slurm
+                                                                      : RunSettings::Backend::Local;
+    if (m_session->slurmPoll().count() > 0)
+        settings.slurmPoll = m_session->slurmPoll();
+    if (settings.backend != m_backend && !useBackend(settings.backend, settings.slurmPoll))
+        return;
+    if (m_slurm)
+        m_slurm->setPollInterval(settings.slurmPoll);
+    m_settings = settings;
+    m_settingsWidget->setSettings(m_settings);
+}
+
 void MainWindow::applyRunSettings(const RunSettings &settings)
 {
-    if (settings.backend != m_backend && !useBackend(settings.backend)) {
+    if (settings.backend != m_backend && !useBackend(settings.backend, settings.slurmPoll)) {
         statusBar()->showMessage(tr("Where jobs run changes once no attempt is running."), 5000);
         RunSettings kept = settings;
         kept.backend = m_backend;
@@ -1071,6 +1089,8 @@ void MainWindow::applyRunSettings(const RunSettings &settings)
     if (settings.workers != m_settings.workers
         && !steer(ControlRequest::Command::Workers, {}, settings.workers))
         m_session->recordAction(QStringLiteral("workers"), {}, settings.workers);
+    if (m_slurm)
+        m_slurm->setPollInterval(settings.slurmPoll);
     m_settings = settings;
     if (m_session->mode() != RunSession::Mode::Following)
         m_runner->setMaxWorkers(settings.workers);

@@ -31,6 +31,7 @@ class RunAlerts;
 class RunSession;
 class RunSettingsWidget;
 class RunStatusWidget;
+class SlurmExecutor;
 class TimelinePanel;
 
 // The Requeue window: the job table with its filter bar, the details pane,
@@ -91,6 +92,8 @@ public:
     RunSettingsWidget *runSettingsWidget() const { return m_settingsWidget; }
     TimelinePanel *timelinePanel() const { return m_timeline; }
     RunSettings runSettings() const { return m_settings; }
+    // The runner's executor while jobs run on Slurm, else null.
+    SlurmExecutor *slurmExecutor() const { return m_slurm; }
     // The ids of the selected rows, in table order.
     QList<JobId> selectedJobIds() const;
     // Selects the rows of `ids` that are visible (and makes the first current).
@@ -163,8 +166,11 @@ private:
     void showAbout();
     void copySelectedCommands();
     void applyRunSettings(const RunSettings &settings);
-    // Runs attempts on `backend` from now on; false while attempts run.
-    bool useBackend(RunSettings::Backend backend);
+    // Runs attempts on `backend` from now on (Slurm polled every `slurmPoll`);
+    // false while attempts run.
+    bool useBackend(RunSettings::Backend backend, std::chrono::milliseconds slurmPoll);
+    // An opened run resumes where it ran before, polled as often as it was.
+    void useRunBackend();
 
     void onCountsChanged(const StateCounts &counts, int totalAttempts);
     void onPausedChanged(bool paused);
@@ -210,6 +216,7 @@ private:
     bool m_paused = true;
     RunSettings m_settings;
     RunSettings::Backend m_backend = RunSettings::Backend::Local; // the runner's executor
+    SlurmExecutor *m_slurm = nullptr; // Not owning: the runner's executor on Slurm.
     QString m_currentFile;
     QStringList m_runFiles;    // the files whose jobs make up this run, in order
     QList<JobSpec> m_runSpecs; // the jobs of those files, as added (for run.json)

@@ -49,6 +49,8 @@ bool RunSession::open(const QString &dir, QString *error, QStringList *warnings)
     m_control->setRunDirectory(m_dir);
     m_workers = follower->workers();
     m_backend = history.info.backend;
+    m_slurmPoll = std::chrono::milliseconds(
+        qMax<qint64>(0, history.info.options.value(QLatin1String("poll_ms")).toInteger()));
     if (!follower->isFollowing()) {
         m_liveAttempts = history.attemptsToAdopt();
         m_endedHow = history.segments.isEmpty() || !history.ended()
@@ -150,6 +152,7 @@ void RunSession::close(const QString &how)
     m_liveAttempts.clear();
     m_workers = 0;
     m_backend.clear();
+    m_slurmPoll = std::chrono::milliseconds(0);
     setMode(Mode::None);
 }
 

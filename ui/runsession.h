@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 
+#include <chrono>
 #include <memory>
 
 namespace requeue {
@@ -70,6 +71,8 @@ public:
     int workers() const { return m_workers; }
     // Where the run's jobs ran: "local" or "slurm" (run.json's backend).
     QString backend() const { return m_backend; }
+    // How often the run polled Slurm (run.json's poll_ms); 0 when it does not say.
+    std::chrono::milliseconds slurmPoll() const { return m_slurmPoll; }
     // The seqs of `ids`, as the journal and the control socket name jobs.
     QList<int> seqsOf(const QList<JobId> &ids) const;
     // One line for the status bar: the run, and who runs it or how it ended.
@@ -98,6 +101,7 @@ private:
     QString m_endedHow; // Opened: how the run ended ("finished", "crashed"...)
     int m_workers = 0;
     QString m_backend;
+    std::chrono::milliseconds m_slurmPoll {0};
     QList<AdoptedAttempt> m_liveAttempts; // Opened: for resumeRecording()
     std::unique_ptr<RunRecorder> m_recorder;
     std::unique_ptr<RunFollower> m_follower;

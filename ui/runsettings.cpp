@@ -21,6 +21,9 @@ RunSettings RunSettings::load(const QSettings &settings)
         qMax<qint64>(0, settings.value(QStringLiteral("run/delayMs"), 1000).toLongLong()));
     s.timeout = std::chrono::milliseconds(
         qMax<qint64>(0, settings.value(QStringLiteral("run/timeoutMs"), 0).toLongLong()));
+    s.slurmPoll = std::chrono::milliseconds(qBound<qint64>(
+        MinSlurmPollMs, settings.value(QStringLiteral("run/slurmPollMs"), 5000).toLongLong(),
+        MaxSlurmPollMs));
     s.keepRuns = qMax(0, settings.value(QStringLiteral("run/keepRuns"), 100).toInt());
     s.keepRunsMiB = qMax(0, settings.value(QStringLiteral("run/keepRunsMiB"), 0).toInt());
     s.backend = settings.value(QStringLiteral("run/backend")).toString() == QLatin1String("slurm")
@@ -36,6 +39,7 @@ void RunSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("run/backoff"), int(backoff));
     settings.setValue(QStringLiteral("run/delayMs"), qlonglong(delay.count()));
     settings.setValue(QStringLiteral("run/timeoutMs"), qlonglong(timeout.count()));
+    settings.setValue(QStringLiteral("run/slurmPollMs"), qlonglong(slurmPoll.count()));
     settings.setValue(QStringLiteral("run/keepRuns"), keepRuns);
     settings.setValue(QStringLiteral("run/keepRunsMiB"), keepRunsMiB);
     settings.setValue(QStringLiteral("run/backend"),
@@ -65,7 +69,8 @@ bool RunSettings::operator==(const RunSettings &other) const
 {
     return backend == other.backend && workers == other.workers && maxAttempts == other.maxAttempts
         && backoff == other.backoff && delay == other.delay && timeout == other.timeout
-        && keepRuns == other.keepRuns && keepRunsMiB == other.keepRunsMiB;
+        && slurmPoll == other.slurmPoll && keepRuns == other.keepRuns
+        && keepRunsMiB == other.keepRunsMiB;
 }
 
 } // namespace requeue

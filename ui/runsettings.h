@@ -16,6 +16,10 @@ struct JobListEntry;
 // their job file left out. A value type, remembered with QSettings.
 struct RunSettings
 {
+    // The range of slurmPoll the settings accept, in ms.
+    static constexpr qint64 MinSlurmPollMs = 100;
+    static constexpr qint64 MaxSlurmPollMs = 600'000;
+
     // Where the jobs run: this computer, or one Slurm batch job per attempt.
     enum class Backend { Local, Slurm };
 
@@ -25,6 +29,9 @@ struct RunSettings
     RetryPolicy::Backoff backoff = RetryPolicy::Backoff::None;
     std::chrono::milliseconds delay {1000}; // first (or fixed) backoff delay
     std::chrono::milliseconds timeout {0};  // per attempt; 0: none
+    // Slurm: how often one `squeue` asks about the run's jobs (a run's own,
+    // from its run.json, once opened).
+    std::chrono::milliseconds slurmPoll {5000};
     // Run directories kept: the newest this many (a live run is never
     // removed); 0 keeps them all.
     int keepRuns = 100;

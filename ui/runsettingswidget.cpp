@@ -1,6 +1,7 @@
 #include "runsettingswidget.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QSpinBox>
@@ -10,6 +11,7 @@ namespace requeue {
 RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     : QWidget(parent)
     , m_backend(new QComboBox(this))
+    , m_slurmPollS(new QDoubleSpinBox(this))
     , m_workers(new QSpinBox(this))
     , m_maxAttempts(new QSpinBox(this))
     , m_backoff(new QComboBox(this))
@@ -22,6 +24,13 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     m_backend->addItems({tr("This computer"), tr("Slurm cluster")});
     m_backend->setToolTip(tr("Slurm: each attempt is one sbatch job; workers count the jobs "
                              "submitted at once. Applies when no attempt is running."));
+    m_slurmPollS->setObjectName(QStringLiteral("slurmPollSpin"));
+    m_slurmPollS->setDecimals(1);
+    m_slurmPollS->setRange(RunSettings::MinSlurmPollMs / 1000.0,
+                           RunSettings::MaxSlurmPollMs / 1000.0);
+    m_slurmPollS->setSuffix(tr(" s"));
+    m_slurmPollS->setToolTip(tr("How often one squeue call asks Slurm about all of the run's "
+                                "jobs. A job whose exit file appears is asked about at once."));
     m_workers->setObjectName(QStringLiteral("workersSpin"));
     m_workers->setRange(1, 1024);
     m_maxAttempts->setObjectName(QStringLiteral("maxAttemptsSpin"));
@@ -52,6 +61,7 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
 
     auto *form = new QFormLayout(this);
     form->addRow(tr("Run &on:"), m_backend);
+    form->addRow(tr("&Poll Slurm every:"), m_slurmPollS);
     form->addRow(tr("&Workers:"), m_workers);
     form->addRow(tr("Max &attempts:"), m_maxAttempts);
     form->addRow(tr("&Backoff:"), m_backoff);
@@ -68,6 +78,7 @@ RunSettingsWidget::RunSettingsWidget(QWidget *parent)
     for (QSpinBox *spin :
          {m_workers, m_maxAttempts, m_delayMs, m_timeoutS, m_keepRuns, m_keepRunsMiB})
         connect(spin, &QSpinBox::valueChanged, this, &RunSettingsWidget::emitChanged);
+    connect(m_slurmPollS, &QDoubleSpinBox::valueChanged, this, &RunSettingsWidget::emitChanged);
     connect(m_backoff, &QComboBox::currentIndexChanged, this, &RunSettingsWidget::emitChanged);
     connect(m_backend, &QComboBox::currentIndexChanged, this, &RunSettingsWidget::emitChanged);
     setSettings(RunSettings());
@@ -77,6 +88,7 @@ RunSettings RunSettingsWidget::settings() const
 {
     RunSettings s;
     s.backend = RunSettings::Backend(m_backend->currentIndex());
+    s.slurmPoll = std::chrono::milliseconds(qRound64(m_slurmPollS->value() * 1000));
     s.workers = m_workers->value();
     s.maxAttempts = m_maxAttempts->value();
     s.backoff = RetryPolicy::Backoff(m_backoff->currentIndex());
@@ -91,6 +103,7 @@ void RunSettingsWidget::setSettings(const RunSettings &settings)
 {
     m_updating = true;
     m_backend->setCurrentIndex(int(settings.backend));
+    m_slurmPollS->setValue(settings.slurmPoll.count() / 1000.0);
     m_workers->setValue(settings.workers);
     m_maxAttempts->setValue(settings.maxAttempts);
     m_backoff->setCurrentIndex(int(settings.backoff));
@@ -98,7 +111,7 @@ void RunSettingsWidget::setSettings(const RunSettings &settings)
     m_timeoutS->setValue(int(settings.timeout.count() / 1000));
     m_keepRuns->setValue(settings.keepRuns);
     m_keepRunsMiB->setValue(settings.keepRunsMiB);
-    m_delayMs->setEnabled(settings.backoff != RetryPolicy::Backoff::None);
+    updateEnabled();
     m_updating = false;
 }
 
@@ -106,8 +119,14 @@ void RunSettingsWidget::emitChanged()
 {
     if (m_updating)
         return;
-    m_delayMs->setEnabled(m_backoff->currentIndex() != int(RetryPolicy::Backoff::None));
+    updateEnabled();
     Q_EMIT settingsChanged(settings());
+}
+
+void RunSettingsWidget::updateEnabled()
+{
+    m_slurmPollS->setEnabled(m_backend->currentIndex() == int(RunSettings::Backend::Slurm));
+    m_delayMs->setEnabled(m_backoff->currentIndex() != int(RetryPolicy::Backoff::None));
 }
 
 } // namespace requeue

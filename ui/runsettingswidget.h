@@ -5,11 +5,13 @@
 #include <QWidget>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QSpinBox;
 
 namespace requeue {
 
-// The run settings form: where jobs run (this computer or Slurm), workers, max attempts (0 =
+// The run settings form: where jobs run (this computer or Slurm) and how often
+// Slurm is polled, workers, max attempts (0 =
 // unlimited), backoff (none, fixed, exponential) with its delay, and the per-attempt timeout. Emits
 // settingsChanged() on every edit.
 //
@@ -29,9 +31,12 @@ Q_SIGNALS:
 
 private:
     void emitChanged();
+    // Only what applies can be edited: the poll on Slurm, the delay with a backoff.
+    void updateEnabled();
 
     // Child widgets, owned through Qt's parent chain.
     QComboBox *m_backend;
+    QDoubleSpinBox *m_slurmPollS;
     QSpinBox *m_workers;
     QSpinBox *m_maxAttempts;
     QComboBox *m_backoff;
