@@ -2,11 +2,13 @@
 
 #include "requeuelogging.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <pthread.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -46,13 +48,28 @@ void forget(pid_t group)
     }
 }
 
+// Closes [first, last] (last -1: every descriptor from first on). In the
+// forked guard: a kernel older than close_range() (Linux 5.9) gets a loop.
+void closeRange(int first, int last)
+{
+    if (::syscall(SYS_close_range, unsigned(first), unsigned(last), 0u) == 0)
+        return;
+    rlimit limit {};
+    const int end = last >= 0 ? last
+        : ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+        ? int(std::min<rlim_t>(limit.rlim_cur, 1 << 20)) - 1
+        : (1 << 16) - 1;
+    for (int fd = first; fd <= end; ++fd)
+        ::close(fd);
+}
+
 // Runs in the forked guard: async-signal-safe calls only, no allocation.
 [[noreturn]] void guardMain(int socket)
 {
     // Hold nothing of Requeue's open: no output file, pipe or socket but ours.
     if (socket > 0)
-        ::syscall(SYS_close_range, 0u, unsigned(socket - 1), 0u);
-    ::syscall(SYS_close_range, unsigned(socket + 1), ~0u, 0u);
+        closeRange(0, socket - 1);
+    closeRange(socket + 1, -1);
     // Ctrl-C in a terminal reaches the whole foreground group: the guard must
     // outlive Requeue to do its work, so only EOF on the socket ends it.
     ::signal(SIGINT, SIG_IGN);
@@ -63,6 +80,10 @@ void forget(pid_t group)
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::prctl(PR_SET_NAME, "requeue-guard", 0, 0, 0);
+    // Tells Requeue that it holds nothing of Requeue's any more (see the
+    // constructor).
+    const char ready = 1;
+    ::send(socket, &ready, 1, MSG_NOSIGNAL);
     for (;;) {
         GuardMessage message;
         const ssize_t got = ::recv(socket, &message, sizeof message, 0);
@@ -115,8 +136,31 @@ ProcessGuard::ProcessGuard()
         ::close(fds[0]);
         return;
     }
+    if (!awaitReady(fds[0])) {
+        qCWarning(lcCore, "no process guard (it did not start): jobs may outlive a crash");
+        ::close(fds[0]);
+        return;
+    }
     m_socket = fds[0];
     m_guardPid = pid;
+}
+
+// Until the guard has closed what it inherited, it holds every descriptor
+// that was open at fork(): a run directory's lock among them, which keeps
+// the run reading as live after its recorder has gone (a guard not yet
+// scheduled on a loaded machine held one for as long as the test ran). So
+// the first job waits for the guard's word that it holds nothing; it comes
+// within microseconds on an idle machine.
+bool ProcessGuard::awaitReady(int socket)
+{
+    char ready = 0;
+    for (;;) {
+        const ssize_t got = ::recv(socket, &ready, 1, 0);
+        if (got == 1)
+            return true;
+        if (got == 0 || errno != EINTR)
+            return false;
+    }
 }
 
 void ProcessGuard::watch(pid_t group)

@@ -9,6 +9,8 @@ namespace requeue {
 // learns which groups are alive and, when the socket closes because Requeue
 // is gone, kills them. PR_SET_PDEATHSIG would reach only each job's first
 // process, not its children, and fires when the spawning thread ends.
+// Once instance() has returned, the guard holds no descriptor of Requeue's
+// but its end of the socket (no run directory's lock, no output file).
 // Thread-safe: call from any thread.
 class ProcessGuard
 {
@@ -25,6 +27,7 @@ public:
 private:
     ProcessGuard();
     void send(int op, pid_t group);
+    static bool awaitReady(int socket);
 
     int m_socket = -1;
     pid_t m_guardPid = -1;
