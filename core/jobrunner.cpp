@@ -13,6 +13,7 @@
 #include <QHash>
 #include <QMetaMethod>
 #include <QMutex>
+#include <QPointer>
 #include <QSet>
 #include <QThread>
 #include <QTimer>
@@ -22,6 +23,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <stdlib.h>
 #include <thread>
 #include <unistd.h>
@@ -76,7 +78,7 @@ struct JobEntry
 // Something to tell observers once the lock is released.
 struct Event
 {
-    enum Kind { StateChanged, AttemptFinished, JobFinished, Idle };
+    enum Kind { StateChanged, AttemptFinished, JobFinished, Idle, Fence };
     Kind kind;
     JobId id = 0;
     JobState state = JobState::Queued;
@@ -158,6 +160,7 @@ public:
     static void runHooks(const Hooks &hooks);
     void emitterLoop();
     void stopEmitter();
+    void passFence();
 
     // The change feed. requestFeed() from any thread; the rest in q's thread.
     void requestFeed();
@@ -196,7 +199,9 @@ public:
     static constexpr std::chrono::microseconds maxEmitterNap {64000};
     bool emitterStopping = false;
     std::condition_variable_any emitterWake;
-    std::thread emitter;       // started with the first observed event
+    std::thread emitter; // started with the first observed event
+    // afterEvents() calls, one per Fence event in emitQueue, in its order.
+    std::deque<std::function<void()>> fences;
     QSet<int> seqsWithFolders; // seqs whose folder name is taken (see addJobs)
     StateCounts counts {};
     int activeJobs = 0; // not in a terminal state
@@ -651,6 +656,17 @@ void JobRunnerPrivate::stopEmitter()
         emitter.join();
 }
 
+void JobRunnerPrivate::passFence()
+{
+    std::function<void()> call;
+    {
+        QMutexLocker locker(&mutex);
+        call = std::move(fences.front());
+        fences.pop_front();
+    }
+    QMetaObject::invokeMethod(q, std::move(call), Qt::QueuedConnection);
+}
+
 void JobRunnerPrivate::takeHooks(Events &events, Hooks *hooks)
 {
     for (Event &event : events) {
@@ -681,6 +697,9 @@ void JobRunnerPrivate::emitAll(const Range &events)
             break;
         case Event::Idle:
             Q_EMIT q->idle();
+            break;
+        case Event::Fence:
+            passFence();
             break;
         }
     }
@@ -1245,6 +1264,32 @@ void JobRunner::flushChanges()
 {
     Q_ASSERT(QThread::currentThread() == thread());
     d->flushFeed();
+}
+
+void JobRunner::afterEvents(QObject *context, std::function<void()> call)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    QPointer<QObject> guard(context);
+    auto guarded = [guard, call = std::move(call)] {
+        if (guard)
+            call();
+    };
+    {
+        QMutexLocker locker(&d->mutex);
+        // Without an emitter every event has been emitted by the thread that
+        // made it before that thread went on.
+        if (d->isObserved() && !d->emitterStopping) {
+            d->fences.push_back(std::move(guarded));
+            Events events;
+            events.append({Event::Fence, 0, JobState::Queued, {}});
+            const bool wake = d->queueForEmitterLocked(events);
+            locker.unlock();
+            if (wake)
+                d->emitterWake.notify_one();
+            return;
+        }
+    }
+    QMetaObject::invokeMethod(this, std::move(guarded), Qt::QueuedConnection);
 }
 
 void JobRunner::start()

@@ -12,6 +12,7 @@
 #include <QObject>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 namespace requeue {
@@ -123,6 +124,13 @@ public:
     // Emits what the change feed holds now instead of at its next tick.
     // Runner's thread only; every observer gets it.
     void flushChanges();
+    // Calls `call` later in the runner's thread, once every event signal of
+    // the changes made so far has been emitted and its direct observers
+    // have returned (bar attemptStarted and attemptSpawned, which attempts
+    // emit themselves): a fence in the events' order, after which a journal
+    // that follows them may end. Not if `context` (an object of this thread)
+    // or the runner goes first. Runner's thread only.
+    void afterEvents(QObject *context, std::function<void()> call);
 
     // --- control
     // A new runner is paused: start() begins dispatching; pause() stops

@@ -111,6 +111,7 @@ private Q_SLOTS:
     void adoptedAttemptsGoOnFirst();
     void adoptedRecordedAttemptIsCountedOnce();
     void executorIsReplacedOnlyWhenNothingRuns();
+    void afterEventsWaitsForSlowObservers();
 };
 
 // The default output directory is the runner's own: it leaves no empty
@@ -875,6 +876,50 @@ void tst_JobRunner::executorIsReplacedOnlyWhenNothingRuns()
     QVERIFY(runner.waitForIdle(QDeadlineTimer(10'000)));
     QCOMPARE(runner.snapshot(second).state, JobState::Succeeded);
     QCOMPARE(runner.snapshot(second).attempts, 2);
+}
+
+// A fence comes after every event of the changes made before it, however
+// far behind a direct observer is: a journal can end once it is heard.
+void tst_JobRunner::afterEventsWaitsForSlowObservers()
+{
+    JobRunner runner;
+    runner.setMaxWorkers(2);
+    QSemaphore observerGoesOn;
+    std::atomic_int heard {0};
+    connect(
+        &runner, &JobRunner::jobFinished, &runner,
+        [&](JobId) {
+            if (heard.fetch_add(1) == 0)
+                observerGoesOn.tryAcquire(1, 20'000); // the first holds up the emitter
+        },
+        Qt::DirectConnection);
+    for (int i = 0; i < 3; ++i)
+        runner.addJob(callableJob(QStringLiteral("j%1").arg(i), flaky(1), 1));
+    runner.start();
+    QVERIFY(runner.waitForIdle(QDeadlineTimer(20'000)));
+    bool fenced = false;
+    int heardAtFence = -1;
+    QObject context;
+    runner.afterEvents(&context, [&] {
+        fenced = true;
+        heardAtFence = heard.load();
+    });
+    // Bounded: the fence must not pass while the observer is held up.
+    QVERIFY(!QTest::qWaitFor([&] { return fenced; }, 100));
+    observerGoesOn.release();
+    QTRY_VERIFY_WITH_TIMEOUT(fenced, 20'000);
+    QCOMPARE(heardAtFence, 3);
+
+    // Not once the context has gone.
+    bool called = false;
+    {
+        QObject gone;
+        runner.afterEvents(&gone, [&] { called = true; });
+    }
+    bool after = false;
+    runner.afterEvents(&context, [&] { after = true; });
+    QTRY_VERIFY(after);
+    QVERIFY(!called);
 }
 
 QTEST_GUILESS_MAIN(tst_JobRunner)
