@@ -171,7 +171,33 @@ void RunRecorder::follow(JobRunner *runner)
             Qt::DirectConnection);
     connect(
         runner, &JobRunner::jobStateChanged, this,
-        [this](JobId id, JobState) { onStateChanged(id); }, Qt::DirectConnection);
+        [this](JobId id, JobState state) { onStateChanged(id, state); }, Qt::DirectConnection);
+}
+
+void RunRecorder::leaveOut(const QSet<JobId> &ids)
+{
+    QMutexLocker locker(&m_mutex);
+    m_leftOut.unite(ids);
+}
+
+void RunRecorder::recordOnly(const QSet<JobId> &ids)
+{
+    QMutexLocker locker(&m_mutex);
+    m_only = ids;
+    m_onlyListed = true;
+}
+
+bool RunRecorder::recordsLocked(quint64 id) const
+{
+    return !m_finished && !m_leftOut.contains(id) && (!m_onlyListed || m_only.contains(id));
+}
+
+std::optional<int> RunRecorder::recordedSeq(quint64 id)
+{
+    QMutexLocker locker(&m_mutex);
+    if (!recordsLocked(id))
+        return std::nullopt;
+    return jobInfo(id).seq;
 }
 
 RunRecorder::JobInfo &RunRecorder::jobInfo(quint64 id)
@@ -198,6 +224,9 @@ QString RunRecorder::relative(const QString &path) const
 
 void RunRecorder::onAttemptStarted(quint64 id, int attempt)
 {
+    const std::optional<int> seq = recordedSeq(id);
+    if (!seq)
+        return;
     // The paths follow the output directory's layout (JobRunner::outputPath()).
     const QString out
         = m_runner ? m_runner->outputPath(id, attempt, OutputStream::Stdout) : QString();
@@ -206,7 +235,7 @@ void RunRecorder::onAttemptStarted(quint64 id, int attempt)
     // resumed run finds it by this id instead of submitting it again.
     const QString cluster = m_runner ? m_runner->briefSnapshot(id).clusterJobId : QString();
     JournalLine line("started");
-    line.add("seq", qint64(seqOf(id))).add("attempt", qint64(attempt)).add("t", nowUs());
+    line.add("seq", qint64(*seq)).add("attempt", qint64(attempt)).add("t", nowUs());
     if (!out.isEmpty())
         line.add("stdout", relative(out)).add("stderr", relative(err));
     if (!cluster.isEmpty())
@@ -216,8 +245,11 @@ void RunRecorder::onAttemptStarted(quint64 id, int attempt)
 
 void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
 {
+    const std::optional<int> seq = recordedSeq(id);
+    if (!seq)
+        return;
     write(JournalLine("pid")
-              .add("seq", qint64(seqOf(id)))
+              .add("seq", qint64(*seq))
               .add("attempt", qint64(attempt))
               .add("pid", pid)
               .finish());
@@ -228,6 +260,8 @@ void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
     JobInfo info;
     {
         QMutexLocker locker(&m_mutex);
+        if (!recordsLocked(id))
+            return;
         info = jobInfo(id);
     }
     JournalLine line("finished");
@@ -255,7 +289,7 @@ void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
         m_writeErrors.fetch_add(1);
 }
 
-void RunRecorder::onStateChanged(quint64 id)
+void RunRecorder::onStateChanged(quint64 id, JobState signalled)
 {
     if (!m_runner)
         return;
@@ -263,12 +297,21 @@ void RunRecorder::onStateChanged(quint64 id)
     // before the recorder's lock, so that a worker taking that lock never
     // waits for the runner's through it. Only the emitter thread writes state
     // lines, so they stay in order.
-    const JobSnapshot job = m_runner->briefSnapshot(id);
-    if (!job.isValid())
-        return;
+    JobSnapshot job = m_runner->briefSnapshot(id);
     int seq = 0;
     {
         QMutexLocker locker(&m_mutex);
+        if (!recordsLocked(id))
+            return;
+        // Removed since (a finished job the window let go of): the last
+        // signal of a removed job is its terminal one.
+        if (!job.isValid()) {
+            const auto known = m_jobs.constFind(id);
+            if (known == m_jobs.cend())
+                return;
+            job.state = signalled;
+            job.attempts = known->lastAttempts;
+        }
         JobInfo &info = jobInfo(id);
         if (info.lastState == job.state && info.lastAttempts == job.attempts)
             return;
@@ -282,12 +325,6 @@ void RunRecorder::onStateChanged(quint64 id)
               .add("attempts", qint64(job.attempts))
               .add("t", nowUs())
               .finish());
-}
-
-int RunRecorder::seqOf(quint64 id)
-{
-    QMutexLocker locker(&m_mutex);
-    return jobInfo(id).seq;
 }
 
 bool RunRecorder::addJobs(const QList<JobSpec> &jobs, QString *error)
@@ -306,6 +343,11 @@ bool RunRecorder::addJobs(const QList<JobSpec> &jobs, QString *error)
 
 void RunRecorder::recordAction(const QString &action, const QList<int> &seqs, int n)
 {
+    {
+        QMutexLocker locker(&m_mutex);
+        if (m_finished)
+            return;
+    }
     JournalLine line("action");
     line.add("action", action).add("t", nowUs());
     if (!seqs.isEmpty())
@@ -331,6 +373,13 @@ void RunRecorder::finish(const QString &how)
         syncPath(m_joblog->path());
     syncPath(pathIn(m_dir, RunDirectory::InfoFile));
     syncPath(m_dir);
+    // The files stay open until the object goes: a worker may still be in
+    // one of its slots (for another run's job, which it leaves alone).
+    m_lock.reset();
+    QMutexLocker locker(&m_mutex);
+    m_jobs = {};
+    m_only = {};
+    m_leftOut = {};
 }
 
 QString RunRecorder::errorString() const

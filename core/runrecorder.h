@@ -8,9 +8,11 @@
 #include <QMutex>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace requeue {
 
@@ -66,6 +68,13 @@ public:
     // Records what `runner` does from now on, until finish(). Jobs are known
     // by their seq. `runner` must outlive the recording or finish() first.
     void follow(JobRunner *runner);
+    // Which of the runner's jobs are the run's, when a runner holds more
+    // than one run (the window's, whose replaced run's attempts end while the
+    // next run starts). leaveOut(): these jobs are another run's and never
+    // recorded. recordOnly(): from now on only these jobs are recorded; the
+    // ones added later are another run's. Any thread.
+    void leaveOut(const QSet<JobId> &ids);
+    void recordOnly(const QSet<JobId> &ids);
 
     // Jobs added to the run after it started (the window adds lists to a
     // run): run.json is written again with them, atomically. Runner's thread.
@@ -77,9 +86,11 @@ public:
     // "cancel-all", "pause", "resume", "workers" (with n).
     void recordAction(const QString &action, const QList<int> &seqs = {}, int n = -1);
     // Journals the end ("finished", "interrupted", "deadline", "closed"...),
-    // flushes the files to disk and stops following. Idempotent. Call it once
-    // the runner is gone or drained: after waitForIdle() a worker may still be
-    // emitting, and what it reports would land after the end record.
+    // flushes the files to disk, stops following and lets go of the run's
+    // lock: the run reads as finished at once. Nothing is journalled after.
+    // Idempotent. Call it once the runner is gone or drained: after
+    // waitForIdle() a worker may still be emitting, and what it reports
+    // would be lost (JobRunner::afterEvents() says when it has been heard).
     void finish(const QString &how);
     // Lines that could not be written (disk full...), and the last reason.
     int writeErrors() const { return m_writeErrors.load(); }
@@ -102,9 +113,12 @@ private:
     void onAttemptStarted(quint64 id, int attempt);
     void onAttemptSpawned(quint64 id, int attempt, qint64 pid);
     void onAttemptFinished(quint64 id, const AttemptRecord &record);
-    void onStateChanged(quint64 id);
+    void onStateChanged(quint64 id, JobState signalled);
     JobInfo &jobInfo(quint64 id); // m_mutex held
-    int seqOf(quint64 id);
+    // Whether `id`'s events are journalled (see leaveOut()). m_mutex held.
+    bool recordsLocked(quint64 id) const;
+    // The job's seq, or nothing if it is not recorded.
+    std::optional<int> recordedSeq(quint64 id);
     QString relative(const QString &path) const;
     // Without m_mutex: O_APPEND puts each write() whole at the end, and a
     // worker reporting its attempt must not wait for another thread's write.
@@ -114,8 +128,12 @@ private:
     std::unique_ptr<RunLock> m_lock;        // Owning.
     std::unique_ptr<JoblogWriter> m_joblog; // Owning.
     QPointer<JobRunner> m_runner;           // Not owning.
-    mutable QMutex m_mutex;                 // guards m_jobs, m_errorString, m_finished
+    // Guards m_jobs, m_leftOut, m_only, m_onlyListed, m_errorString, m_finished.
+    mutable QMutex m_mutex;
     QHash<quint64, JobInfo> m_jobs;
+    QSet<quint64> m_leftOut;
+    QSet<quint64> m_only;
+    bool m_onlyListed = false; // recordOnly() was called
     QString m_errorString;
     int m_eventsFd = -1; // Owning.
     std::atomic<int> m_writeErrors {0};

@@ -125,6 +125,7 @@ private Q_SLOTS:
     void defaultRoot();
     void createsUniqueDirectories();
     void newRunIsStamped();
+    void twoRunsInOneRunner();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -496,6 +497,61 @@ void tst_RunRecorder::newRunIsStamped()
     QVERIFY2(chosen.startNewRun(info, root, given, &error), qPrintable(error));
     QCOMPARE(chosen.directory(), given);
     QCOMPARE(readRunDirectory(given).info.pid, QCoreApplication::applicationPid());
+}
+
+// The window's runner holds a replaced run's jobs while their attempts end
+// and the next run's jobs start: each run's journal has its own jobs only,
+// and the first reads as finished once its recorder has finished, although
+// the object stays.
+void tst_RunRecorder::twoRunsInOneRunner()
+{
+    const QList<JobSpec> firstJobs = {shellJob(1, u"echo a"_s), shellJob(2, u"echo b"_s)};
+    const QList<JobSpec> secondJobs = {shellJob(1, u"echo c"_s)};
+    const QString firstDir = m_dir->filePath(u"first"_s);
+    const QString secondDir = m_dir->filePath(u"second"_s);
+    auto runner = std::make_unique<JobRunner>();
+    runner->setMaxWorkers(2);
+    RunRecorder first;
+    QString error;
+    QVERIFY2(first.start(firstDir, infoFor(firstJobs), &error), qPrintable(error));
+    first.follow(runner.get());
+    runner->setOutputDirectory(first.outputDirectory());
+    const QList<JobId> ids = runner->addJobs(firstJobs);
+    const QSet<JobId> firstIds(ids.cbegin(), ids.cend());
+    first.recordOnly(firstIds);
+    RunRecorder second;
+    QVERIFY2(second.start(secondDir, infoFor(secondJobs), &error), qPrintable(error));
+    second.leaveOut(firstIds);
+    second.follow(runner.get());
+    runner->addJobs(secondJobs);
+    runner->start();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(WaitMs)));
+    bool ended = false;
+    QObject context;
+    runner->afterEvents(&context, [&] {
+        first.finish(u"replaced"_s);
+        ended = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(ended, WaitMs);
+
+    const RunHistory firstRun = readRunDirectory(firstDir);
+    QCOMPARE(firstRun.status, RunHistory::Status::Finished);
+    QVERIFY(firstRun.errors.isEmpty());
+    QCOMPARE(firstRun.totalAttempts(), 2);
+    for (const RunJob &job : firstRun.jobs) {
+        QCOMPARE(job.state, JobState::Succeeded);
+        QCOMPARE(job.history.size(), 1);
+        QVERIFY(job.history[0].finished);
+    }
+    QCOMPARE(readRunDirectory(secondDir).status, RunHistory::Status::Running);
+    runner.reset();
+    second.finish(u"finished"_s);
+    const RunHistory secondRun = readRunDirectory(secondDir);
+    QVERIFY(secondRun.errors.isEmpty());
+    QCOMPARE(secondRun.totalAttempts(), 1);
+    QCOMPARE(secondRun.jobs.size(), 1);
+    QCOMPARE(secondRun.jobs[0].state, JobState::Succeeded);
+    QCOMPARE(contents(secondRun.jobs[0].history[0].stdoutPath), QByteArray("c\n"));
 }
 
 } // namespace requeue
