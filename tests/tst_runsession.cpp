@@ -162,6 +162,7 @@ private Q_SLOTS:
     void liveRunIsFollowedAndSteered();
     void windowRunIsSteeredByCtl();
     void closedWindowDrainsItsRun();
+    void replacedRunEndsAfterItsAttempts();
 
 private:
     QString writeList(const QByteArray &text);
@@ -557,6 +558,81 @@ void tst_RunSession::closedWindowDrainsItsRun()
         QCOMPARE(job.state, JobState::Cancelled);
         QCOMPARE(job.history.size(), 1);
     }
+}
+
+// Bug: loading a list while the run's jobs ran ended the run's journal at
+// once, before the cancelled attempts had ended: their end records came
+// after the run's own, or were lost. Now the window goes on with the new
+// list at once, the old run's journal ends once its attempts have, and
+// neither run's journal has the other's jobs, although both are in the one
+// runner for a while (the new run starts while the old attempts end).
+void tst_RunSession::replacedRunEndsAfterItsAttempts()
+{
+    // Each job takes 1.5 s to end once cancelled (within the runner's grace
+    // period before SIGKILL), once it has said so; the fourth waits for a
+    // worker.
+    const QString slowToEnd
+        = QStringLiteral("trap 'sleep 1.5; exit 3' TERM; echo ready; sleep 60 & wait");
+    MainWindow window;
+    QVERIFY(window.loadFile(
+        writeList(jsonList({{slowToEnd, 1}, {slowToEnd, 1}, {slowToEnd, 1}, {slowToEnd, 1}}))));
+    window.findChild<QSpinBox *>(QStringLiteral("workersSpin"))->setValue(3);
+    window.show();
+    action(window, "actionStartPause")->trigger();
+    const QString oldDir = window.session()->directory();
+    const auto ready = [&oldDir] {
+        for (int seq = 1; seq <= 3; ++seq) {
+            QFile out(QStringLiteral("%1/out/%2/1/stdout").arg(oldDir).arg(seq));
+            if (!out.open(QIODevice::ReadOnly) || !out.readAll().contains("ready"))
+                return false;
+        }
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(ready(), 20'000);
+
+    QVERIFY(window.loadFile(writeList(jsonList({{QStringLiteral("echo new"), 1}})),
+                            MainWindow::LoadMode::Replace));
+    action(window, "actionStartPause")->trigger();
+    // The window did not wait for the old attempts to end.
+    QVERIFY(attemptsIn(journal(oldDir), QStringLiteral("finished")).isEmpty());
+    QVERIFY(RunDirectory::isLive(oldDir));
+    const QString newDir = window.session()->directory();
+    QVERIFY(newDir != oldDir);
+    QCOMPARE(window.session()->mode(), RunSession::Mode::Recording);
+
+    QTRY_VERIFY_WITH_TIMEOUT(readRunDirectory(oldDir).status == RunHistory::Status::Finished,
+                             20'000);
+    const QList<QJsonObject> events = journal(oldDir);
+    QCOMPARE(attemptsIn(events, QStringLiteral("started")),
+             QStringList({QStringLiteral("1/1"), QStringLiteral("2/1"), QStringLiteral("3/1")}));
+    QCOMPARE(attemptsIn(events, QStringLiteral("finished")),
+             attemptsIn(events, QStringLiteral("started")));
+    QCOMPARE(events.constLast().value(QStringLiteral("ev")).toString(),
+             QStringLiteral("run-ended"));
+    QCOMPARE(events.constLast().value(QStringLiteral("how")).toString(),
+             QStringLiteral("replaced"));
+    const RunHistory old = readRunDirectory(oldDir);
+    QVERIFY(old.errors.isEmpty());
+    QCOMPARE(old.jobs.size(), 4);
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(old.jobs[i].state, JobState::Cancelled);
+        QCOMPARE(old.jobs[i].history.size(), 1);
+        QVERIFY(old.jobs[i].history[0].finished);
+        QCOMPARE(old.jobs[i].history[0].record.outcome, AttemptOutcome::Cancelled);
+    }
+    QCOMPARE(old.jobs[3].history.size(), 0); // never started
+
+    JobRunner *runner = window.runner();
+    QTRY_VERIFY_WITH_TIMEOUT(runner->isIdle(), 20'000);
+    QTRY_COMPARE(runner->jobCount(), 1); // the old jobs left the runner as they ended
+    QTRY_COMPARE_WITH_TIMEOUT(attemptsIn(journal(newDir), QStringLiteral("finished")),
+                              QStringList {QStringLiteral("1/1")}, 10'000);
+    QCOMPARE(attemptsIn(journal(newDir), QStringLiteral("started")),
+             QStringList {QStringLiteral("1/1")});
+    const RunHistory current = readRunDirectory(newDir);
+    QCOMPARE(current.status, RunHistory::Status::Running);
+    QCOMPARE(current.jobs.size(), 1);
+    QCOMPARE(current.jobs[0].state, JobState::Succeeded);
 }
 
 QTEST_MAIN(tst_RunSession)

@@ -271,6 +271,8 @@ int MainWindow::addList(const LoadedList &list)
 
 void MainWindow::replaceRun()
 {
+    // The window goes on at once; the run's journal ends once the attempts
+    // cancelled here have ended (RunSession::close()).
     m_session->close(QStringLiteral("replaced"));
     m_runner->pause();
     const QList<JobId> ids = m_runner->jobIds();
@@ -738,7 +740,9 @@ void MainWindow::beginRecording()
             QList<JobId> again;
             const QList<JobId> ids = m_runner->jobIds();
             for (const JobSnapshot &job : m_runner->snapshots(ids)) {
-                if (job.state == JobState::Failed || job.state == JobState::Cancelled)
+                // A replaced run's cancelled jobs are on their way out.
+                if ((job.state == JobState::Failed || job.state == JobState::Cancelled)
+                    && !m_leaving.contains(job.id))
                     again.append(job.id);
             }
             m_runner->retry(again);

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QSignalBlocker>
 
+#include <algorithm>
 #include <utility>
 
 namespace requeue {
@@ -19,12 +20,20 @@ RunSession::RunSession(JobRunner *runner, QObject *parent)
     , m_control(new RunControlClient(this))
 {
     connect(m_control, &RunControlClient::replied, this, &RunSession::steered);
+    connect(m_runner, &JobRunner::jobFinished, this, &RunSession::onJobFinished,
+            Qt::QueuedConnection);
+    connect(m_runner, &JobRunner::idle, this, &RunSession::releaseEndedRecorders,
+            Qt::QueuedConnection);
 }
 
 RunSession::~RunSession()
 {
     const QSignalBlocker quiet(this); // whoever listened may be gone already
     close(QStringLiteral("closed"));
+    // The window has drained its runner by now; a runner it was given is its
+    // owner's, whose jobs may never end while this session could hear it.
+    while (!m_ending.empty())
+        endNow(m_ending.front().recorder.get());
 }
 
 QString RunSession::runId() const
@@ -101,6 +110,8 @@ bool RunSession::resumeRecording(QString *error)
 void RunSession::recordWith(std::unique_ptr<RunRecorder> recorder)
 {
     m_recorder = std::move(recorder);
+    for (const EndingRun &run : m_ending)
+        m_recorder->leaveOut(run.jobs);
     m_recorder->follow(m_runner);
     m_runner->setOutputDirectory(m_recorder->outputDirectory());
     serveControl();
@@ -142,10 +153,9 @@ void RunSession::recordAction(const QString &action, const QList<JobId> &ids, in
 
 void RunSession::close(const QString &how)
 {
-    m_server.reset(); // nothing steers the run once its journal has ended
+    m_server.reset(); // nothing steers the run once it is closed
     if (m_recorder)
-        m_recorder->finish(how);
-    m_recorder.reset();
+        endRecording(how);
     m_follower.reset();
     m_dir.clear();
     m_endedHow.clear();
@@ -154,6 +164,84 @@ void RunSession::close(const QString &how)
     m_backend.clear();
     m_slurmPoll = std::chrono::milliseconds(0);
     setMode(Mode::None);
+}
+
+void RunSession::endRecording(const QString &how)
+{
+    EndingRun run {std::move(m_recorder), how, {}, {}};
+    if (m_runner) {
+        const QList<JobId> ids = m_runner->jobIds();
+        for (JobId id : ids) {
+            const bool another
+                = std::any_of(m_ending.cbegin(), m_ending.cend(),
+                              [id](const EndingRun &other) { return other.jobs.contains(id); });
+            if (!another)
+                run.jobs.insert(id);
+        }
+    }
+    run.recorder->recordOnly(run.jobs); // jobs added from now on are the next run's
+    m_ending.push_back(std::move(run));
+    endWhenHeard(m_ending.back());
+}
+
+void RunSession::onJobFinished(JobId id)
+{
+    for (EndingRun &run : m_ending) {
+        if (run.pending.remove(id)) {
+            if (run.pending.isEmpty())
+                endWhenHeard(run);
+            return;
+        }
+    }
+}
+
+void RunSession::endWhenHeard(EndingRun &run)
+{
+    // Looked at again when the last one ends: a job retried right before the
+    // run closed may have been heard ending an earlier attempt.
+    if (m_runner && m_runner->stateCounts().active() > 0) {
+        for (JobId id : std::as_const(run.jobs)) {
+            const JobSnapshot job = m_runner->briefSnapshot(id);
+            if (job.isValid() && !isTerminal(job.state))
+                run.pending.insert(id);
+        }
+    }
+    if (!run.pending.isEmpty())
+        return;
+    RunRecorder *recorder = run.recorder.get();
+    // The events of the jobs' last changes may still be on their way to the
+    // journal: it ends after them.
+    if (m_runner)
+        m_runner->afterEvents(this, [this, recorder] { endNow(recorder); });
+    else
+        endNow(recorder);
+}
+
+void RunSession::endNow(RunRecorder *recorder)
+{
+    const auto it
+        = std::find_if(m_ending.begin(), m_ending.end(),
+                       [recorder](const EndingRun &run) { return run.recorder.get() == recorder; });
+    if (it == m_ending.end())
+        return;
+    it->recorder->finish(it->how);
+    m_ended.push_back(std::move(it->recorder));
+    m_ending.erase(it);
+    releaseEndedRecorders();
+}
+
+// A recorder stops following in finish(), but a worker may still be inside
+// one of its slots, there for another run's job. None is once the runner has
+// no attempt in flight (attempts emit their start themselves) and its
+// emitter has passed a fence set after that.
+void RunSession::releaseEndedRecorders()
+{
+    if (m_ended.empty() || !m_runner || !m_runner->isIdle())
+        return;
+    auto ended = std::make_shared<std::vector<std::unique_ptr<RunRecorder>>>(std::move(m_ended));
+    m_ended.clear();
+    // Gone with the call, made or not.
+    m_runner->afterEvents(this, [ended] { ended->clear(); });
 }
 
 void RunSession::steer(const ControlRequest &request)

@@ -5,10 +5,13 @@
 #include "runinfo.h"
 
 #include <QObject>
+#include <QPointer>
+#include <QSet>
 #include <QString>
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
 namespace requeue {
 
@@ -60,7 +63,12 @@ public:
     bool recordJobs(const QList<JobSpec> &jobs, QString *error);
     // Journals a manual action while Recording (see RunRecorder::recordAction).
     void recordAction(const QString &action, const QList<JobId> &ids = {}, int n = -1);
-    // Ends recording (with `how` as its end record) or following; back to None.
+    // Ends recording or following; back to None at once, ready for another
+    // run. A recorded run's journal ends (with `how` as its end record) once
+    // its jobs still active have ended, which the caller sees to (cancels
+    // them), and every event of theirs is journalled: in the meantime only
+    // their events are recorded there, and a run recorded next leaves them
+    // out.
     void close(const QString &how);
 
     // Following: sends `request` to the run's process; steered() says how it went.
@@ -90,12 +98,27 @@ Q_SIGNALS:
     void changed();
 
 private:
+    // A recorded run closed while some of its jobs were still active.
+    struct EndingRun
+    {
+        std::unique_ptr<RunRecorder> recorder;
+        QString how;
+        QSet<JobId> jobs;    // the run's
+        QSet<JobId> pending; // active when last looked at
+    };
+
     void setMode(Mode mode);
+    void endRecording(const QString &how);
+    void onJobFinished(JobId id);
+    // Once none of its jobs is active: ends its journal after their events.
+    void endWhenHeard(EndingRun &run);
+    void endNow(RunRecorder *recorder);
+    void releaseEndedRecorders();
     void recordWith(std::unique_ptr<RunRecorder> recorder);
     void serveControl();
     void onControlled(const ControlRequest &request);
 
-    JobRunner *m_runner; // Not owning.
+    QPointer<JobRunner> m_runner; // Not owning.
     Mode m_mode = Mode::None;
     QString m_dir;
     QString m_endedHow; // Opened: how the run ended ("finished", "crashed"...)
@@ -104,6 +127,10 @@ private:
     std::chrono::milliseconds m_slurmPoll {0};
     QList<AdoptedAttempt> m_liveAttempts; // Opened: for resumeRecording()
     std::unique_ptr<RunRecorder> m_recorder;
+    std::vector<EndingRun> m_ending;
+    // Ended, kept until no thread of the runner can be in one of their
+    // slots (releaseEndedRecorders()).
+    std::vector<std::unique_ptr<RunRecorder>> m_ended;
     std::unique_ptr<RunFollower> m_follower;
     std::unique_ptr<ControlServer> m_server; // Recording: `requeue ctl` steers through it
     RunControlClient *m_control;             // Owning (as QObject child).
