@@ -224,9 +224,24 @@ QString RunRecorder::relative(const QString &path) const
 
 void RunRecorder::onAttemptStarted(quint64 id, int attempt)
 {
-    const std::optional<int> seq = recordedSeq(id);
-    if (!seq)
-        return;
+    std::optional<int> seq;
+    bool previousUnfinished = false;
+    {
+        QMutexLocker locker(&m_mutex);
+        if (!recordsLocked(id))
+            return;
+        JobInfo &info = jobInfo(id);
+        seq = info.seq;
+        previousUnfinished
+            = info.startedAttempt > info.finishedAttempt && info.startedAttempt < attempt;
+        info.startedAttempt = qMax(info.startedAttempt, attempt);
+    }
+    // A failure retried at once: this attempt's thread reports its start
+    // before the emitter has reported the failure. The journal must not say
+    // that attempt N+1 started while attempt N has no end, or a SIGKILL
+    // between the two would lose attempt N's record for good.
+    if (previousUnfinished)
+        writeFinishedBeforeRetry(id, attempt);
     // The paths follow the output directory's layout (JobRunner::outputPath()).
     const QString out
         = m_runner ? m_runner->outputPath(id, attempt, OutputStream::Stdout) : QString();
@@ -241,6 +256,25 @@ void RunRecorder::onAttemptStarted(quint64 id, int attempt)
     if (!cluster.isEmpty())
         line.add("cluster", cluster);
     write(line.finish());
+}
+
+void RunRecorder::writeFinishedBeforeRetry(quint64 id, int attempt)
+{
+    // The runner keeps the record before it decides on the retry. Taken
+    // before the recorder's lock (see onStateChanged()).
+    const JobSnapshot job = m_runner ? m_runner->snapshot(id) : JobSnapshot();
+    if (!job.hasLastAttempt || job.lastAttempt.number >= attempt)
+        return;
+    JobInfo info;
+    {
+        QMutexLocker locker(&m_mutex);
+        JobInfo &known = jobInfo(id);
+        if (known.finishedAttempt >= job.lastAttempt.number)
+            return; // the emitter was first
+        known.finishedAttempt = job.lastAttempt.number;
+        info = known;
+    }
+    writeFinished(id, info, job.lastAttempt);
 }
 
 void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
@@ -262,8 +296,17 @@ void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
         QMutexLocker locker(&m_mutex);
         if (!recordsLocked(id))
             return;
-        info = jobInfo(id);
+        JobInfo &known = jobInfo(id);
+        if (known.finishedAttempt >= record.number)
+            return; // written before its retry's start
+        known.finishedAttempt = record.number;
+        info = known;
     }
+    writeFinished(id, info, record);
+}
+
+void RunRecorder::writeFinished(quint64 id, const JobInfo &info, const AttemptRecord &record)
+{
     JournalLine line("finished");
     line.add("seq", qint64(info.seq))
         .add("attempt", qint64(record.number))

@@ -105,6 +105,9 @@ private:
         // retry's queued-then-running seen once both happened) is not repeated.
         JobState lastState = JobState::Queued;
         int lastAttempts = 0;
+        // The last attempts whose "started" and "finished" lines were written.
+        int startedAttempt = 0;
+        int finishedAttempt = 0;
     };
 
     // Takes the run's lock and makes its output folder (start and resume).
@@ -113,6 +116,11 @@ private:
     void onAttemptStarted(quint64 id, int attempt);
     void onAttemptSpawned(quint64 id, int attempt, qint64 pid);
     void onAttemptFinished(quint64 id, const AttemptRecord &record);
+    // Writes the "finished" line and the joblog line of `record`.
+    void writeFinished(quint64 id, const JobInfo &info, const AttemptRecord &record);
+    // Before a retry's "started" line: writes the previous attempt's
+    // "finished" line if the emitter has not yet (see onAttemptStarted()).
+    void writeFinishedBeforeRetry(quint64 id, int attempt);
     void onStateChanged(quint64 id, JobState signalled);
     JobInfo &jobInfo(quint64 id); // m_mutex held
     // Whether `id`'s events are journalled (see leaveOut()). m_mutex held.

@@ -8,6 +8,8 @@
 #include "runrecorder.h"
 
 #include <QFile>
+#include <QRegularExpression>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QSysInfo>
 #include <QTemporaryDir>
@@ -119,6 +121,7 @@ private Q_SLOTS:
     void manualActions();
     void attemptNodeRoundTrip();
     void recordsClusterJobIds();
+    void retryStartsAfterItsFailure();
     void everyLineWholeUnderLoad();
     void jobSpecRoundTrip();
     void defaultRoot_data();
@@ -328,6 +331,75 @@ void tst_RunRecorder::recordsClusterJobIds()
             ids.append(attempt.clusterJobId);
     }
     QCOMPARE(ids, (QStringList {u"101"_s, u"102"_s, u"201"_s}));
+}
+
+namespace {
+
+// "<ev> <attempt>" for each attempt line of the journal, in its order.
+QStringList attemptLines(const QString &dir)
+{
+    static const QRegularExpression pattern(uR"re("ev":"(started|finished)".*"attempt":(\d+))re"_s);
+    QStringList lines;
+    for (const QByteArray &line : contents(dir + "/events"_L1).split('\n')) {
+        const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(line));
+        if (match.hasMatch())
+            lines.append(match.captured(1) + u' ' + match.captured(2));
+    }
+    return lines;
+}
+
+} // namespace
+
+// A failure retried at once: the retry's thread reports its start while the
+// emitter is still on its way to the failure (here held by a slow observer).
+// The journal still has the failure before the retry's start, so that a
+// SIGKILL between the two cannot lose it, and has it once.
+void tst_RunRecorder::retryStartsAfterItsFailure()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    const QList<JobSpec> jobs = {shellJob(1, u"true"_s)};
+    RunRecorder recorder;
+    QString error;
+    QVERIFY2(recorder.start(dir, infoFor(jobs), &error), qPrintable(error));
+    auto owned = std::make_unique<test::FakeExecutor>();
+    test::FakeExecutor *executor = owned.get();
+    auto runner = std::make_unique<JobRunner>(std::move(owned));
+    QSemaphore held;
+    QSemaphore release;
+    // Connected before the recorder: the emitter waits here first.
+    connect(
+        runner.get(), &JobRunner::attemptFinished, runner.get(),
+        [&](JobId, const AttemptRecord &record) {
+            if (record.number == 1) {
+                held.release();
+                release.tryAcquire(1, WaitMs);
+            }
+        },
+        Qt::DirectConnection);
+    recorder.follow(runner.get());
+    runner->setOutputDirectory(recorder.outputDirectory());
+    const JobId id = runner->addJobs(jobs).constFirst();
+    runner->start();
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1);
+    executor->begin(id);
+    executor->finish(id, AttemptOutcome::ExitCode, 3);
+    QVERIFY(held.tryAcquire(1, WaitMs));
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // the retry
+    executor->begin(id);
+    const QStringList whileHeld = attemptLines(dir);
+    release.release();
+    executor->finish(id, AttemptOutcome::Succeeded);
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(WaitMs)));
+    runner.reset();
+    recorder.finish(u"finished"_s);
+
+    QCOMPARE(whileHeld, (QStringList {u"started 1"_s, u"finished 1"_s, u"started 2"_s}));
+    QCOMPARE(attemptLines(dir),
+             (QStringList {u"started 1"_s, u"finished 1"_s, u"started 2"_s, u"finished 2"_s}));
+    const Joblog log = readJoblog(dir + "/joblog"_L1);
+    QVERIFY(log.ok());
+    QCOMPARE(log.jobs.value(1).attempts, 2);
+    QCOMPARE(readRunDirectory(dir).jobs.constFirst().state, JobState::Succeeded);
 }
 
 // Many workers write at once: every line stays whole and every attempt has
