@@ -38,7 +38,9 @@ free_port_pair() {
 write_config() { # dir munge-dir
     local dir=$1 munge=$2 node memory cpus port
     node=$(hostname -s)
-    cpus=$(nproc)
+    # REQUEUE_SLURM_CPUS: a node of more CPUs than the machine has (a
+    # benchmark's jobs that only sleep), as a small cluster offers.
+    cpus=${REQUEUE_SLURM_CPUS:-$(nproc)}
     memory=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 2 ))
     port=${REQUEUE_SLURM_PORT:-$(free_port_pair)}
     cat > "$dir/slurm.conf" <<CONF
@@ -60,6 +62,7 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
+DefMemPerCPU=100
 JobAcctGatherType=jobacct_gather/linux
 JobAcctGatherFrequency=task=1
 JobAcctGatherParams=OverMemoryKill
@@ -74,6 +77,7 @@ SlurmctldTimeout=30
 SlurmdTimeout=30
 InactiveLimit=0
 KillWait=2
+$( [ "$cpus" -gt "$(nproc)" ] && echo SlurmdParameters=config_overrides )
 NodeName=$node CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP
 CONF
