@@ -3,7 +3,8 @@
 // processes (the same failures), and reading the first back as a viewer does
 // (readRunDirectory: run.json and the whole journal). Baselines from the same
 // run: the same jobs without a recorder, and reading the same files' bytes
-// line by line without parsing them. Medians; prints one JSON object.
+// line by line without parsing them. Medians; prints one JSON object
+// (spawn_recorder_ratio_paired: the median of each repetition's own ratio).
 //
 //   bench_runs [--jobs N] [--spawn-jobs N] [--repetitions N]
 #include "recordedruns.h"
@@ -53,6 +54,16 @@ qsizetype rawRead(const QString &runDir)
         lines += bytes.count('\n');
     }
     return lines;
+}
+
+// Each repetition's ratio: the two runs of a pair ran back to back, so a
+// machine that slows down for a while slows both.
+std::vector<double> pairedRatios(const std::vector<double> &over, const std::vector<double> &under)
+{
+    std::vector<double> ratios;
+    for (size_t i = 0; i < over.size() && i < under.size(); ++i)
+        ratios.push_back(over[i] / under[i]);
+    return ratios;
 }
 
 } // namespace
@@ -143,6 +154,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("spawn_bare_ms"), median(spawnBare)},
         {QStringLiteral("spawn_recorded_ms"), median(spawnRecorded)},
         {QStringLiteral("spawn_recorder_ratio"), median(spawnRecorded) / median(spawnBare)},
+        {QStringLiteral("spawn_recorder_ratio_paired"),
+         median(pairedRatios(spawnRecorded, spawnBare))},
         {QStringLiteral("read_ms"), median(reads)},
         {QStringLiteral("run_json_write_ms"), median(infoWrites)},
         {QStringLiteral("run_json_read_ms"), median(infoReads)},
