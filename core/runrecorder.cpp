@@ -182,9 +182,31 @@ void RunRecorder::leaveOut(const QSet<JobId> &ids)
 
 void RunRecorder::recordOnly(const QSet<JobId> &ids)
 {
+    // Known by their seq from now on: the window lets go of a replaced run's
+    // cancelled jobs at once, before their last state reaches the journal,
+    // and a removed job's snapshot no longer says which seq it had.
+    QList<JobId> unknown;
+    {
+        QMutexLocker locker(&m_mutex);
+        for (JobId id : ids) {
+            if (!m_jobs.contains(id))
+                unknown.append(id);
+        }
+    }
+    // Taken before the recorder's lock (see onStateChanged()).
+    const QList<JobSnapshot> jobs = m_runner ? m_runner->snapshots(unknown) : QList<JobSnapshot>();
     QMutexLocker locker(&m_mutex);
     m_only = ids;
     m_onlyListed = true;
+    for (const JobSnapshot &job : jobs) {
+        if (!job.isValid() || m_jobs.contains(job.id))
+            continue;
+        JobInfo info; // as jobInfo() makes it: nothing journalled yet
+        info.seq = job.seq;
+        info.command = job.command;
+        info.lastAttempts = job.attempts;
+        m_jobs.insert(job.id, info);
+    }
 }
 
 bool RunRecorder::recordsLocked(quint64 id) const

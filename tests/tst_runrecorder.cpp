@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+
 #include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
@@ -129,6 +131,7 @@ private Q_SLOTS:
     void createsUniqueDirectories();
     void newRunIsStamped();
     void twoRunsInOneRunner();
+    void removedJobsEndCancelled();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -624,6 +627,58 @@ void tst_RunRecorder::twoRunsInOneRunner()
     QCOMPARE(secondRun.jobs.size(), 1);
     QCOMPARE(secondRun.jobs[0].state, JobState::Succeeded);
     QCOMPARE(contents(secondRun.jobs[0].history[0].stdoutPath), QByteArray("c\n"));
+}
+
+// The window lets go of a replaced run's cancelled jobs at once: a queued
+// job removed before its Cancelled state reached the journal still ends
+// there as cancelled, not as queued.
+void tst_RunRecorder::removedJobsEndCancelled()
+{
+    const QList<JobSpec> jobs = {shellJob(1, u"true"_s), shellJob(2, u"true"_s)};
+    const QString dir = m_dir->filePath(u"run"_s);
+    RunRecorder recorder;
+    QString error;
+    QVERIFY2(recorder.start(dir, infoFor(jobs), &error), qPrintable(error));
+    auto owned = std::make_unique<test::FakeExecutor>();
+    test::FakeExecutor *executor = owned.get();
+    auto runner = std::make_unique<JobRunner>(std::move(owned));
+    runner->setMaxWorkers(1);
+    QSemaphore held;
+    QSemaphore release;
+    std::atomic<bool> once {false};
+    // Connected before the recorder: the emitter waits here first, once.
+    connect(
+        runner.get(), &JobRunner::jobStateChanged, runner.get(),
+        [&](JobId, JobState state) {
+            if (state == JobState::Cancelled && !once.exchange(true)) {
+                held.release();
+                release.tryAcquire(1, WaitMs);
+            }
+        },
+        Qt::DirectConnection);
+    recorder.follow(runner.get());
+    runner->setOutputDirectory(recorder.outputDirectory());
+    const QList<JobId> ids = runner->addJobs(jobs);
+    runner->start();
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // job 1 runs, 2 waits
+    executor->begin(ids[0]);
+    recorder.recordOnly(QSet<JobId>(ids.cbegin(), ids.cend()));
+    runner->cancel(ids);
+    QVERIFY(held.tryAcquire(1, WaitMs));
+    QCOMPARE(runner->removeFinishedJobs(ids), 1); // job 2, whose state is on its way
+    release.release();
+    executor->cancelAll();
+    QVERIFY(runner->waitForIdle(QDeadlineTimer(WaitMs)));
+    runner.reset();
+    recorder.finish(u"replaced"_s);
+
+    const RunHistory history = readRunDirectory(dir);
+    QVERIFY(history.errors.isEmpty());
+    QCOMPARE(history.jobs.size(), 2);
+    QCOMPARE(history.jobs[0].state, JobState::Cancelled);
+    QCOMPARE(history.jobs[0].attempts, 1);
+    QCOMPARE(history.jobs[1].state, JobState::Cancelled);
+    QCOMPARE(history.jobs[1].attempts, 0);
 }
 
 } // namespace requeue
