@@ -41,7 +41,9 @@ struct AttemptRecord;
 // attemptOutcomeName() and jobStateName(). A "state" line carries the job's
 // state as the runner had it when the line was written (not as the signal
 // said), so that the last one of a job is its latest state even though
-// workers emit concurrently.
+// workers emit concurrently. An attempt's "finished" line always comes before
+// the "started" line of the job's next attempt, although a retry's thread
+// reports its start before the emitter thread reports the failure.
 //
 // Thread affinity: lives in the thread that made it; the runner's signals are
 // handled on the workers that emit them (direct connections), and every
