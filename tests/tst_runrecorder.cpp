@@ -16,6 +16,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <functional>
 
 #include <sys/stat.h>
 
@@ -70,15 +71,20 @@ struct ScriptedRun
     test::FakeExecutor *executor = nullptr; // owned by the runner
     std::unique_ptr<JobRunner> runner;
 
-    // Starts `jobs` on two workers (the first two are handed out).
-    bool start(const QString &dir, const QList<JobSpec> &jobs, QString *error)
+    // Starts `jobs` on `workers` workers (the first ones are handed out).
+    // `beforeFollow` may connect observers that the runner calls before the
+    // recorder.
+    bool start(const QString &dir, const QList<JobSpec> &jobs, QString *error, int workers = 2,
+               const std::function<void(JobRunner *)> &beforeFollow = {})
     {
         if (!recorder.start(dir, infoFor(jobs), error))
             return false;
         auto owned = std::make_unique<test::FakeExecutor>();
         executor = owned.get();
         runner = std::make_unique<JobRunner>(std::move(owned));
-        runner->setMaxWorkers(2);
+        runner->setMaxWorkers(workers);
+        if (beforeFollow)
+            beforeFollow(runner.get());
         recorder.follow(runner.get());
         runner->setOutputDirectory(recorder.outputDirectory());
         runner->addJobs(jobs);
@@ -86,11 +92,33 @@ struct ScriptedRun
         return true;
     }
     // The runner goes first: its last events reach the journal before the end.
-    void finish()
+    void finish(const QString &how = u"finished"_s)
     {
         runner.reset();
-        recorder.finish(u"finished"_s);
+        recorder.finish(how);
     }
+};
+
+// Holds the runner's emitter thread in a direct observer, the first time
+// holdOnce() is called there: the events after it, the recorder's among them,
+// wait until open().
+class EmitterGate
+{
+public:
+    void holdOnce()
+    {
+        if (m_used.exchange(true))
+            return;
+        m_held.release();
+        m_opened.tryAcquire(1, WaitMs);
+    }
+    bool waitUntilHeld() { return m_held.tryAcquire(1, WaitMs); }
+    void open() { m_opened.release(); }
+
+private:
+    QSemaphore m_held;
+    QSemaphore m_opened;
+    std::atomic<bool> m_used {false};
 };
 
 // Runs `jobs` to their end under `recorder`. The runner goes before finish():
@@ -360,41 +388,29 @@ QStringList attemptLines(const QString &dir)
 void tst_RunRecorder::retryStartsAfterItsFailure()
 {
     const QString dir = m_dir->filePath(u"run"_s);
-    const QList<JobSpec> jobs = {shellJob(1, u"true"_s)};
-    RunRecorder recorder;
+    ScriptedRun run;
+    EmitterGate gate;
     QString error;
-    QVERIFY2(recorder.start(dir, infoFor(jobs), &error), qPrintable(error));
-    auto owned = std::make_unique<test::FakeExecutor>();
-    test::FakeExecutor *executor = owned.get();
-    auto runner = std::make_unique<JobRunner>(std::move(owned));
-    QSemaphore held;
-    QSemaphore release;
-    // Connected before the recorder: the emitter waits here first.
-    connect(
-        runner.get(), &JobRunner::attemptFinished, runner.get(),
-        [&](JobId, const AttemptRecord &record) {
-            if (record.number == 1) {
-                held.release();
-                release.tryAcquire(1, WaitMs);
-            }
-        },
-        Qt::DirectConnection);
-    recorder.follow(runner.get());
-    runner->setOutputDirectory(recorder.outputDirectory());
-    const JobId id = runner->addJobs(jobs).constFirst();
-    runner->start();
+    const auto holdAtTheFailure = [&gate](JobRunner *runner) {
+        connect(
+            runner, &JobRunner::attemptFinished, runner,
+            [&gate](JobId, const AttemptRecord &) { gate.holdOnce(); }, Qt::DirectConnection);
+    };
+    QVERIFY2(run.start(dir, {shellJob(1, u"true"_s)}, &error, 2, holdAtTheFailure),
+             qPrintable(error));
+    test::FakeExecutor *executor = run.executor;
     QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1);
+    const JobId id = run.runner->jobIds().constFirst();
     executor->begin(id);
     executor->finish(id, AttemptOutcome::ExitCode, 3);
-    QVERIFY(held.tryAcquire(1, WaitMs));
+    QVERIFY(gate.waitUntilHeld());
     QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // the retry
     executor->begin(id);
     const QStringList whileHeld = attemptLines(dir);
-    release.release();
+    gate.open();
     executor->finish(id, AttemptOutcome::Succeeded);
-    QVERIFY(runner->waitForIdle(QDeadlineTimer(WaitMs)));
-    runner.reset();
-    recorder.finish(u"finished"_s);
+    QVERIFY(run.runner->waitForIdle(QDeadlineTimer(WaitMs)));
+    run.finish();
 
     QCOMPARE(whileHeld, (QStringList {u"started 1"_s, u"finished 1"_s, u"started 2"_s}));
     QCOMPARE(attemptLines(dir),
@@ -634,43 +650,34 @@ void tst_RunRecorder::twoRunsInOneRunner()
 // there as cancelled, not as queued.
 void tst_RunRecorder::removedJobsEndCancelled()
 {
-    const QList<JobSpec> jobs = {shellJob(1, u"true"_s), shellJob(2, u"true"_s)};
     const QString dir = m_dir->filePath(u"run"_s);
-    RunRecorder recorder;
+    ScriptedRun run;
+    EmitterGate gate;
     QString error;
-    QVERIFY2(recorder.start(dir, infoFor(jobs), &error), qPrintable(error));
-    auto owned = std::make_unique<test::FakeExecutor>();
-    test::FakeExecutor *executor = owned.get();
-    auto runner = std::make_unique<JobRunner>(std::move(owned));
-    runner->setMaxWorkers(1);
-    QSemaphore held;
-    QSemaphore release;
-    std::atomic<bool> once {false};
-    // Connected before the recorder: the emitter waits here first, once.
-    connect(
-        runner.get(), &JobRunner::jobStateChanged, runner.get(),
-        [&](JobId, JobState state) {
-            if (state == JobState::Cancelled && !once.exchange(true)) {
-                held.release();
-                release.tryAcquire(1, WaitMs);
-            }
-        },
-        Qt::DirectConnection);
-    recorder.follow(runner.get());
-    runner->setOutputDirectory(recorder.outputDirectory());
-    const QList<JobId> ids = runner->addJobs(jobs);
-    runner->start();
+    const auto holdAtTheFirstCancel = [&gate](JobRunner *runner) {
+        connect(
+            runner, &JobRunner::jobStateChanged, runner,
+            [&gate](JobId, JobState state) {
+                if (state == JobState::Cancelled)
+                    gate.holdOnce();
+            },
+            Qt::DirectConnection);
+    };
+    QVERIFY2(run.start(dir, {shellJob(1, u"true"_s), shellJob(2, u"true"_s)}, &error, 1,
+                       holdAtTheFirstCancel),
+             qPrintable(error));
+    test::FakeExecutor *executor = run.executor;
     QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // job 1 runs, 2 waits
+    const QList<JobId> ids = run.runner->jobIds();
     executor->begin(ids[0]);
-    recorder.recordOnly(QSet<JobId>(ids.cbegin(), ids.cend()));
-    runner->cancel(ids);
-    QVERIFY(held.tryAcquire(1, WaitMs));
-    QCOMPARE(runner->removeFinishedJobs(ids), 1); // job 2, whose state is on its way
-    release.release();
+    run.recorder.recordOnly(QSet<JobId>(ids.cbegin(), ids.cend()));
+    run.runner->cancel(ids);
+    QVERIFY(gate.waitUntilHeld());
+    QCOMPARE(run.runner->removeFinishedJobs(ids), 1); // job 2, whose state is on its way
+    gate.open();
     executor->cancelAll();
-    QVERIFY(runner->waitForIdle(QDeadlineTimer(WaitMs)));
-    runner.reset();
-    recorder.finish(u"replaced"_s);
+    QVERIFY(run.runner->waitForIdle(QDeadlineTimer(WaitMs)));
+    run.finish(u"replaced"_s);
 
     const RunHistory history = readRunDirectory(dir);
     QVERIFY(history.errors.isEmpty());
