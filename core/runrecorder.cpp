@@ -199,13 +199,8 @@ void RunRecorder::recordOnly(const QSet<JobId> &ids)
     m_only = ids;
     m_onlyListed = true;
     for (const JobSnapshot &job : jobs) {
-        if (!job.isValid() || m_jobs.contains(job.id))
-            continue;
-        JobInfo info; // as jobInfo() makes it: nothing journalled yet
-        info.seq = job.seq;
-        info.command = job.command;
-        info.lastAttempts = job.attempts;
-        m_jobs.insert(job.id, info);
+        if (job.isValid() && !m_jobs.contains(job.id))
+            m_jobs.insert(job.id, JobInfo::of(job));
     }
 }
 
@@ -227,14 +222,28 @@ RunRecorder::JobInfo &RunRecorder::jobInfo(quint64 id)
     const auto it = m_jobs.find(id);
     if (it != m_jobs.end())
         return *it;
-    JobInfo info;
-    if (m_runner) {
-        const JobSnapshot job = m_runner->snapshot(id);
-        info.seq = job.seq;
-        info.command = job.command;
-        info.lastAttempts = job.attempts;
-    }
-    return *m_jobs.insert(id, info);
+    return *m_jobs.insert(id, m_runner ? JobInfo::of(m_runner->snapshot(id)) : JobInfo());
+}
+
+RunRecorder::JobInfo RunRecorder::JobInfo::of(const JobSnapshot &job)
+{
+    JobInfo info; // nothing journalled yet
+    info.seq = job.seq;
+    info.command = job.command;
+    info.lastAttempts = job.attempts;
+    return info;
+}
+
+std::optional<RunRecorder::JobInfo> RunRecorder::claimFinished(quint64 id, int attempt)
+{
+    QMutexLocker locker(&m_mutex);
+    if (!recordsLocked(id))
+        return std::nullopt;
+    JobInfo &known = jobInfo(id);
+    if (known.finishedAttempt >= attempt)
+        return std::nullopt; // written already
+    known.finishedAttempt = attempt;
+    return known;
 }
 
 QString RunRecorder::relative(const QString &path) const
@@ -287,16 +296,8 @@ void RunRecorder::writeFinishedBeforeRetry(quint64 id, int attempt)
     const JobSnapshot job = m_runner ? m_runner->snapshot(id) : JobSnapshot();
     if (!job.hasLastAttempt || job.lastAttempt.number >= attempt)
         return;
-    JobInfo info;
-    {
-        QMutexLocker locker(&m_mutex);
-        JobInfo &known = jobInfo(id);
-        if (known.finishedAttempt >= job.lastAttempt.number)
-            return; // the emitter was first
-        known.finishedAttempt = job.lastAttempt.number;
-        info = known;
-    }
-    writeFinished(id, info, job.lastAttempt);
+    if (const std::optional<JobInfo> info = claimFinished(id, job.lastAttempt.number))
+        writeFinished(id, *info, job.lastAttempt); // else the emitter was first
 }
 
 void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
@@ -313,18 +314,9 @@ void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
 
 void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
 {
-    JobInfo info;
-    {
-        QMutexLocker locker(&m_mutex);
-        if (!recordsLocked(id))
-            return;
-        JobInfo &known = jobInfo(id);
-        if (known.finishedAttempt >= record.number)
-            return; // written before its retry's start
-        known.finishedAttempt = record.number;
-        info = known;
-    }
-    writeFinished(id, info, record);
+    // Not if it was written before its retry's start.
+    if (const std::optional<JobInfo> info = claimFinished(id, record.number))
+        writeFinished(id, *info, record);
 }
 
 void RunRecorder::writeFinished(quint64 id, const JobInfo &info, const AttemptRecord &record)

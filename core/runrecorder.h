@@ -20,6 +20,7 @@ class JobRunner;
 class JoblogWriter;
 class RunLock;
 struct AttemptRecord;
+struct JobSnapshot;
 
 // Records a run in its run directory (see rundirectory.h) as it happens: the
 // `events` journal, the joblog and run.json. The journal has one JSON object
@@ -110,6 +111,9 @@ private:
         // The last attempts whose "started" and "finished" lines were written.
         int startedAttempt = 0;
         int finishedAttempt = 0;
+
+        // A job the recorder has not journalled anything of yet.
+        static JobInfo of(const JobSnapshot &job);
     };
 
     // Takes the run's lock and makes its output folder (start and resume).
@@ -118,6 +122,9 @@ private:
     void onAttemptStarted(quint64 id, int attempt);
     void onAttemptSpawned(quint64 id, int attempt, qint64 pid);
     void onAttemptFinished(quint64 id, const AttemptRecord &record);
+    // Whether the "finished" line of `attempt` is this caller's to write:
+    // the job is recorded and no other thread has written it. Its info if so.
+    std::optional<JobInfo> claimFinished(quint64 id, int attempt);
     // Writes the "finished" line and the joblog line of `record`.
     void writeFinished(quint64 id, const JobInfo &info, const AttemptRecord &record);
     // Before a retry's "started" line: writes the previous attempt's
