@@ -1575,6 +1575,13 @@ void TestCli::killAndResume()
 // `runs` lists the recorded runs newest first; `show` finds one by a prefix.
 void TestCli::runsAndShow()
 {
+    // None yet: no table, and where it looked.
+    const Finished none = run({QStringLiteral("runs")});
+    QCOMPARE(none.exitCode, 0);
+    QCOMPARE(none.out, QByteArray());
+    QVERIFY2(none.err.contains("no runs yet in ") && none.err.contains("requeue/runs"),
+             none.err.constData());
+
     write(QStringLiteral("first.txt"), "echo a\nexit 2\n");
     write(QStringLiteral("second.txt"), "echo b\n");
     QCOMPARE(run({QStringLiteral("run"), QStringLiteral("first.txt")}).exitCode, 1);

@@ -97,8 +97,13 @@ QJsonObject runJson(const RunEntry &entry)
     return object;
 }
 
-int printRuns(const QList<RunEntry> &runs, bool json)
+// The runs under `root`, newest first: a table, or JSON.
+int printRuns(const QList<RunEntry> &runs, bool json, const QString &root)
 {
+    if (runs.isEmpty() && !json) {
+        print(stderr, u"requeue: no runs yet in %1\n"_s.arg(root));
+        return 0;
+    }
     if (json) {
         QJsonArray array;
         for (const RunEntry &entry : runs)
@@ -135,8 +140,6 @@ int printRuns(const QList<RunEntry> &runs, bool json)
         }
         print(stdout, line + u'\n');
     }
-    if (runs.isEmpty())
-        print(stderr, u"requeue: no runs yet\n"_s);
     return 0;
 }
 
@@ -312,8 +315,10 @@ int controlRun(const RunsCommand &command)
 int runRunsCommand(const RunsCommand &command)
 {
     switch (command.kind) {
-    case RunsCommand::Kind::List:
-        return printRuns(listRuns(rootOr(command.root)), command.json);
+    case RunsCommand::Kind::List: {
+        const QString root = rootOr(command.root);
+        return printRuns(listRuns(root), command.json, root);
+    }
     case RunsCommand::Kind::Show:
         return showRun(command);
     case RunsCommand::Kind::Prune:
