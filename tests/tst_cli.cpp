@@ -96,6 +96,7 @@ private Q_SLOTS:
     void controlSteersALiveRun();
     void controlRefusesBadRequests();
     void runsAndShow();
+    void showsUnnamedJobs();
     void pruneRuns();
     void noDisplayRunsNothing();
     void progressOnTerminal();
@@ -1570,6 +1571,36 @@ void TestCli::killAndResume()
     const Finished again = run({QStringLiteral("resume"), path(QStringLiteral("run"))});
     QCOMPARE(again.exitCode, 1);
     QVERIFY2(again.err.contains("1 job: 0 succeeded, 1 failed, 4 skipped"), again.err.constData());
+}
+
+// The window records a text list's jobs without names: `show` names them by
+// their number alone, without empty brackets.
+void TestCli::showsUnnamedJobs()
+{
+    write(QStringLiteral("jobs.txt"), "exit 2\n");
+    const QString dir = path(QStringLiteral("run"));
+    QCOMPARE(run({QStringLiteral("run"), QStringLiteral("--max-attempts"), QStringLiteral("1"),
+                  QStringLiteral("--run-dir"), dir, QStringLiteral("jobs.txt")})
+                 .exitCode,
+             1);
+    QFile info(dir + QLatin1String("/run.json"));
+    QVERIFY(info.open(QIODevice::ReadOnly));
+    QJsonObject object = QJsonDocument::fromJson(info.readAll()).object();
+    info.close();
+    QJsonArray jobs = object.value(QLatin1String("jobs")).toArray();
+    QJsonObject job = jobs[0].toObject();
+    QVERIFY(job.contains(QLatin1String("name")));
+    job.remove(QLatin1String("name"));
+    jobs[0] = job;
+    object.insert(QLatin1String("jobs"), jobs);
+    QVERIFY(info.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QVERIFY(info.write(QJsonDocument(object).toJson()) > 0);
+    info.close();
+
+    const Finished shown = run({QStringLiteral("show"), dir});
+    QCOMPARE(shown.exitCode, 0);
+    QVERIFY2(shown.out.contains("  job 1: failed after 1 attempt, last: exit 2\n"),
+             shown.out.constData());
 }
 
 // `runs` lists the recorded runs newest first; `show` finds one by a prefix.

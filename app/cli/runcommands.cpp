@@ -190,8 +190,10 @@ int showRun(const RunsCommand &command)
         if (job.state == JobState::Succeeded)
             continue;
         const RunAttempt *attempt = job.lastFinished();
-        text += u"  job %1 (%2): %3 after %4 %5%6\n"_s.arg(job.seq())
-                    .arg(job.spec.name, jobStateName(job.state))
+        // The window's runs leave a text list's jobs unnamed.
+        const QString name = job.spec.name.isEmpty() ? QString() : u" (%1)"_s.arg(job.spec.name);
+        text += u"  job %1%2: %3 after %4 %5%6\n"_s.arg(job.seq())
+                    .arg(name, jobStateName(job.state))
                     .arg(job.attempts)
                     .arg(job.attempts == 1 ? u"attempt"_s : u"attempts"_s)
                     .arg(attempt ? u", last: "_s + attempt->record.summary() : QString());
