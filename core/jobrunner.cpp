@@ -350,6 +350,7 @@ JobSnapshot JobRunnerPrivate::briefSnapshotLocked(const JobEntry &job) const
     s.id = job.id;
     s.seq = job.spec.seq;
     s.state = job.state;
+    s.callable = job.spec.isCallable();
     s.attempts = job.attempts;
     s.budgetStart = job.budgetStart;
     s.maxAttempts = job.spec.retry.maxAttempts;

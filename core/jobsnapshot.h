@@ -14,7 +14,8 @@ struct JobSnapshot
     JobId id = 0;
     int seq = 0;
     QString name;
-    QString command; // display form
+    QString command;       // display form
+    bool callable = false; // a C++ callable's job, not a process's
     JobState state = JobState::Queued;
     int attempts = 0;     // every attempt ever started
     int budgetStart = 0;  // attempts made before the current budget (manual retry)

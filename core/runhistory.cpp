@@ -449,6 +449,8 @@ void RunReader::applyLine(QByteArrayView line, int number, QSet<int> *changed)
             attempt.record.startedUs = fields.integer("t");
         attempt.stdoutPath = resolve(fields.string("stdout"));
         attempt.stderrPath = resolve(fields.string("stderr"));
+        if (fields.has("pid")) // since the line waits for the process
+            attempt.pid = fields.integer("pid");
         if (fields.has("cluster"))
             attempt.clusterJobId = fields.string("cluster");
     } else if (event == "pid") {

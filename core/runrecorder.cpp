@@ -209,14 +209,6 @@ bool RunRecorder::recordsLocked(quint64 id) const
     return !m_finished && !m_leftOut.contains(id) && (!m_onlyListed || m_only.contains(id));
 }
 
-std::optional<int> RunRecorder::recordedSeq(quint64 id)
-{
-    QMutexLocker locker(&m_mutex);
-    if (!recordsLocked(id))
-        return std::nullopt;
-    return jobInfo(id).seq;
-}
-
 RunRecorder::JobInfo &RunRecorder::jobInfo(quint64 id)
 {
     const auto it = m_jobs.find(id);
@@ -243,7 +235,10 @@ std::optional<RunRecorder::JobInfo> RunRecorder::claimFinished(quint64 id, int a
     if (known.finishedAttempt >= attempt)
         return std::nullopt; // written already
     known.finishedAttempt = attempt;
-    return known;
+    const JobInfo claimed = known; // with its pending start, if it was never spawned
+    if (known.pendingStart == attempt)
+        known.pendingStart = 0;
+    return claimed;
 }
 
 QString RunRecorder::relative(const QString &path) const
@@ -255,7 +250,8 @@ QString RunRecorder::relative(const QString &path) const
 
 void RunRecorder::onAttemptStarted(quint64 id, int attempt)
 {
-    std::optional<int> seq;
+    const qint64 startedUs = nowUs();
+    int seq = 0;
     bool previousUnfinished = false;
     {
         QMutexLocker locker(&m_mutex);
@@ -273,17 +269,35 @@ void RunRecorder::onAttemptStarted(quint64 id, int attempt)
     // between the two would lose attempt N's record for good.
     if (previousUnfinished)
         writeFinishedBeforeRetry(id, attempt);
+    const JobSnapshot job = m_runner ? m_runner->briefSnapshot(id) : JobSnapshot();
+    // A cluster executor names the job before it reports the start: a
+    // resumed run finds it by this id instead of submitting it again, so
+    // that line goes now. A local process is spawned right after this
+    // returns: its line waits for the pid (onAttemptSpawned()).
+    if (job.isValid() && !job.callable && job.clusterJobId.isEmpty()) {
+        QMutexLocker locker(&m_mutex);
+        if (recordsLocked(id)) {
+            JobInfo &info = jobInfo(id);
+            info.pendingStart = attempt;
+            info.pendingStartUs = startedUs;
+        }
+        return;
+    }
+    writeStarted(id, seq, attempt, startedUs, job.clusterJobId, 0);
+}
+
+void RunRecorder::writeStarted(quint64 id, int seq, int attempt, qint64 startedUs,
+                               const QString &cluster, qint64 pid)
+{
     // The paths follow the output directory's layout (JobRunner::outputPath()).
     const QString out
         = m_runner ? m_runner->outputPath(id, attempt, OutputStream::Stdout) : QString();
-    const QString err = out.isEmpty() ? QString() : out.chopped(6) + u"stderr"_s;
-    // A cluster executor names the job before it reports the start: a
-    // resumed run finds it by this id instead of submitting it again.
-    const QString cluster = m_runner ? m_runner->briefSnapshot(id).clusterJobId : QString();
     JournalLine line("started");
-    line.add("seq", qint64(*seq)).add("attempt", qint64(attempt)).add("t", nowUs());
+    line.add("seq", qint64(seq)).add("attempt", qint64(attempt)).add("t", startedUs);
     if (!out.isEmpty())
-        line.add("stdout", relative(out)).add("stderr", relative(err));
+        line.add("stdout", relative(out)).add("stderr", relative(out.chopped(6) + u"stderr"_s));
+    if (pid > 0)
+        line.add("pid", pid);
     if (!cluster.isEmpty())
         line.add("cluster", cluster);
     write(line.finish());
@@ -302,11 +316,25 @@ void RunRecorder::writeFinishedBeforeRetry(quint64 id, int attempt)
 
 void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
 {
-    const std::optional<int> seq = recordedSeq(id);
-    if (!seq)
+    int seq = 0;
+    qint64 startedUs = 0;
+    {
+        QMutexLocker locker(&m_mutex);
+        if (!recordsLocked(id))
+            return;
+        JobInfo &info = jobInfo(id);
+        seq = info.seq;
+        if (info.pendingStart == attempt) {
+            startedUs = info.pendingStartUs;
+            info.pendingStart = 0;
+        }
+    }
+    if (startedUs) {
+        writeStarted(id, seq, attempt, startedUs, QString(), pid);
         return;
+    }
     write(JournalLine("pid")
-              .add("seq", qint64(*seq))
+              .add("seq", qint64(seq))
               .add("attempt", qint64(attempt))
               .add("pid", pid)
               .finish());
@@ -321,6 +349,8 @@ void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
 
 void RunRecorder::writeFinished(quint64 id, const JobInfo &info, const AttemptRecord &record)
 {
+    if (info.pendingStart == record.number) // a process that could not be spawned
+        writeStarted(id, info.seq, record.number, info.pendingStartUs, QString(), 0);
     JournalLine line("finished");
     line.add("seq", qint64(info.seq))
         .add("attempt", qint64(record.number))

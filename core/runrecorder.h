@@ -28,8 +28,9 @@ struct JobSnapshot;
 // moment it happens, so a SIGKILL loses at most the line being written:
 //
 //   {"ev":"run-started","t":US,"pid":N,"host":S,"resume":BOOL}   true: `requeue resume`
-//   {"ev":"started","seq":N,"attempt":N,"t":US,"stdout":PATH,"stderr":PATH[,"cluster":S]}
-//   {"ev":"pid","seq":N,"attempt":N,"pid":N}
+//   {"ev":"started","seq":N,"attempt":N,"t":US,"stdout":PATH,"stderr":PATH
+//    [,"pid":N][,"cluster":S]}
+//   {"ev":"pid","seq":N,"attempt":N,"pid":N}   a pid learnt after the "started" line
 //   {"ev":"finished","seq":N,"attempt":N,"start":US,"end":US,"outcome":S,
 //    "exit":N,"signal":N,"msg":S[,"node":S]}                      node: cluster attempts
 //   {"ev":"state","seq":N,"state":S,"attempts":N,"t":US}
@@ -38,7 +39,10 @@ struct JobSnapshot;
 //
 // US are microseconds since the epoch; PATH is relative to the run directory
 // when inside it; "cluster" is the attempt's job id in a cluster scheduler
-// (Slurm), whose start is its submission; S for outcome and state are
+// (Slurm), whose start is its submission. A local process's "started" line
+// is written once the process exists, with its "pid", while it runs (the
+// attempt's start waits for no write); one that could not be spawned gets
+// it just before its "finished" line. S for outcome and state are
 // attemptOutcomeName() and jobStateName(). A "state" line carries the job's
 // state as the runner had it when the line was written (not as the signal
 // said), so that the last one of a job is its latest state even though
@@ -111,6 +115,10 @@ private:
         // The last attempts whose "started" and "finished" lines were written.
         int startedAttempt = 0;
         int finishedAttempt = 0;
+        // A local process's attempt whose "started" line waits for its pid
+        // (0: none), and when it started.
+        int pendingStart = 0;
+        qint64 pendingStartUs = 0;
 
         // A job the recorder has not journalled anything of yet.
         static JobInfo of(const JobSnapshot &job);
@@ -121,6 +129,8 @@ private:
     bool open(const QString &dir, bool resuming, QString *error);
     void onAttemptStarted(quint64 id, int attempt);
     void onAttemptSpawned(quint64 id, int attempt, qint64 pid);
+    void writeStarted(quint64 id, int seq, int attempt, qint64 startedUs, const QString &cluster,
+                      qint64 pid);
     void onAttemptFinished(quint64 id, const AttemptRecord &record);
     // Whether the "finished" line of `attempt` is this caller's to write:
     // the job is recorded and no other thread has written it. Its info if so.
@@ -134,8 +144,6 @@ private:
     JobInfo &jobInfo(quint64 id); // m_mutex held
     // Whether `id`'s events are journalled (see leaveOut()). m_mutex held.
     bool recordsLocked(quint64 id) const;
-    // The job's seq, or nothing if it is not recorded.
-    std::optional<int> recordedSeq(quint64 id);
     QString relative(const QString &path) const;
     // Without m_mutex: O_APPEND puts each write() whole at the end, and a
     // worker reporting its attempt must not wait for another thread's write.

@@ -152,6 +152,7 @@ private Q_SLOTS:
     void attemptNodeRoundTrip();
     void recordsClusterJobIds();
     void retryStartsAfterItsFailure();
+    void processStartIsOneLineWithItsPid();
     void everyLineWholeUnderLoad();
     void jobSpecRoundTrip();
     void defaultRoot_data();
@@ -402,10 +403,12 @@ void tst_RunRecorder::retryStartsAfterItsFailure()
     QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1);
     const JobId id = run.runner->jobIds().constFirst();
     executor->begin(id);
+    executor->spawn(id, 4201);
     executor->finish(id, AttemptOutcome::ExitCode, 3);
     QVERIFY(gate.waitUntilHeld());
     QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // the retry
     executor->begin(id);
+    executor->spawn(id, 4202);
     const QStringList whileHeld = attemptLines(dir);
     gate.open();
     executor->finish(id, AttemptOutcome::Succeeded);
@@ -419,6 +422,49 @@ void tst_RunRecorder::retryStartsAfterItsFailure()
     QVERIFY(log.ok());
     QCOMPARE(log.jobs.value(1).attempts, 2);
     QCOMPARE(readRunDirectory(dir).jobs.constFirst().state, JobState::Succeeded);
+}
+
+// A local process's "started" line waits for the process and names it: one
+// line, no "pid" line after it. A process that could not be spawned still
+// gets its "started" line, just before its "finished" one.
+void tst_RunRecorder::processStartIsOneLineWithItsPid()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    ScriptedRun run;
+    QString error;
+    QVERIFY2(run.start(dir, {shellJob(1, u"true"_s), shellJob(2, u"true"_s)}, &error),
+             qPrintable(error));
+    test::FakeExecutor *executor = run.executor;
+    QCOMPARE(executor->takeLog(2, QDeadlineTimer(WaitMs)).size(), 2);
+    const QList<JobId> ids = run.runner->jobIds();
+    executor->begin(ids[0]);
+    executor->begin(ids[1]);
+    QCOMPARE(attemptLines(dir), QStringList()); // neither process exists yet
+    executor->spawn(ids[0], 4242);
+    const QByteArray whileRunning = contents(dir + "/events"_L1);
+    QCOMPARE(attemptLines(dir), QStringList {u"started 1"_s});
+    QVERIFY2(whileRunning.contains(R"("ev":"started","seq":1,)")
+                 && whileRunning.contains(R"("pid":4242)"),
+             whileRunning.constData());
+    executor->finish(ids[1], AttemptOutcome::NotStarted, -1); // its spawn failed
+    QTRY_COMPARE_WITH_TIMEOUT(attemptLines(dir).size(), 3, WaitMs);
+    executor->finish(ids[0], AttemptOutcome::Succeeded);
+    QVERIFY(run.runner->waitForIdle(QDeadlineTimer(WaitMs)));
+    run.finish();
+
+    QCOMPARE(attemptLines(dir),
+             (QStringList {u"started 1"_s, u"started 1"_s, u"finished 1"_s, u"finished 1"_s}));
+    QVERIFY(!contents(dir + "/events"_L1).contains(R"("ev":"pid")"));
+    const RunHistory history = readRunDirectory(dir);
+    QVERIFY(history.errors.isEmpty());
+    QCOMPARE(history.jobs.size(), 2);
+    const RunAttempt spawned = history.jobs[0].history.value(0);
+    QCOMPARE(spawned.pid, 4242);
+    QVERIFY(spawned.stdoutPath.endsWith(u"out/1/1/stdout"_s));
+    const RunAttempt notSpawned = history.jobs[1].history.value(0);
+    QCOMPARE(notSpawned.pid, 0);
+    QVERIFY(notSpawned.stdoutPath.endsWith(u"out/2/1/stdout"_s));
+    QCOMPARE(notSpawned.record.outcome, AttemptOutcome::NotStarted);
 }
 
 // Many workers write at once: every line stays whole and every attempt has

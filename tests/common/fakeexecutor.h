@@ -70,6 +70,14 @@ public:
             ticket->control->setClusterStatus(clusterJobId, QStringLiteral("PENDING"));
         m_sink->attemptStarted(*ticket, startedUs);
     }
+    // The attempt of `id` in flight, begun, has its process `pid` (what a
+    // local process attempt reports right after begin()).
+    void spawn(JobId id, qint64 pid)
+    {
+        const std::optional<AttemptTicket> ticket = find(id, false);
+        Q_ASSERT(ticket);
+        m_sink->attemptSpawned(*ticket, pid);
+    }
     // The attempt of `id` in flight ends with `outcome` (on cluster node
     // `node`, if one is given).
     void finish(JobId id, AttemptOutcome outcome, int exitCode = 0, const QString &node = {})
