@@ -2,7 +2,9 @@
 // in the same run (a bare QThreadPool, a bare posix_spawn loop), medians over
 // several repetitions. Prints one JSON object. See README "Benchmarks".
 // spawn_ratio's baseline does the same work as the runner, output files
-// included; spawn_ratio_vs_devnull's throws the output away.
+// included; spawn_ratio_vs_devnull's throws the output away. spawn_ratio_vs_sh
+// runs plain program calls (/bin/true), which the runner spawns without a
+// shell, against a bare loop that runs them through `sh -c`.
 #include "future.h"
 #include "jobrunner.h"
 
@@ -114,7 +116,16 @@ std::string shellFor(quint64 job)
     return printsOutput(job) ? "echo " + std::to_string(job) + "; " + command : command;
 }
 
-double runnerSpawn(int jobs, const QString &outputDir)
+// A plain program call, which the runner spawns without a shell; the bare
+// loop runs it through `sh -c` as a shell-only runner would.
+constexpr char PlainCommand[] = "/bin/true";
+
+std::string commandFor(quint64 job, bool plain)
+{
+    return plain ? std::string(PlainCommand) : shellFor(job);
+}
+
+double runnerSpawn(int jobs, const QString &outputDir, bool plain = false)
 {
     JobRunner runner;
     runner.setMaxWorkers(2);
@@ -123,7 +134,7 @@ double runnerSpawn(int jobs, const QString &outputDir)
     for (int i = 1; i <= jobs; ++i) {
         JobSpec spec;
         spec.retry.maxAttempts = 3;
-        spec.process.shellCommand = QString::fromStdString(shellFor(quint64(i)));
+        spec.process.shellCommand = QString::fromStdString(commandFor(quint64(i), plain));
         specs.append(spec);
     }
     const auto start = Clock::now();
@@ -168,14 +179,15 @@ int spawnAndWait(const std::string &command, quint64 job, int attempt, const std
     return status;
 }
 
-double bareSpawn(int jobs, const std::string &outputDir)
+double bareSpawn(int jobs, const std::string &outputDir, bool plain = false)
 {
     std::atomic_int next {1};
     const auto start = Clock::now();
     auto worker = [&] {
         for (int job = next++; job <= jobs; job = next++) {
             for (int attempt = 1; attempt <= 3; ++attempt) {
-                if (spawnAndWait(shellFor(quint64(job)), quint64(job), attempt, outputDir) == 0)
+                if (spawnAndWait(commandFor(quint64(job), plain), quint64(job), attempt, outputDir)
+                    == 0)
                     break;
             }
         }
@@ -360,7 +372,8 @@ int main(int argc, char *argv[])
     QTemporaryDir outputs;
 
     std::vector<double> dispatchPool, dispatchRunner;
-    std::vector<double> dispatchRatios, spawnRatios, spawnRatiosDevNull, p50s, p99s, classic;
+    std::vector<double> dispatchRatios, spawnRatios, spawnRatiosDevNull, spawnRatiosVsSh;
+    std::vector<double> p50s, p99s, classic;
     std::vector<double> observedP99s, unobservedP99s, observerRatios;
     for (int i = 0; wanted("dispatch") && i < reps; ++i) {
         const double pool = poolDispatch(dispatchJobs);
@@ -386,6 +399,10 @@ int main(int argc, char *argv[])
         const double bareDevNull = bareSpawn(spawnJobs, {});
         spawnRatios.push_back(runner / bare);
         spawnRatiosDevNull.push_back(runner / bareDevNull);
+        // Plain calls: the runner without a shell, the bare loop through one.
+        const double plainRunner = runnerSpawn(spawnJobs, dir + QStringLiteral("-plain"), true);
+        const double plainSh = bareSpawn(spawnJobs, {}, true);
+        spawnRatiosVsSh.push_back(plainRunner / plainSh);
     }
     for (int i = 0; wanted("latency") && i < reps; ++i) {
         const auto [p50, p99] = retryLatencyUs(2000);
@@ -414,6 +431,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("spawn_jobs"), spawnJobs},
         {QStringLiteral("spawn_ratio"), median(spawnRatios)},
         {QStringLiteral("spawn_ratio_vs_devnull"), median(spawnRatiosDevNull)},
+        {QStringLiteral("spawn_ratio_vs_sh"), median(spawnRatiosVsSh)},
         {QStringLiteral("retry_latency_us_p50"), median(p50s)},
         {QStringLiteral("retry_latency_us_p99"), median(p99s)},
         {QStringLiteral("retry_latency_busy_us_p99"), median(unobservedP99s)},
