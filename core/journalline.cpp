@@ -1,33 +1,12 @@
 #include "journalline.h"
 
+#include "jsonwriter.h"
+
 using namespace Qt::StringLiterals;
 
 namespace requeue {
 
 namespace {
-
-void appendEscaped(QByteArray *out, QByteArrayView utf8)
-{
-    static const char hex[] = "0123456789abcdef";
-    for (const char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out->append('\\');
-            out->append(c);
-        } else if (c == '\n') {
-            out->append("\\n", 2);
-        } else if (c == '\t') {
-            out->append("\\t", 2);
-        } else if (c == '\r') {
-            out->append("\\r", 2);
-        } else if (u < 0x20) {
-            const char escape[] = {'\\', 'u', '0', '0', hex[u >> 4], hex[u & 0xf]};
-            out->append(escape, sizeof escape);
-        } else {
-            out->append(c);
-        }
-    }
-}
 
 int hexValue(char c)
 {
@@ -205,7 +184,7 @@ JournalLine::JournalLine(QByteArrayView event)
 {
     m_bytes.reserve(160);
     m_bytes.append("{\"ev\":\"");
-    appendEscaped(&m_bytes, event);
+    appendJsonEscaped(&m_bytes, event);
     m_bytes.append('"');
 }
 
@@ -227,7 +206,7 @@ JournalLine &JournalLine::add(QByteArrayView key, const QString &value)
 {
     addKey(key);
     m_bytes.append('"');
-    appendEscaped(&m_bytes, value.toUtf8());
+    appendJsonEscaped(&m_bytes, value.toUtf8());
     m_bytes.append('"');
     return *this;
 }

@@ -1,8 +1,11 @@
 #include "runinfo.h"
 
+#include "jsonwriter.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -37,12 +40,12 @@ bool parseBackoffName(const QString &name, RetryPolicy::Backoff *backoff)
     return true;
 }
 
-QJsonArray toArray(const QStringList &strings)
+void writeStrings(JsonWriter &json, const QStringList &strings)
 {
-    QJsonArray array;
+    json.beginArray();
     for (const QString &s : strings)
-        array.append(s);
-    return array;
+        json.value(s);
+    json.endArray();
 }
 
 } // namespace
@@ -50,16 +53,16 @@ QJsonArray toArray(const QStringList &strings)
 namespace {
 
 // A cluster job's resources, as the Slurm executor reads them on resume.
-QJsonObject resourcesToJson(const ClusterResources &r)
+void writeResources(JsonWriter &json, const ClusterResources &r)
 {
-    QJsonObject object;
+    json.beginObject();
     const auto putList = [&](QLatin1StringView key, const QStringList &values) {
         if (!values.isEmpty())
-            object[key] = toArray(values);
+            writeStrings(json.key(key), values);
     };
     const auto putText = [&](QLatin1StringView key, const QString &value) {
         if (!value.isEmpty())
-            object[key] = value;
+            json.key(key).value(value);
     };
     putList("cpus"_L1, r.cpus);
     putList("mem"_L1, r.mem);
@@ -69,7 +72,42 @@ QJsonObject resourcesToJson(const ClusterResources &r)
     putText("qos"_L1, r.qos);
     putText("gpus"_L1, r.gpus);
     putList("sbatch_args"_L1, r.sbatchArgs);
-    return object;
+    json.endObject();
+}
+
+void writeJobSpec(JsonWriter &json, const JobSpec &spec)
+{
+    json.beginObject();
+    json.key("seq"_L1).value(qint64(spec.seq));
+    json.key("name"_L1).value(spec.name);
+    const ProcessSpec &process = spec.process;
+    if (process.usesShell())
+        json.key("command"_L1).value(process.shellCommand);
+    else
+        writeStrings(json.key("argv"_L1), QStringList {process.program} + process.arguments);
+    if (!process.workingDirectory.isEmpty())
+        json.key("cwd"_L1).value(process.workingDirectory);
+    if (!process.environment.isEmpty()) {
+        json.key("env"_L1).beginObject();
+        for (auto it = process.environment.cbegin(); it != process.environment.cend(); ++it)
+            json.key(it.key()).value(it.value());
+        json.endObject();
+    }
+    const RetryPolicy &retry = spec.retry;
+    json.key("max_attempts"_L1).value(qint64(retry.maxAttempts));
+    json.key("timeout_ms"_L1).value(qint64(spec.timeout.count()));
+    json.key("backoff"_L1).value(backoffName(retry.backoff));
+    json.key("initial_delay_ms"_L1).value(qint64(retry.initialDelay.count()));
+    json.key("max_delay_ms"_L1).value(qint64(retry.maxDelay.count()));
+    json.key("factor"_L1).value(retry.factor);
+    json.key("jitter"_L1).value(retry.jitter);
+    json.key("no_retry_exit"_L1).beginArray();
+    for (int code : retry.permanentExitCodes)
+        json.value(qint64(code));
+    json.endArray();
+    if (!spec.resources.isEmpty())
+        writeResources(json.key("resources"_L1), spec.resources);
+    json.endObject();
 }
 
 ClusterResources resourcesFromJson(const QJsonObject &object)
@@ -96,37 +134,9 @@ ClusterResources resourcesFromJson(const QJsonObject &object)
 
 QJsonObject jobSpecToJson(const JobSpec &spec)
 {
-    QJsonObject job;
-    job["seq"_L1] = spec.seq;
-    job["name"_L1] = spec.name;
-    const ProcessSpec &process = spec.process;
-    if (process.usesShell())
-        job["command"_L1] = process.shellCommand;
-    else
-        job["argv"_L1] = toArray(QStringList {process.program} + process.arguments);
-    if (!process.workingDirectory.isEmpty())
-        job["cwd"_L1] = process.workingDirectory;
-    if (!process.environment.isEmpty()) {
-        QJsonObject env;
-        for (auto it = process.environment.cbegin(); it != process.environment.cend(); ++it)
-            env[it.key()] = it.value();
-        job["env"_L1] = env;
-    }
-    const RetryPolicy &retry = spec.retry;
-    job["max_attempts"_L1] = retry.maxAttempts;
-    job["timeout_ms"_L1] = qint64(spec.timeout.count());
-    job["backoff"_L1] = backoffName(retry.backoff);
-    job["initial_delay_ms"_L1] = qint64(retry.initialDelay.count());
-    job["max_delay_ms"_L1] = qint64(retry.maxDelay.count());
-    job["factor"_L1] = retry.factor;
-    job["jitter"_L1] = retry.jitter;
-    QJsonArray codes;
-    for (int code : retry.permanentExitCodes)
-        codes.append(code);
-    job["no_retry_exit"_L1] = codes;
-    if (!spec.resources.isEmpty())
-        job["resources"_L1] = resourcesToJson(spec.resources);
-    return job;
+    JsonWriter json;
+    writeJobSpec(json, spec);
+    return QJsonDocument::fromJson(json.text()).object();
 }
 
 bool jobSpecFromJson(const QJsonObject &object, JobSpec *spec, QString *error)
@@ -175,24 +185,32 @@ bool jobSpecFromJson(const QJsonObject &object, JobSpec *spec, QString *error)
     return true;
 }
 
+QByteArray RunInfo::toJsonText() const
+{
+    // Indented like QJsonDocument's, but a job per line: a list of 100,000
+    // jobs stays a file a person can page through and grep.
+    JsonWriter json;
+    json.beginObject().lineBreak(4);
+    json.key("format"_L1).value(qint64(1)).lineBreak(4);
+    json.key("version"_L1).value(version).lineBreak(4);
+    json.key("list"_L1).value(listPath).lineBreak(4);
+    json.key("list_sha256"_L1).value(listSha256).lineBreak(4);
+    json.key("backend"_L1).value(backend).lineBreak(4);
+    json.key("host"_L1).value(host).lineBreak(4);
+    json.key("pid"_L1).value(pid).lineBreak(4);
+    json.key("started_us"_L1).value(startedUs).lineBreak(4);
+    json.key("workers"_L1).value(qint64(workers)).lineBreak(4);
+    json.key("options"_L1).rawValue(QJsonDocument(options).toJson(QJsonDocument::Compact));
+    json.lineBreak(4).key("jobs"_L1).beginArray();
+    for (const JobSpec &job : jobs)
+        writeJobSpec(json.lineBreak(8), job);
+    json.lineBreak(4).endArray().lineBreak(0).endObject();
+    return json.text() + '\n';
+}
+
 QJsonObject RunInfo::toJson() const
 {
-    QJsonObject object;
-    object["format"_L1] = 1;
-    object["version"_L1] = version;
-    object["list"_L1] = listPath;
-    object["list_sha256"_L1] = listSha256;
-    object["backend"_L1] = backend;
-    object["host"_L1] = host;
-    object["pid"_L1] = pid;
-    object["started_us"_L1] = startedUs;
-    object["workers"_L1] = workers;
-    object["options"_L1] = options;
-    QJsonArray array;
-    for (const JobSpec &job : jobs)
-        array.append(jobSpecToJson(job));
-    object["jobs"_L1] = array;
-    return object;
+    return QJsonDocument::fromJson(toJsonText()).object();
 }
 
 bool RunInfo::fromJson(const QJsonObject &object, RunInfo *info, QString *error)

@@ -24,7 +24,9 @@ struct RunInfo
     qint64 startedUs = 0; // since the epoch
     int workers = 0;
 
-    QJsonObject toJson() const;
+    // run.json's bytes.
+    QByteArray toJsonText() const;
+    QJsonObject toJson() const; // the same as an object
     // Reads what toJson() wrote. Returns false with a message on anything
     // missing or malformed; unknown fields are ignored (newer versions).
     static bool fromJson(const QJsonObject &object, RunInfo *info, QString *error);

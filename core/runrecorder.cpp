@@ -49,9 +49,7 @@ void syncPath(const QString &path)
 bool writeRunInfo(const QString &dir, const RunInfo &info, QString *error)
 {
     QSaveFile file(pathIn(dir, RunDirectory::InfoFile));
-    if (!file.open(QIODevice::WriteOnly)
-        || file.write(QJsonDocument(info.toJson()).toJson(QJsonDocument::Indented)) < 0
-        || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(info.toJsonText()) < 0 || !file.commit()) {
         *error = u"%1: %2"_s.arg(file.fileName(), file.errorString());
         return false;
     }

@@ -115,7 +115,7 @@ int main(int argc, char *argv[])
         RunInfo info;
         info.jobs = listed;
         auto start = Clock::now();
-        const QByteArray json = QJsonDocument(info.toJson()).toJson(QJsonDocument::Indented);
+        const QByteArray json = info.toJsonText();
         infoWrites.push_back(msSince(start));
         start = Clock::now();
         RunInfo back;
