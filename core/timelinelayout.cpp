@@ -446,7 +446,17 @@ void TimelineLayout::noteFinished(const TimelineAttempt &attempt)
 {
     const qint64 end = attempt.record.finishedUs;
     insertSorted(m_ends, end);
-    insertSorted(attempt.kind == BarKind::Succeeded ? m_succeededEnds : m_failedEnds, end);
+    switch (attempt.kind) {
+    case BarKind::Succeeded:
+        insertSorted(m_succeededEnds, end);
+        break;
+    case BarKind::Cancelled:
+        insertSorted(m_cancelledEnds, end);
+        break;
+    default:
+        insertSorted(m_failedEnds, end);
+        break;
+    }
     m_lastEndUs = std::max(m_lastEndUs, end);
 }
 
@@ -563,6 +573,8 @@ FinishedCounts TimelineLayout::finishedIn(qint64 fromUs, qint64 toUs) const
     FinishedCounts counts;
     counts.succeeded
         = int(countBefore(m_succeededEnds, toUs) - countBefore(m_succeededEnds, fromUs));
+    counts.cancelled
+        = int(countBefore(m_cancelledEnds, toUs) - countBefore(m_cancelledEnds, fromUs));
     counts.failed = int(countBefore(m_failedEnds, toUs) - countBefore(m_failedEnds, fromUs));
     return counts;
 }

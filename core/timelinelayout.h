@@ -95,7 +95,10 @@ struct TimelineSpan
 struct FinishedCounts
 {
     int succeeded = 0;
-    int failed = 0; // every other outcome
+    int cancelled = 0; // stopped on request
+    int failed = 0;    // every other outcome
+
+    int total() const { return succeeded + cancelled + failed; }
 };
 
 // Attempts laid out in lanes, grouped as grouping() says, so that no two
@@ -216,6 +219,7 @@ private:
     std::vector<qint64> m_starts; // sorted, every attempt
     std::vector<qint64> m_ends;   // sorted, finished attempts
     std::vector<qint64> m_succeededEnds;
+    std::vector<qint64> m_cancelledEnds;
     std::vector<qint64> m_failedEnds;
     qint64 m_lastEndUs = 0;
     int m_running = 0;

@@ -250,45 +250,41 @@ private:
         const qint64 span = m_window.toUs - m_window.fromUs;
         const qint64 bucket = std::max<qint64>(1000000, timeAxisStep(span, m_window.width, 4));
         const double seconds = double(bucket) / 1e6;
-        struct Bar
-        {
-            qint64 at;
-            double ok;
-            double failed;
-        };
-        std::vector<Bar> bars;
+        std::vector<std::pair<qint64, FinishedCounts>> bars;
         double most = 1;
         for (qint64 t = m_window.fromUs; t < m_window.toUs; t += bucket) {
             const FinishedCounts counts = m_layout.finishedIn(t, t + bucket);
-            if (counts.succeeded + counts.failed == 0)
+            if (counts.total() == 0)
                 continue;
-            bars.push_back({t, counts.succeeded / seconds, counts.failed / seconds});
-            most = std::max(most, (counts.succeeded + counts.failed) / seconds);
+            bars.emplace_back(t, counts);
+            most = std::max(most, counts.total() / seconds);
         }
         writeChartFrame(m_finishedTop, QStringLiteral("ended/s"), QString::number(most, 'g', 3));
-        const double bottom = m_finishedTop + m_options.chartHeight;
-        const double scale = m_options.chartHeight / most;
-        for (const Bar &bar : bars) {
-            const double left = x(bar.at);
-            const double width = std::max(1.0, x(bar.at + bucket) - left - 1);
-            const double ok = bar.ok * scale;
-            const double failed = bar.failed * scale;
+        const double scale = m_options.chartHeight / most / seconds; // per attempt
+        for (const auto &[at, counts] : bars) {
+            const double left = x(at);
+            const double width = std::max(1.0, x(at + bucket) - left - 1);
+            const auto rate = [seconds](int count) {
+                return QString::number(count / seconds, 'g', 3);
+            };
             const QString tip
-                = QStringLiteral("%1/s succeeded, %2/s failed")
-                      .arg(QString::number(bar.ok, 'g', 3), QString::number(bar.failed, 'g', 3));
+                = QStringLiteral("%1/s succeeded, %2/s cancelled, %3/s failed")
+                      .arg(rate(counts.succeeded), rate(counts.cancelled), rate(counts.failed));
             m_out += QStringLiteral("<g><title>%1</title>").arg(xmlEscaped(tip));
-            if (ok > 0) {
+            // Stacked from the bottom: succeeded, cancelled, failed.
+            double top = m_finishedTop + m_options.chartHeight;
+            const auto stack = [&](int count, BarKind kind) {
+                if (count == 0)
+                    return;
+                const double height = count * scale;
+                top -= height;
                 m_out += QStringLiteral("<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" "
                                         "fill=\"%5\"/>")
-                             .arg(num(left), num(bottom - ok), num(width), num(ok),
-                                  hex(barRgb(BarKind::Succeeded)));
-            }
-            if (failed > 0) {
-                m_out += QStringLiteral("<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" "
-                                        "fill=\"%5\"/>")
-                             .arg(num(left), num(bottom - ok - failed), num(width), num(failed),
-                                  hex(barRgb(BarKind::Failed)));
-            }
+                             .arg(num(left), num(top), num(width), num(height), hex(barRgb(kind)));
+            };
+            stack(counts.succeeded, BarKind::Succeeded);
+            stack(counts.cancelled, BarKind::Cancelled);
+            stack(counts.failed, BarKind::Failed);
             m_out += QStringLiteral("</g>\n");
         }
     }

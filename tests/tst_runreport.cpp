@@ -98,6 +98,7 @@ private Q_SLOTS:
     void tenThousandAttemptsStayUnderFiveMegabytes_data();
     void tenThousandAttemptsStayUnderFiveMegabytes();
     void svgTimelineAggregates();
+    void svgChartCountsCancelledApart();
     void clusterRunLanesPerNode();
     void fromJoblog();
     void fromRunHistory_data();
@@ -333,6 +334,21 @@ void tst_RunReport::svgTimelineAggregates()
     QCOMPARE(bars, 3); // succeeded, the failure's column, succeeded
     QVERIFY(
         svg.contains(QStringLiteral("#%1").arg(barRgb(BarKind::Failed), 6, 16, QLatin1Char('0'))));
+}
+
+// The "ended/s" chart stacks cancelled attempts in their own colour, apart
+// from the failures, as the legend says.
+void tst_RunReport::svgChartCountsCancelledApart()
+{
+    TimelineLayout layout;
+    layout.update(1, 1, attempt(1, 0, 100000, AttemptOutcome::Succeeded), false);
+    layout.update(2, 2, attempt(1, 0, 200000, AttemptOutcome::Cancelled), false);
+    layout.update(3, 3, attempt(1, 0, 300000, AttemptOutcome::ExitCode, 1), false);
+    TimelineSvgOptions options;
+    options.width = 600;
+    const QString svg = renderTimelineSvg(layout, options);
+    QVERIFY2(svg.contains(QStringLiteral("1/s succeeded, 1/s cancelled, 1/s failed")),
+             qPrintable(svg));
 }
 
 // A Slurm run's timeline: lanes grouped per node, each group labelled with

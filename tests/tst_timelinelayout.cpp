@@ -602,6 +602,16 @@ void tst_TimelineLayout::chartQueries()
     QCOMPARE(layout.finishedIn(100, 101).failed, 1);
     QCOMPARE(layout.firstStartUs(), 0);
     QCOMPARE(layout.lastEndUs(500), 500);
+
+    // A cancelled attempt is counted as cancelled (grey in the chart), not
+    // as failed (red).
+    layout.update(3, 3, attempt(1, 200, 300, AttemptOutcome::Cancelled), false);
+    layout.update(4, 4, attempt(1, 200, 310, AttemptOutcome::Signalled), false);
+    const FinishedCounts later = layout.finishedIn(200, 1000);
+    QCOMPARE(later.cancelled, 1);
+    QCOMPARE(later.failed, 1);
+    QCOMPARE(later.succeeded, 0);
+    QCOMPARE(later.total(), 2);
 }
 
 void tst_TimelineLayout::barKindsFollowOutcomes()

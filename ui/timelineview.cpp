@@ -649,18 +649,18 @@ void TimelineView::paintFinishedChart(QPainter &p, const TimeWindow &w, const QR
         first -= bucket;
     struct Bar
     {
-        double x0, x1, ok, failed;
+        double x0, x1, ok, cancelled, failed;
     };
     std::vector<Bar> bars;
     double most = 1;
     const double seconds = double(bucket) / 1e6;
     for (qint64 t = first; t < w.toUs; t += bucket) {
         const FinishedCounts counts = m_layout.finishedIn(t, t + bucket);
-        if (counts.succeeded + counts.failed == 0)
+        if (counts.total() == 0)
             continue;
         const Bar bar {w.x(t), w.x(t + bucket), counts.succeeded / seconds,
-                       counts.failed / seconds};
-        most = std::max(most, bar.ok + bar.failed);
+                       counts.cancelled / seconds, counts.failed / seconds};
+        most = std::max(most, counts.total() / seconds);
         bars.push_back(bar);
     }
     p.fillRect(chart, palette().alternateBase());
@@ -670,12 +670,16 @@ void TimelineView::paintFinishedChart(QPainter &p, const TimeWindow &w, const QR
     for (const Bar &bar : bars) {
         const double left = chart.left() + bar.x0;
         const double width = std::max(1.0, bar.x1 - bar.x0 - 1);
-        const double okHeight = bar.ok * scale;
-        const double failedHeight = bar.failed * scale;
-        p.fillRect(QRectF(left, chart.bottom() + 1 - okHeight, width, okHeight),
-                   barColor(BarKind::Succeeded));
-        p.fillRect(QRectF(left, chart.bottom() + 1 - okHeight - failedHeight, width, failedHeight),
-                   barColor(BarKind::Failed));
+        // Stacked from the bottom: succeeded, cancelled, failed.
+        double top = chart.bottom() + 1;
+        const auto stack = [&](double rate, BarKind kind) {
+            const double height = rate * scale;
+            top -= height;
+            p.fillRect(QRectF(left, top, width, height), barColor(kind));
+        };
+        stack(bar.ok, BarKind::Succeeded);
+        stack(bar.cancelled, BarKind::Cancelled);
+        stack(bar.failed, BarKind::Failed);
     }
     p.restore();
     p.setPen(palette().text().color());
