@@ -187,8 +187,8 @@ bool jobSpecFromJson(const QJsonObject &object, JobSpec *spec, QString *error)
 
 QByteArray RunInfo::toJsonText() const
 {
-    // Indented like QJsonDocument's, but a job per line: a list of 100,000
-    // jobs stays a file a person can page through and grep.
+    // A field per line, and a job per line: a list of 100,000 jobs stays a
+    // file a person can page through and grep.
     JsonWriter json;
     json.beginObject().lineBreak(4);
     json.key("format"_L1).value(qint64(1)).lineBreak(4);
