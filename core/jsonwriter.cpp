@@ -39,69 +39,40 @@ void JsonWriter::beforeItem()
             m_text.append(',');
         m_empty.last() = false;
     }
-    if (m_break >= 0) {
-        m_text.append('\n');
-        m_text.append(m_break, ' ');
-        m_break = -1;
-    }
+    breakLineIfAsked();
 }
 
-void JsonWriter::beforeClose()
+void JsonWriter::breakLineIfAsked()
+{
+    if (m_break < 0)
+        return;
+    m_text.append('\n');
+    m_text.append(m_break, ' ');
+    m_break = -1;
+}
+
+JsonWriter &JsonWriter::open(char bracket)
+{
+    beforeItem();
+    m_text.append(bracket);
+    m_empty.append(true);
+    return *this;
+}
+
+JsonWriter &JsonWriter::close(char bracket)
 {
     Q_ASSERT(!m_empty.isEmpty() && !m_afterKey);
     m_empty.removeLast();
-    if (m_break >= 0) {
-        m_text.append('\n');
-        m_text.append(m_break, ' ');
-        m_break = -1;
-    }
-}
-
-JsonWriter &JsonWriter::beginObject()
-{
-    beforeItem();
-    m_text.append('{');
-    m_empty.append(true);
+    breakLineIfAsked();
+    m_text.append(bracket);
     return *this;
 }
 
-JsonWriter &JsonWriter::endObject()
-{
-    beforeClose();
-    m_text.append('}');
-    return *this;
-}
-
-JsonWriter &JsonWriter::beginArray()
-{
-    beforeItem();
-    m_text.append('[');
-    m_empty.append(true);
-    return *this;
-}
-
-JsonWriter &JsonWriter::endArray()
-{
-    beforeClose();
-    m_text.append(']');
-    return *this;
-}
-
-JsonWriter &JsonWriter::key(QLatin1StringView name)
+JsonWriter &JsonWriter::writeKey(QByteArrayView utf8)
 {
     beforeItem();
     m_text.append('"');
-    appendJsonEscaped(&m_text, QByteArrayView(name.data(), name.size()));
-    m_text.append("\":");
-    m_afterKey = true;
-    return *this;
-}
-
-JsonWriter &JsonWriter::key(const QString &name)
-{
-    beforeItem();
-    m_text.append('"');
-    appendJsonEscaped(&m_text, name.toUtf8());
+    appendJsonEscaped(&m_text, utf8);
     m_text.append("\":");
     m_afterKey = true;
     return *this;

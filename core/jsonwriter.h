@@ -21,13 +21,13 @@ void appendJsonEscaped(QByteArray *out, QByteArrayView utf8);
 class JsonWriter
 {
 public:
-    JsonWriter &beginObject();
-    JsonWriter &endObject();
-    JsonWriter &beginArray();
-    JsonWriter &endArray();
+    JsonWriter &beginObject() { return open('{'); }
+    JsonWriter &endObject() { return close('}'); }
+    JsonWriter &beginArray() { return open('['); }
+    JsonWriter &endArray() { return close(']'); }
     // The name of the object's next member, whose value follows.
-    JsonWriter &key(QLatin1StringView name);
-    JsonWriter &key(const QString &name);
+    JsonWriter &key(QLatin1StringView name) { return writeKey({name.data(), name.size()}); }
+    JsonWriter &key(const QString &name) { return writeKey(name.toUtf8()); }
     JsonWriter &value(qint64 number);
     JsonWriter &value(double number); // null if not finite, as QJsonDocument writes it
     JsonWriter &value(bool flag);
@@ -41,8 +41,11 @@ public:
     const QByteArray &text() const { return m_text; }
 
 private:
+    JsonWriter &open(char bracket);
+    JsonWriter &close(char bracket);
+    JsonWriter &writeKey(QByteArrayView utf8);
     void beforeItem();
-    void beforeClose();
+    void breakLineIfAsked();
 
     QByteArray m_text;
     QVarLengthArray<bool, 8> m_empty; // per open object or array: nothing in it yet
