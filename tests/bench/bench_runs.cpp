@@ -6,7 +6,7 @@
 // line by line without parsing them. Medians; prints one JSON object
 // (spawn_recorder_ratio_paired: the median of each repetition's own ratio).
 //
-//   bench_runs [--jobs N] [--spawn-jobs N] [--repetitions N]
+//   bench_runs [--jobs N] [--spawn-jobs N] [--repetitions N] [--only-spawned bare|recorded]
 #include "recordedruns.h"
 #include "runhistory.h"
 #include "runinfo.h"
@@ -80,9 +80,14 @@ int main(int argc, char *argv[])
     const int reps = intArg("--repetitions", 3);
     const int spawnJobs = intArg("--spawn-jobs", 2'000);
     const QList<JobSpec> listed = listedJobs(jobs);
+    // --only-spawned bare|recorded: the processes' runs of one kind, to profile.
+    const int onlyAt = int(args.indexOf(QLatin1String("--only-spawned")));
+    const QString only = onlyAt > 0 && onlyAt + 1 < args.size() ? args.at(onlyAt + 1) : QString();
 
     QTemporaryDir temp;
     std::vector<double> bare, recorded, spawnBare, spawnRecorded, reads, raws;
+    std::vector<double> spawnBareCpu, spawnRecordedCpu, spawnBareChildrenCpu,
+        spawnRecordedChildrenCpu;
     QString lastRun;
     const QList<JobSpec> spawned = listedJobs(spawnJobs);
     for (int i = 0; i < reps; ++i) {
@@ -94,11 +99,21 @@ int main(int argc, char *argv[])
         const QString outputs = temp.filePath(QStringLiteral("out-%1").arg(i));
         const QString spawnedRun = temp.filePath(QStringLiteral("spawned-%1").arg(i));
         const auto bareSpawn = [&] {
-            spawnBare.push_back(runJobs(spawned, true, QString(), outputs));
+            if (only == QLatin1String("recorded"))
+                return;
+            RunCost cost;
+            spawnBare.push_back(runJobs(spawned, true, QString(), outputs, &cost));
+            spawnBareCpu.push_back(cost.selfCpuMs);
+            spawnBareChildrenCpu.push_back(cost.childrenCpuMs);
             QDir(outputs).removeRecursively();
         };
         const auto recordedSpawn = [&] {
-            spawnRecorded.push_back(runJobs(spawned, true, spawnedRun, QString()));
+            if (only == QLatin1String("bare"))
+                return;
+            RunCost cost;
+            spawnRecorded.push_back(runJobs(spawned, true, spawnedRun, QString(), &cost));
+            spawnRecordedCpu.push_back(cost.selfCpuMs);
+            spawnRecordedChildrenCpu.push_back(cost.childrenCpuMs);
             QDir(spawnedRun).removeRecursively();
         };
         if (i % 2 == 0) {
@@ -156,6 +171,11 @@ int main(int argc, char *argv[])
         {QStringLiteral("spawn_recorder_ratio"), median(spawnRecorded) / median(spawnBare)},
         {QStringLiteral("spawn_recorder_ratio_paired"),
          median(pairedRatios(spawnRecorded, spawnBare))},
+        // Processor time: Requeue's own (runner and recorder) and the jobs'.
+        {QStringLiteral("spawn_bare_cpu_ms"), median(spawnBareCpu)},
+        {QStringLiteral("spawn_recorded_cpu_ms"), median(spawnRecordedCpu)},
+        {QStringLiteral("spawn_bare_jobs_cpu_ms"), median(spawnBareChildrenCpu)},
+        {QStringLiteral("spawn_recorded_jobs_cpu_ms"), median(spawnRecordedChildrenCpu)},
         {QStringLiteral("read_ms"), median(reads)},
         {QStringLiteral("run_json_write_ms"), median(infoWrites)},
         {QStringLiteral("run_json_read_ms"), median(infoReads)},

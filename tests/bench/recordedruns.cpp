@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <sys/resource.h>
 
 namespace requeue::bench {
 
@@ -16,6 +17,16 @@ using Clock = std::chrono::steady_clock;
 double msSince(Clock::time_point start)
 {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double cpuMs(int who)
+{
+    rusage usage {};
+    ::getrusage(who, &usage);
+    const auto ms = [](const timeval &t) {
+        return double(t.tv_sec) * 1e3 + double(t.tv_usec) / 1e3;
+    };
+    return ms(usage.ru_utime) + ms(usage.ru_stime);
 }
 
 } // namespace
@@ -51,9 +62,11 @@ QList<JobSpec> runnableJobs(const QList<JobSpec> &listed, bool processes)
 }
 
 double runJobs(const QList<JobSpec> &listed, bool processes, const QString &runDir,
-               const QString &outputDir)
+               const QString &outputDir, RunCost *cost)
 {
     QList<JobSpec> specs = runnableJobs(listed, processes);
+    const double selfBefore = cpuMs(RUSAGE_SELF);
+    const double childrenBefore = cpuMs(RUSAGE_CHILDREN);
     const auto start = Clock::now();
     RunRecorder recorder;
     auto runner = std::make_unique<JobRunner>();
@@ -76,7 +89,10 @@ double runJobs(const QList<JobSpec> &listed, bool processes, const QString &runD
     runner.reset(); // its last events reach the journal before the end record
     if (!runDir.isEmpty())
         recorder.finish(QStringLiteral("finished"));
-    return msSince(start);
+    const double wall = msSince(start);
+    if (cost)
+        *cost = {wall, cpuMs(RUSAGE_SELF) - selfBefore, cpuMs(RUSAGE_CHILDREN) - childrenBefore};
+    return wall;
 }
 
 } // namespace requeue::bench

@@ -16,9 +16,19 @@ QList<JobSpec> listedJobs(int count);
 // harshest case), odd jobs failing their first attempt; or `/bin/true` and
 // `/bin/false` processes, odd jobs failing once.
 QList<JobSpec> runnableJobs(const QList<JobSpec> &listed, bool processes);
+// What one run took: wall time, and the processor time of this process (the
+// runner and the recorder: far steadier than wall time on a busy machine) and
+// of the jobs it waited for. Milliseconds.
+struct RunCost
+{
+    double wallMs = 0;
+    double selfCpuMs = 0;
+    double childrenCpuMs = 0;
+};
+
 // Runs the jobs on 2 workers, recorded in `runDir` unless it is empty;
-// returns the milliseconds it took.
+// returns the milliseconds it took, and with `cost`, the processor time too.
 double runJobs(const QList<JobSpec> &listed, bool processes, const QString &runDir,
-               const QString &outputDir);
+               const QString &outputDir, RunCost *cost = nullptr);
 
 } // namespace requeue::bench
