@@ -447,6 +447,11 @@ void RunReader::applyLine(QByteArrayView line, int number, QSet<int> *changed)
     if (event == "started") {
         if (!attempt.finished)
             attempt.record.startedUs = fields.integer("t");
+        // The job's move to running (the recorder writes no "state" line for it).
+        if (!attempt.finished && attemptNumber >= target->attempts) {
+            target->state = JobState::Running;
+            target->attempts = attemptNumber;
+        }
         attempt.stdoutPath = resolve(fields.string("stdout"));
         attempt.stderrPath = resolve(fields.string("stderr"));
         if (fields.has("pid")) // since the line waits for the process

@@ -224,9 +224,8 @@ RunRecorder::JobInfo RunRecorder::JobInfo::of(const JobSnapshot &job)
     return info;
 }
 
-std::optional<RunRecorder::JobInfo> RunRecorder::claimFinished(quint64 id, int attempt)
+std::optional<RunRecorder::JobInfo> RunRecorder::claimFinishedLocked(quint64 id, int attempt)
 {
-    QMutexLocker locker(&m_mutex);
     if (!recordsLocked(id))
         return std::nullopt;
     JobInfo &known = jobInfo(id);
@@ -281,11 +280,11 @@ void RunRecorder::onAttemptStarted(quint64 id, int attempt)
         }
         return;
     }
-    writeStarted(id, seq, attempt, startedUs, job.clusterJobId, 0);
+    write(startedLine(id, seq, attempt, startedUs, job.clusterJobId, 0));
 }
 
-void RunRecorder::writeStarted(quint64 id, int seq, int attempt, qint64 startedUs,
-                               const QString &cluster, qint64 pid)
+QByteArray RunRecorder::startedLine(quint64 id, int seq, int attempt, qint64 startedUs,
+                                    const QString &cluster, qint64 pid) const
 {
     // The paths follow the output directory's layout (JobRunner::outputPath()).
     const QString out
@@ -298,7 +297,7 @@ void RunRecorder::writeStarted(quint64 id, int seq, int attempt, qint64 startedU
         line.add("pid", pid);
     if (!cluster.isEmpty())
         line.add("cluster", cluster);
-    write(line.finish());
+    return line.finish();
 }
 
 void RunRecorder::writeFinishedBeforeRetry(quint64 id, int attempt)
@@ -308,8 +307,13 @@ void RunRecorder::writeFinishedBeforeRetry(quint64 id, int attempt)
     const JobSnapshot job = m_runner ? m_runner->snapshot(id) : JobSnapshot();
     if (!job.hasLastAttempt || job.lastAttempt.number >= attempt)
         return;
-    if (const std::optional<JobInfo> info = claimFinished(id, job.lastAttempt.number))
-        writeFinished(id, *info, job.lastAttempt); // else the emitter was first
+    std::optional<JobInfo> info;
+    {
+        QMutexLocker locker(&m_mutex);
+        info = claimFinishedLocked(id, job.lastAttempt.number);
+    }
+    if (info) // else the emitter was first
+        writeFinished(id, *info, job.lastAttempt, QByteArray());
 }
 
 void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
@@ -328,7 +332,7 @@ void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
         }
     }
     if (startedUs) {
-        writeStarted(id, seq, attempt, startedUs, QString(), pid);
+        write(startedLine(id, seq, attempt, startedUs, QString(), pid));
         return;
     }
     write(JournalLine("pid")
@@ -340,15 +344,29 @@ void RunRecorder::onAttemptSpawned(quint64 id, int attempt, qint64 pid)
 
 void RunRecorder::onAttemptFinished(quint64 id, const AttemptRecord &record)
 {
-    // Not if it was written before its retry's start.
-    if (const std::optional<JobInfo> info = claimFinished(id, record.number))
-        writeFinished(id, *info, record);
+    // The job's state now (taken before the recorder's lock, see
+    // onStateChanged()): what the runner decided goes in the same write.
+    const JobSnapshot job = m_runner ? m_runner->briefSnapshot(id) : JobSnapshot();
+    QByteArray state;
+    std::optional<JobInfo> info;
+    {
+        QMutexLocker locker(&m_mutex);
+        info = claimFinishedLocked(id, record.number); // not if written before its retry's start
+        if (info && job.isValid())
+            state = stateLineLocked(id, job);
+    }
+    if (info)
+        writeFinished(id, *info, record, state);
+    else if (!state.isEmpty())
+        write(state);
 }
 
-void RunRecorder::writeFinished(quint64 id, const JobInfo &info, const AttemptRecord &record)
+void RunRecorder::writeFinished(quint64 id, const JobInfo &info, const AttemptRecord &record,
+                                const QByteArray &stateLine)
 {
+    QByteArray lines;
     if (info.pendingStart == record.number) // a process that could not be spawned
-        writeStarted(id, info.seq, record.number, info.pendingStartUs, QString(), 0);
+        lines = startedLine(id, info.seq, record.number, info.pendingStartUs, QString(), 0);
     JournalLine line("finished");
     line.add("seq", qint64(info.seq))
         .add("attempt", qint64(record.number))
@@ -361,7 +379,8 @@ void RunRecorder::writeFinished(quint64 id, const JobInfo &info, const AttemptRe
     // Only cluster attempts have a node: local journals stay as they were.
     if (!record.node.isEmpty())
         line.add("node", record.node);
-    write(line.finish());
+    lines += line.finish();
+    write(lines + stateLine); // one write(): see the class comment
     if (!m_joblog)
         return;
     // Receive, as GNU parallel fills it: what the attempt wrote to stdout (a
@@ -376,14 +395,16 @@ void RunRecorder::writeFinished(quint64 id, const JobInfo &info, const AttemptRe
 
 void RunRecorder::onStateChanged(quint64 id, JobState signalled)
 {
-    if (!m_runner)
+    // Running has no line of its own, and whatever the job does next signals
+    // again: no need to ask the runner.
+    if (!m_runner || signalled == JobState::Running)
         return;
     // The runner's state now, not the signal's: see the class comment. Taken
     // before the recorder's lock, so that a worker taking that lock never
     // waits for the runner's through it. Only the emitter thread writes state
     // lines, so they stay in order.
     JobSnapshot job = m_runner->briefSnapshot(id);
-    int seq = 0;
+    QByteArray line;
     {
         QMutexLocker locker(&m_mutex);
         if (!recordsLocked(id))
@@ -397,19 +418,35 @@ void RunRecorder::onStateChanged(quint64 id, JobState signalled)
             job.state = signalled;
             job.attempts = known->lastAttempts;
         }
-        JobInfo &info = jobInfo(id);
-        if (info.lastState == job.state && info.lastAttempts == job.attempts)
-            return;
-        info.lastState = job.state;
-        info.lastAttempts = job.attempts;
-        seq = info.seq;
+        line = stateLineLocked(id, job);
     }
-    write(JournalLine("state")
-              .add("seq", qint64(seq))
-              .add("state", jobStateName(job.state))
-              .add("attempts", qint64(job.attempts))
-              .add("t", nowUs())
-              .finish());
+    if (!line.isEmpty())
+        write(line);
+}
+
+QByteArray RunRecorder::stateLineLocked(quint64 id, const JobSnapshot &job)
+{
+    if (!recordsLocked(id))
+        return {};
+    JobInfo &info = jobInfo(id);
+    if (info.lastState == job.state && info.lastAttempts == job.attempts)
+        return {};
+    // Where an attempt the journal has started has not ended there yet (the
+    // runner went on while the emitter was on its way), that attempt's
+    // "finished" line brings the state.
+    if (job.state != JobState::Running && info.startedAttempt > info.finishedAttempt)
+        return {};
+    info.lastState = job.state;
+    info.lastAttempts = job.attempts;
+    // Running is the "started" line of its attempt.
+    if (job.state == JobState::Running)
+        return {};
+    return JournalLine("state")
+        .add("seq", qint64(info.seq))
+        .add("state", jobStateName(job.state))
+        .add("attempts", qint64(job.attempts))
+        .add("t", nowUs())
+        .finish();
 }
 
 bool RunRecorder::addJobs(const QList<JobSpec> &jobs, QString *error)

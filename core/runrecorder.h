@@ -24,8 +24,10 @@ struct JobSnapshot;
 
 // Records a run in its run directory (see rundirectory.h) as it happens: the
 // `events` journal, the joblog and run.json. The journal has one JSON object
-// per line, each written with a single write() on an O_APPEND descriptor the
-// moment it happens, so a SIGKILL loses at most the line being written:
+// per line, written with a single write() on an O_APPEND descriptor the
+// moment it happens (an attempt's "finished" line and the state the runner
+// gave its job then share one), so a SIGKILL loses at most what one write()
+// carried:
 //
 //   {"ev":"run-started","t":US,"pid":N,"host":S,"resume":BOOL}   true: `requeue resume`
 //   {"ev":"started","seq":N,"attempt":N,"t":US,"stdout":PATH,"stderr":PATH
@@ -43,7 +45,8 @@ struct JobSnapshot;
 // is written once the process exists, with its "pid", while it runs (the
 // attempt's start waits for no write); one that could not be spawned gets
 // it just before its "finished" line. S for outcome and state are
-// attemptOutcomeName() and jobStateName(). A "state" line carries the job's
+// attemptOutcomeName() and jobStateName(); a job's move to running has no
+// "state" line: the attempt's "started" line says it. A "state" line carries the job's
 // state as the runner had it when the line was written (not as the signal
 // said), so that the last one of a job is its latest state even though
 // workers emit concurrently. An attempt's "finished" line always comes before
@@ -129,18 +132,23 @@ private:
     bool open(const QString &dir, bool resuming, QString *error);
     void onAttemptStarted(quint64 id, int attempt);
     void onAttemptSpawned(quint64 id, int attempt, qint64 pid);
-    void writeStarted(quint64 id, int seq, int attempt, qint64 startedUs, const QString &cluster,
-                      qint64 pid);
+    QByteArray startedLine(quint64 id, int seq, int attempt, qint64 startedUs,
+                           const QString &cluster, qint64 pid) const;
     void onAttemptFinished(quint64 id, const AttemptRecord &record);
     // Whether the "finished" line of `attempt` is this caller's to write:
     // the job is recorded and no other thread has written it. Its info if so.
-    std::optional<JobInfo> claimFinished(quint64 id, int attempt);
-    // Writes the "finished" line and the joblog line of `record`.
-    void writeFinished(quint64 id, const JobInfo &info, const AttemptRecord &record);
+    std::optional<JobInfo> claimFinishedLocked(quint64 id, int attempt);
+    // Writes the "finished" line of `record` followed by `stateLine`, with one
+    // write(), and the joblog line.
+    void writeFinished(quint64 id, const JobInfo &info, const AttemptRecord &record,
+                       const QByteArray &stateLine);
     // Before a retry's "started" line: writes the previous attempt's
     // "finished" line if the emitter has not yet (see onAttemptStarted()).
     void writeFinishedBeforeRetry(quint64 id, int attempt);
     void onStateChanged(quint64 id, JobState signalled);
+    // The "state" line that `job` calls for, or nothing: the state is the
+    // last one journalled, or Running (its attempt's "started" line says it).
+    QByteArray stateLineLocked(quint64 id, const JobSnapshot &job);
     JobInfo &jobInfo(quint64 id); // m_mutex held
     // Whether `id`'s events are journalled (see leaveOut()). m_mutex held.
     bool recordsLocked(quint64 id) const;

@@ -153,6 +153,7 @@ private Q_SLOTS:
     void recordsClusterJobIds();
     void retryStartsAfterItsFailure();
     void processStartIsOneLineWithItsPid();
+    void runningIsTheStartedLine();
     void everyLineWholeUnderLoad();
     void jobSpecRoundTrip();
     void defaultRoot_data();
@@ -380,6 +381,21 @@ QStringList attemptLines(const QString &dir)
     return lines;
 }
 
+// "<ev> <attempt>" for each attempt line and "state <state>" for each state
+// line of the journal, in its order.
+QStringList journalLines(const QString &dir)
+{
+    static const QRegularExpression pattern(
+        uR"re("ev":"(started|finished|state)".*"(?:attempt|state)":"?(\w+))re"_s);
+    QStringList lines;
+    for (const QByteArray &line : contents(dir + "/events"_L1).split('\n')) {
+        const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(line));
+        if (match.hasMatch())
+            lines.append(match.captured(1) + u' ' + match.captured(2));
+    }
+    return lines;
+}
+
 } // namespace
 
 // A failure retried at once: the retry's thread reports its start while the
@@ -465,6 +481,40 @@ void tst_RunRecorder::processStartIsOneLineWithItsPid()
     QCOMPARE(notSpawned.pid, 0);
     QVERIFY(notSpawned.stdoutPath.endsWith(u"out/2/1/stdout"_s));
     QCOMPARE(notSpawned.record.outcome, AttemptOutcome::NotStarted);
+}
+
+// A job's move to running is its attempt's "started" line: no "state" line
+// says it, and readers take it from there. The state an attempt's end leads
+// to is written with its "finished" line, once.
+void tst_RunRecorder::runningIsTheStartedLine()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    ScriptedRun run;
+    QString error;
+    QVERIFY2(run.start(dir, {shellJob(1, u"true"_s)}, &error, 1), qPrintable(error));
+    test::FakeExecutor *executor = run.executor;
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1);
+    const JobId id = run.runner->jobIds().constFirst();
+    executor->begin(id);
+    executor->spawn(id, 4301);
+    const RunHistory live = readRunDirectory(dir);
+    QCOMPARE(live.jobs.size(), 1);
+    QCOMPARE(live.jobs[0].state, JobState::Running);
+    QCOMPARE(live.jobs[0].attempts, 1);
+    executor->finish(id, AttemptOutcome::ExitCode, 3);
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // the retry
+    executor->begin(id);
+    executor->spawn(id, 4302);
+    executor->finish(id, AttemptOutcome::Succeeded);
+    QVERIFY(run.runner->waitForIdle(QDeadlineTimer(WaitMs)));
+    run.finish();
+
+    QCOMPARE(journalLines(dir),
+             (QStringList {u"started 1"_s, u"finished 1"_s, u"started 2"_s, u"finished 2"_s,
+                           u"state succeeded"_s}));
+    const RunHistory history = readRunDirectory(dir);
+    QCOMPARE(history.jobs[0].state, JobState::Succeeded);
+    QCOMPARE(history.jobs[0].attempts, 2);
 }
 
 // Many workers write at once: every line stays whole and every attempt has
