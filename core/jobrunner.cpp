@@ -24,6 +24,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <mutex>
 #include <stdlib.h>
 #include <thread>
 #include <unistd.h>
@@ -154,8 +155,11 @@ public:
     template<typename Range>
     void emitAll(const Range &events);
     void execute(Tickets &tickets);
-    // Hands `events` to the emitter thread; returns whether it must be woken.
-    bool queueForEmitterLocked(Events &events);
+    // Hands `events` (and a Fence event's `fence`) to the emitter thread,
+    // emptying `events`, unless it stopped or nobody observes. Returns whether
+    // it must be woken: not if `napSuffices` and it naps. `mutex` held.
+    bool queueForEmitterLocked(Events &events, bool napSuffices = false,
+                               std::function<void()> *fence = nullptr);
     static void takeHooks(Events &events, Hooks *hooks);
     static void runHooks(const Hooks &hooks);
     void emitterLoop();
@@ -181,9 +185,15 @@ public:
     std::vector<JobId> changed;                  // for the feed; each id once (JobEntry::dirty)
     bool feedDirty = false;                      // the feed's observers have not seen everything
     bool feedScheduled = false;                  // a flush is on its way
-    // Events for observers, in the order of the changes that made them; the
-    // emitter thread emits them, so a slow observer never holds a worker.
-    // A deque: a slow observer's backlog grows without being copied under the lock.
+    bool retriedAtOnce = false;                  // by the change update() is making
+    // The emitter's own lock, taken inside `mutex` (never the other way
+    // round): the emitter never waits for the runner's lock, nor a worker
+    // for the emitter. Guards the emitter's state below.
+    std::mutex emitMutex;
+    // Events for observers, in the order of the changes that made them (they
+    // are queued under `mutex`); the emitter thread emits them, so a slow
+    // observer never holds a worker. A deque: a slow observer's backlog grows
+    // without being copied under the lock.
     std::deque<Event> emitQueue;
     bool emitterAsleep = false;
     // While attempts are in flight the emitter naps (wakes on its own after
@@ -192,16 +202,16 @@ public:
     // woken emitter taking the worker's core, would stand between the failure
     // and its retry. The nap doubles while there is nothing to emit. Any
     // other change wakes the emitter: a success is in the journal at once.
+    bool attemptsInFlight = false; // as of the last events queued
     bool emitterNapping = false;
-    bool retriedAtOnce = false; // by the change update() is making
     std::chrono::microseconds emitterNap {minEmitterNap};
-    static constexpr std::chrono::microseconds minEmitterNap {1000};
+    static constexpr std::chrono::microseconds minEmitterNap {5000};
     static constexpr std::chrono::microseconds maxEmitterNap {64000};
     bool emitterStopping = false;
-    std::condition_variable_any emitterWake;
-    std::thread emitter; // started with the first observed event
+    std::condition_variable emitterWake;
     // afterEvents() calls, one per Fence event in emitQueue, in its order.
     std::deque<std::function<void()>> fences;
+    std::thread emitter;       // started with the first observed event; under `mutex`
     QSet<int> seqsWithFolders; // seqs whose folder name is taken (see addJobs)
     StateCounts counts {};
     int activeJobs = 0; // not in a terminal state
@@ -400,8 +410,7 @@ auto JobRunnerPrivate::update(Change change)
     // A napping emitter finds a failure's events by itself when this thread
     // goes on to start its retry.
     const bool retryStarts = std::exchange(retriedAtOnce, false) && !tickets.isEmpty();
-    const bool wakeEmitter
-        = !events.isEmpty() && queueForEmitterLocked(events) && !(emitterNapping && retryStarts);
+    const bool wakeEmitter = !events.isEmpty() && queueForEmitterLocked(events, retryStarts);
     locker.unlock();
     if (postFeed)
         requestFeed();
@@ -606,31 +615,38 @@ void JobRunnerPrivate::execute(Tickets &tickets)
         executor->execute(std::move(ticket));
 }
 
-bool JobRunnerPrivate::queueForEmitterLocked(Events &events)
+bool JobRunnerPrivate::queueForEmitterLocked(Events &events, bool napSuffices,
+                                             std::function<void()> *fence)
 {
-    if (!eventsObserved.load(std::memory_order_relaxed) || emitterStopping)
+    if (!eventsObserved.load(std::memory_order_relaxed))
+        return false;
+    std::lock_guard emitLocker(emitMutex);
+    if (emitterStopping)
         return false;
     for (Event &event : events)
         emitQueue.push_back(std::move(event));
     events.clear();
+    if (fence)
+        fences.push_back(std::move(*fence));
+    attemptsInFlight = inFlight > 0;
     if (!emitter.joinable())
         emitter = std::thread([this] { emitterLoop(); });
-    return emitterAsleep;
+    return emitterAsleep && !(emitterNapping && napSuffices);
 }
 
 void JobRunnerPrivate::emitterLoop()
 {
     std::deque<Event> batch;
-    QMutexLocker locker(&mutex);
+    std::unique_lock locker(emitMutex);
     for (;;) {
         while (emitQueue.empty() && !emitterStopping) {
             emitterAsleep = true;
-            emitterNapping = inFlight > 0;
+            emitterNapping = attemptsInFlight;
             if (emitterNapping) {
-                if (emitterWake.wait_for(mutex, emitterNap) == std::cv_status::timeout)
+                if (emitterWake.wait_for(locker, emitterNap) == std::cv_status::timeout)
                     emitterNap = std::min(2 * emitterNap, maxEmitterNap);
             } else {
-                emitterWake.wait(mutex);
+                emitterWake.wait(locker);
             }
             emitterAsleep = false;
             emitterNapping = false;
@@ -642,14 +658,14 @@ void JobRunnerPrivate::emitterLoop()
         locker.unlock();
         emitAll(batch);
         batch.clear();
-        locker.relock();
+        locker.lock();
     }
 }
 
 void JobRunnerPrivate::stopEmitter()
 {
     {
-        QMutexLocker locker(&mutex);
+        std::lock_guard emitLocker(emitMutex);
         emitterStopping = true;
     }
     emitterWake.notify_all();
@@ -661,7 +677,7 @@ void JobRunnerPrivate::passFence()
 {
     std::function<void()> call;
     {
-        QMutexLocker locker(&mutex);
+        std::lock_guard emitLocker(emitMutex);
         call = std::move(fences.front());
         fences.pop_front();
     }
@@ -1271,7 +1287,7 @@ void JobRunner::afterEvents(QObject *context, std::function<void()> call)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     QPointer<QObject> guard(context);
-    auto guarded = [guard, call = std::move(call)] {
+    std::function<void()> guarded = [guard, call = std::move(call)] {
         if (guard)
             call();
     };
@@ -1279,11 +1295,10 @@ void JobRunner::afterEvents(QObject *context, std::function<void()> call)
         QMutexLocker locker(&d->mutex);
         // Without an emitter every event has been emitted by the thread that
         // made it before that thread went on.
-        if (d->isObserved() && !d->emitterStopping) {
-            d->fences.push_back(std::move(guarded));
-            Events events;
-            events.append({Event::Fence, 0, JobState::Queued, {}});
-            const bool wake = d->queueForEmitterLocked(events);
+        Events events;
+        events.append({Event::Fence, 0, JobState::Queued, {}});
+        const bool wake = d->queueForEmitterLocked(events, false, &guarded);
+        if (events.isEmpty()) { // the emitter has it
             locker.unlock();
             if (wake)
                 d->emitterWake.notify_one();
