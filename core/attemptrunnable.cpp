@@ -40,8 +40,12 @@ void AttemptRunnable::run()
     tsanAcquireHandover(this); // pairs with LocalExecutor::execute()
     for (;;) {
         runAttempt();
-        if (!t_next.ticket)
+        if (!t_next.ticket) {
+            // The runner may go once the pool says this thread is done: its
+            // last touch of the runner (a wake-up, a hook) comes before that.
+            tsanReleaseHandover(m_sink); // pairs with LocalExecutor::waitForDone()
             return;
+        }
         m_ticket = std::move(*t_next.ticket);
         t_next.ticket.reset();
     }

@@ -13,6 +13,7 @@ LocalExecutor::LocalExecutor()
 LocalExecutor::~LocalExecutor()
 {
     m_pool.waitForDone();
+    tsanAcquireHandover(m_sink); // pairs with AttemptRunnable::run()
 }
 
 void LocalExecutor::execute(AttemptTicket ticket)
@@ -37,7 +38,10 @@ int LocalExecutor::maxConcurrency() const
 
 bool LocalExecutor::waitForDone(QDeadlineTimer deadline)
 {
-    return m_pool.waitForDone(int(qMin<qint64>(deadline.remainingTime(), INT_MAX)));
+    if (!m_pool.waitForDone(int(qMin<qint64>(deadline.remainingTime(), INT_MAX))))
+        return false;
+    tsanAcquireHandover(m_sink); // pairs with AttemptRunnable::run()
+    return true;
 }
 
 } // namespace requeue

@@ -396,8 +396,9 @@ void RunRecorder::writeFinished(quint64 id, const JobInfo &info, const AttemptRe
 void RunRecorder::onStateChanged(quint64 id, JobState signalled)
 {
     // Running has no line of its own, and whatever the job does next signals
-    // again: no need to ask the runner.
-    if (!m_runner || signalled == JobState::Running)
+    // again: no need to ask the runner. Nor for a state the journal has with
+    // the attempt that led to it (the usual end), with no attempt since.
+    if (!m_runner || signalled == JobState::Running || journalled(id, signalled))
         return;
     // The runner's state now, not the signal's: see the class comment. Taken
     // before the recorder's lock, so that a worker taking that lock never
@@ -422,6 +423,15 @@ void RunRecorder::onStateChanged(quint64 id, JobState signalled)
     }
     if (!line.isEmpty())
         write(line);
+}
+
+bool RunRecorder::journalled(quint64 id, JobState state) const
+{
+    QMutexLocker locker(&m_mutex);
+    const auto known = m_jobs.constFind(id);
+    return known != m_jobs.cend() && known->lastState == state
+        && known->startedAttempt == known->finishedAttempt
+        && known->lastAttempts == known->finishedAttempt;
 }
 
 QByteArray RunRecorder::stateLineLocked(quint64 id, const JobSnapshot &job)

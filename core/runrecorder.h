@@ -149,6 +149,9 @@ private:
     // The "state" line that `job` calls for, or nothing: the state is the
     // last one journalled, or Running (its attempt's "started" line says it).
     QByteArray stateLineLocked(quint64 id, const JobSnapshot &job);
+    // Whether the last "state" line of `id` says `state` and no attempt
+    // started since its last "finished" line, which it came with.
+    bool journalled(quint64 id, JobState state) const;
     JobInfo &jobInfo(quint64 id); // m_mutex held
     // Whether `id`'s events are journalled (see leaveOut()). m_mutex held.
     bool recordsLocked(quint64 id) const;

@@ -154,6 +154,7 @@ private Q_SLOTS:
     void retryStartsAfterItsFailure();
     void processStartIsOneLineWithItsPid();
     void runningIsTheStartedLine();
+    void everyOtherStateIsJournalled();
     void everyLineWholeUnderLoad();
     void jobSpecRoundTrip();
     void defaultRoot_data();
@@ -515,6 +516,57 @@ void tst_RunRecorder::runningIsTheStartedLine()
     const RunHistory history = readRunDirectory(dir);
     QCOMPARE(history.jobs[0].state, JobState::Succeeded);
     QCOMPARE(history.jobs[0].attempts, 2);
+}
+
+// The states no "started" or "finished" line brings: a retry by hand, a
+// cancel of a queued job; and each once.
+void tst_RunRecorder::everyOtherStateIsJournalled()
+{
+    const QString dir = m_dir->filePath(u"run"_s);
+    ScriptedRun run;
+    QString error;
+    QVERIFY2(run.start(dir, {shellJob(1, u"true"_s), shellJob(2, u"true"_s)}, &error, 1),
+             qPrintable(error));
+    test::FakeExecutor *executor = run.executor;
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1);
+    const QList<JobId> ids = run.runner->jobIds();
+    executor->begin(ids[0]);
+    executor->spawn(ids[0], 4401);
+    const auto journalHas = [&dir](const QString &line) {
+        return journalLines(dir).contains(line);
+    };
+    executor->finish(ids[0], AttemptOutcome::Succeeded);
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // job 2
+    // Each line is the job's state when the emitter came to it: one at a time.
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(u"state succeeded"_s), WaitMs);
+    QVERIFY(run.runner->retry(ids[0])); // queued behind job 2
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(u"state queued"_s), WaitMs);
+    QVERIFY(run.runner->cancel(ids[0]));
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(u"state cancelled"_s), WaitMs);
+    executor->begin(ids[1]);
+    executor->spawn(ids[1], 4402);
+    executor->finish(ids[1], AttemptOutcome::ExitCode, 1);
+    QCOMPARE(executor->takeLog(1, QDeadlineTimer(WaitMs)).size(), 1); // its retry
+    executor->begin(ids[1]);
+    executor->spawn(ids[1], 4403);
+    executor->finish(ids[1], AttemptOutcome::Succeeded);
+    QVERIFY(run.runner->waitForIdle(QDeadlineTimer(WaitMs)));
+    run.finish();
+
+    QStringList states;
+    for (const QString &line : journalLines(dir)) {
+        if (line.startsWith(u"state "_s))
+            states.append(line);
+    }
+    qWarning("%s", qPrintable(journalLines(dir).join(u", "_s)));
+    QCOMPARE(states,
+             (QStringList {u"state succeeded"_s, u"state queued"_s, u"state cancelled"_s,
+                           u"state succeeded"_s}));
+    const RunHistory history = readRunDirectory(dir);
+    QCOMPARE(history.jobs[0].state, JobState::Cancelled);
+    QCOMPARE(history.jobs[0].attempts, 1);
+    QCOMPARE(history.jobs[1].state, JobState::Succeeded);
+    QCOMPARE(history.jobs[1].attempts, 2);
 }
 
 // Many workers write at once: every line stays whole and every attempt has
