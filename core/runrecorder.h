@@ -46,9 +46,9 @@ struct JobSnapshot;
 // attempt's start waits for no write); one that could not be spawned gets
 // it just before its "finished" line. S for outcome and state are
 // attemptOutcomeName() and jobStateName(); a job's move to running has no
-// "state" line: the attempt's "started" line says it. A "state" line carries the job's
-// state as the runner had it when the line was written (not as the signal
-// said), so that the last one of a job is its latest state even though
+// "state" line: the attempt's "started" line says it. A "state" line carries
+// the job's state as the runner had it when the line was written (not as the
+// signal said), so that the last one of a job is its latest state even though
 // workers emit concurrently. An attempt's "finished" line always comes before
 // the "started" line of the job's next attempt, although a retry's thread
 // reports its start before the emitter thread reports the failure.
@@ -147,7 +147,9 @@ private:
     void writeFinishedBeforeRetry(quint64 id, int attempt);
     void onStateChanged(quint64 id, JobState signalled);
     // The "state" line that `job` calls for, or nothing: the state is the
-    // last one journalled, or Running (its attempt's "started" line says it).
+    // last one journalled, or Running (its attempt's "started" line says it),
+    // or an attempt the journal started has no "finished" line yet (which
+    // will bring the state; nothing is noted then).
     QByteArray stateLineLocked(quint64 id, const JobSnapshot &job);
     // Whether the last "state" line of `id` says `state` and no attempt
     // started since its last "finished" line, which it came with.
