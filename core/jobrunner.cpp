@@ -14,6 +14,7 @@
 #include <QMetaMethod>
 #include <QMutex>
 #include <QPointer>
+#include <QSemaphore>
 #include <QSet>
 #include <QThread>
 #include <QTimer>
@@ -195,6 +196,8 @@ public:
     // observer never holds a worker. A deque: a slow observer's backlog grows
     // without being copied under the lock.
     std::deque<Event> emitQueue;
+    // Asleep and not told yet: the first thread that queues events it must
+    // hear of clears this and releases emitterWake once.
     bool emitterAsleep = false;
     // While attempts are in flight the emitter naps (wakes on its own after
     // `emitterNap`) instead of sleeping until told, so that a worker that
@@ -204,11 +207,14 @@ public:
     // other change wakes the emitter: a success is in the journal at once.
     bool attemptsInFlight = false; // as of the last events queued
     bool emitterNapping = false;
-    std::chrono::microseconds emitterNap {minEmitterNap};
-    static constexpr std::chrono::microseconds minEmitterNap {5000};
-    static constexpr std::chrono::microseconds maxEmitterNap {64000};
+    std::chrono::milliseconds emitterNap {minEmitterNap};
+    static constexpr std::chrono::milliseconds minEmitterNap {5};
+    static constexpr std::chrono::milliseconds maxEmitterNap {64};
     bool emitterStopping = false;
-    std::condition_variable emitterWake;
+    // What a sleeping emitter waits on, outside emitMutex. A semaphore, not
+    // a condition variable: a nap that ends by itself costs one futex wait,
+    // and a wake-up is remembered if it comes before the wait.
+    QSemaphore emitterWake;
     // afterEvents() calls, one per Fence event in emitQueue, in its order.
     std::deque<std::function<void()>> fences;
     std::thread emitter;       // started with the first observed event; under `mutex`
@@ -280,7 +286,7 @@ void JobRunnerPrivate::shutdown()
         }
         takeHooks(cancelled, &hooks);
         if (!cancelled.isEmpty() && queueForEmitterLocked(cancelled))
-            emitterWake.notify_one();
+            emitterWake.release();
         // Another thread may hold a ticket between dispatch() and execute():
         // wait until every ticket has been reported, not only those the
         // executor already has.
@@ -429,7 +435,7 @@ auto JobRunnerPrivate::update(Change change)
     // job ends, and its continuations cannot hold up the runner's signals.
     runHooks(hooks);
     if (wakeEmitter)
-        emitterWake.notify_one();
+        emitterWake.release();
     // What the emitter did not take: after it stopped (shutdown), or with no
     // observer at all, to whom nothing is emitted.
     if (!events.isEmpty() && isObserved())
@@ -631,7 +637,10 @@ bool JobRunnerPrivate::queueForEmitterLocked(Events &events, bool napSuffices,
     attemptsInFlight = inFlight > 0;
     if (!emitter.joinable())
         emitter = std::thread([this] { emitterLoop(); });
-    return emitterAsleep && !(emitterNapping && napSuffices);
+    if (!emitterAsleep || (emitterNapping && napSuffices))
+        return false;
+    emitterAsleep = false; // told once
+    return true;
 }
 
 void JobRunnerPrivate::emitterLoop()
@@ -642,12 +651,15 @@ void JobRunnerPrivate::emitterLoop()
         while (emitQueue.empty() && !emitterStopping) {
             emitterAsleep = true;
             emitterNapping = attemptsInFlight;
-            if (emitterNapping) {
-                if (emitterWake.wait_for(locker, emitterNap) == std::cv_status::timeout)
-                    emitterNap = std::min(2 * emitterNap, maxEmitterNap);
-            } else {
-                emitterWake.wait(locker);
-            }
+            locker.unlock();
+            bool woken = true;
+            if (emitterNapping)
+                woken = emitterWake.tryAcquire(1, emitterNap);
+            else
+                emitterWake.acquire();
+            locker.lock();
+            if (!woken)
+                emitterNap = std::min(2 * emitterNap, maxEmitterNap);
             emitterAsleep = false;
             emitterNapping = false;
         }
@@ -668,7 +680,7 @@ void JobRunnerPrivate::stopEmitter()
         std::lock_guard emitLocker(emitMutex);
         emitterStopping = true;
     }
-    emitterWake.notify_all();
+    emitterWake.release(); // asleep or not: a spare wake-up is harmless at the end
     if (emitter.joinable())
         emitter.join();
 }
@@ -1301,7 +1313,7 @@ void JobRunner::afterEvents(QObject *context, std::function<void()> call)
         if (events.isEmpty()) { // the emitter has it
             locker.unlock();
             if (wake)
-                d->emitterWake.notify_one();
+                d->emitterWake.release();
             return;
         }
     }
