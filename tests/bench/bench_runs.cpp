@@ -4,7 +4,8 @@
 // (readRunDirectory: run.json and the whole journal). Baselines from the same
 // run: the same jobs without a recorder, and reading the same files' bytes
 // line by line without parsing them. Medians; prints one JSON object
-// (spawn_recorder_ratio_paired: the median of each repetition's own ratio).
+// (spawn_recorder_ratio_paired: the median of each repetition's own ratio;
+// spawn_*_cpu_ms: the processor time of Requeue's process and of the jobs).
 //
 //   bench_runs [--jobs N] [--spawn-jobs N] [--repetitions N] [--only-spawned bare|recorded]
 #include "recordedruns.h"

@@ -16,9 +16,8 @@ QList<JobSpec> listedJobs(int count);
 // harshest case), odd jobs failing their first attempt; or `/bin/true` and
 // `/bin/false` processes, odd jobs failing once.
 QList<JobSpec> runnableJobs(const QList<JobSpec> &listed, bool processes);
-// What one run took: wall time, and the processor time of this process (the
-// runner and the recorder: far steadier than wall time on a busy machine) and
-// of the jobs it waited for. Milliseconds.
+// What one run took: wall time, the processor time of this process (the
+// runner and the recorder) and that of the jobs it waited for. Milliseconds.
 struct RunCost
 {
     double wallMs = 0;
