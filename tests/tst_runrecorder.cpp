@@ -369,10 +369,10 @@ void tst_RunRecorder::recordsClusterJobIds()
 
 namespace {
 
-// "<ev> <attempt>" for each attempt line of the journal, in its order.
-QStringList attemptLines(const QString &dir)
+// The two captures of `pattern`, "<first> <second>", for each line of the
+// journal it matches, in the journal's order.
+QStringList journalMatches(const QString &dir, const QRegularExpression &pattern)
 {
-    static const QRegularExpression pattern(uR"re("ev":"(started|finished)".*"attempt":(\d+))re"_s);
     QStringList lines;
     for (const QByteArray &line : contents(dir + "/events"_L1).split('\n')) {
         const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(line));
@@ -382,19 +382,20 @@ QStringList attemptLines(const QString &dir)
     return lines;
 }
 
+// "<ev> <attempt>" for each attempt line of the journal, in its order.
+QStringList attemptLines(const QString &dir)
+{
+    static const QRegularExpression pattern(uR"re("ev":"(started|finished)".*"attempt":(\d+))re"_s);
+    return journalMatches(dir, pattern);
+}
+
 // "<ev> <attempt>" for each attempt line and "state <state>" for each state
 // line of the journal, in its order.
 QStringList journalLines(const QString &dir)
 {
     static const QRegularExpression pattern(
         uR"re("ev":"(started|finished|state)".*"(?:attempt|state)":"?(\w+))re"_s);
-    QStringList lines;
-    for (const QByteArray &line : contents(dir + "/events"_L1).split('\n')) {
-        const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(line));
-        if (match.hasMatch())
-            lines.append(match.captured(1) + u' ' + match.captured(2));
-    }
-    return lines;
+    return journalMatches(dir, pattern);
 }
 
 } // namespace
