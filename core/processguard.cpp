@@ -3,10 +3,12 @@
 #include "requeuelogging.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -17,35 +19,20 @@ namespace requeue {
 
 namespace {
 
-struct GuardMessage
-{
-    int op; // +1 watch, -1 unwatch
-    pid_t group;
-};
+// The groups to kill, in memory shared with the guard (mapped before the
+// fork): watching a group is a store, not a message, so the guard sleeps
+// until Requeue is gone instead of waking twice for every job. A group's
+// slot is found by linear probing from `group % GuardCapacity`.
+constexpr int GuardCapacity = 16384;
+using GroupSlot = std::atomic<pid_t>;
+static_assert(GroupSlot::is_always_lock_free, "shared between processes");
 
-constexpr int GuardCapacity = 8192;
-// The guard's table. It lives in static storage because the forked guard must
-// not allocate: another thread may have held the allocator's lock at fork().
-pid_t g_groups[GuardCapacity];
-
-void remember(pid_t group)
+GroupSlot *mapSharedTable()
 {
-    for (pid_t &slot : g_groups) {
-        if (slot == 0) {
-            slot = group;
-            return;
-        }
-    }
-}
-
-void forget(pid_t group)
-{
-    for (pid_t &slot : g_groups) {
-        if (slot == group) {
-            slot = 0;
-            return;
-        }
-    }
+    void *table = ::mmap(nullptr, GuardCapacity * sizeof(GroupSlot), PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    // Anonymous memory is zeroed: every slot starts free.
+    return table == MAP_FAILED ? nullptr : static_cast<GroupSlot *>(table);
 }
 
 // Closes [first, last] (last -1: every descriptor from first on). In the
@@ -64,7 +51,7 @@ void closeRange(int first, int last)
 }
 
 // Runs in the forked guard: async-signal-safe calls only, no allocation.
-[[noreturn]] void guardMain(int socket)
+[[noreturn]] void guardMain(int socket, const GroupSlot *table)
 {
     // Hold nothing of Requeue's open: no output file, pipe or socket but ours.
     if (socket > 0)
@@ -84,19 +71,16 @@ void closeRange(int first, int last)
     // constructor).
     const char ready = 1;
     ::send(socket, &ready, 1, MSG_NOSIGNAL);
+    // Requeue sends nothing more: the socket ends when Requeue does.
     for (;;) {
-        GuardMessage message;
-        const ssize_t got = ::recv(socket, &message, sizeof message, 0);
-        if (got == ssize_t(sizeof message)) {
-            if (message.op > 0)
-                remember(message.group);
-            else
-                forget(message.group);
-        } else if (got == 0 || errno != EINTR) {
-            break; // Requeue is gone
-        }
+        char ignored;
+        const ssize_t got = ::recv(socket, &ignored, 1, 0);
+        if (got == 0 || (got < 0 && errno != EINTR))
+            break;
     }
-    for (pid_t group : g_groups) {
+    // Every thread of Requeue's is gone, so the table holds still.
+    for (int i = 0; i < GuardCapacity; ++i) {
+        const pid_t group = table[i].load(std::memory_order_relaxed);
         if (group > 0)
             ::kill(-group, SIGKILL);
     }
@@ -113,10 +97,16 @@ ProcessGuard &ProcessGuard::instance()
 
 ProcessGuard::ProcessGuard()
 {
+    GroupSlot *table = mapSharedTable();
+    if (!table) {
+        qCWarning(lcCore, "no process guard (mmap: %s): jobs may outlive a crash", strerror(errno));
+        return;
+    }
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
         qCWarning(lcCore, "no process guard (socketpair: %s): jobs may outlive a crash",
                   strerror(errno));
+        ::munmap(table, GuardCapacity * sizeof(GroupSlot));
         return;
     }
     // Signals stay blocked until the guard has set them to be ignored: a
@@ -127,21 +117,26 @@ ProcessGuard::ProcessGuard()
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::close(fds[0]);
-        guardMain(fds[1]);
+        guardMain(fds[1], table);
     }
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     ::close(fds[1]);
     if (pid < 0) {
         qCWarning(lcCore, "no process guard (fork: %s): jobs may outlive a crash", strerror(errno));
         ::close(fds[0]);
+        ::munmap(table, GuardCapacity * sizeof(GroupSlot));
         return;
     }
     if (!awaitReady(fds[0])) {
         qCWarning(lcCore, "no process guard (it did not start): jobs may outlive a crash");
         ::close(fds[0]);
+        ::munmap(table, GuardCapacity * sizeof(GroupSlot));
         return;
     }
+    // The socket stays open for as long as Requeue runs: its end is the
+    // guard's signal.
     m_socket = fds[0];
+    m_table = table;
     m_guardPid = pid;
 }
 
@@ -165,21 +160,31 @@ bool ProcessGuard::awaitReady(int socket)
 
 void ProcessGuard::watch(pid_t group)
 {
-    send(+1, group);
+    if (!m_table || group <= 0)
+        return;
+    for (int probe = 0; probe < GuardCapacity; ++probe) {
+        pid_t free = 0;
+        if (m_table[(group + probe) % GuardCapacity].compare_exchange_strong(
+                free, group, std::memory_order_relaxed))
+            return;
+    }
+    if (!m_warnedFull.exchange(true, std::memory_order_relaxed)) {
+        qCWarning(lcCore, "more than %d jobs running at once: those beyond it may outlive a crash",
+                  GuardCapacity);
+    }
 }
 
 void ProcessGuard::unwatch(pid_t group)
 {
-    send(-1, group);
-}
-
-void ProcessGuard::send(int op, pid_t group)
-{
-    if (m_socket < 0)
+    if (!m_table || group <= 0)
         return;
-    const GuardMessage message {op, group};
-    if (::send(m_socket, &message, sizeof message, MSG_NOSIGNAL) != sizeof message)
-        qCWarning(lcCore, "process guard unreachable: %s", strerror(errno));
+    // Slots before it may have been freed since: look on to the group itself.
+    for (int probe = 0; probe < GuardCapacity; ++probe) {
+        pid_t watched = group;
+        if (m_table[(group + probe) % GuardCapacity].compare_exchange_strong(
+                watched, 0, std::memory_order_relaxed))
+            return;
+    }
 }
 
 } // namespace requeue
