@@ -78,21 +78,20 @@ void AttemptOutput::closeWriteEnd()
     closeFd(m_writeFd);
 }
 
-void AttemptOutput::transfer()
+void AttemptOutput::transfer(short revents)
 {
+    // A pipe polls POLLIN while it holds bytes and POLLHUP once every writer
+    // has gone: a stream that ended empty is closed without another look.
+    if (!(revents & POLLIN)) {
+        if (revents & (POLLHUP | POLLERR))
+            closeRead();
+        return;
+    }
     qint64 budget = TransferBudget;
     while (m_readFd >= 0 && budget > 0) {
         const qint64 waiting = bytesWaiting(m_readFd);
-        if (waiting == 0) {
-            // Readable but empty means every writer has gone; otherwise
-            // more will come and poll() says when.
-            pollfd fd {m_readFd, POLLIN, 0};
-            if (::poll(&fd, 1, 0) > 0 && (fd.revents & (POLLHUP | POLLERR))
-                && bytesWaiting(m_readFd) == 0) {
-                closeRead();
-            }
-            return;
-        }
+        if (waiting == 0)
+            return; // poll() says when more comes, or that the stream ended
         const qint64 chunk = qMin(waiting, budget);
         if (!move(chunk))
             return;

@@ -33,8 +33,9 @@ public:
     // The read end to poll for POLLIN, or -1 once the stream has ended.
     int readFd() const { return m_readFd; }
     // Moves what the pipe holds now to the file, up to a bounded amount so
-    // that a fast writer cannot keep the caller from its other duties.
-    void transfer();
+    // that a fast writer cannot keep the caller from its other duties, or
+    // closes the stream once it ended. `revents`: what poll() said of readFd().
+    void transfer(short revents);
     // The attempt is over: moves what the pipe holds at this moment, then
     // closes it (a writer that escaped the job's group gets EPIPE from now on).
     void finish();

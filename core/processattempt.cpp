@@ -377,9 +377,9 @@ void ProcessAttempt::waitForEvent(const QDeadlineTimer &until)
     if (ready < 0 && errno != EINTR)
         qCWarning(lcCore, "poll failed: %s", strerror(errno));
     if (fds[2].revents)
-        m_stdout.transfer();
+        m_stdout.transfer(fds[2].revents);
     if (fds[3].revents)
-        m_stderr.transfer();
+        m_stderr.transfer(fds[3].revents);
     if (fds[0].revents & POLLIN) {
         // Drained, so that a later request (kill after cancel) wakes us again.
         std::uint64_t count;
