@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
@@ -52,15 +53,26 @@ QList<QByteArray> childEnvironment(const AttemptTicket &ticket)
     extra.insert(QStringLiteral("REQUEUE_JOB_ID"), QString::number(ticket.jobId));
     extra.insert(QStringLiteral("REQUEUE_ATTEMPT"), QString::number(ticket.attempt));
     extra.insert(QStringLiteral("REQUEUE_MAX_ATTEMPTS"), QString::number(ticket.maxAttempts));
+    QList<QByteArray> extraKeys;
+    extraKeys.reserve(extra.size());
+    for (auto it = extra.cbegin(); it != extra.cend(); ++it)
+        extraKeys.append(it.key().toLocal8Bit());
+    // The names are compared as bytes: no string is made for Requeue's own.
+    const auto overridden = [&extraKeys](const QByteArray &entry) {
+        const qsizetype equals = entry.indexOf('=');
+        const QByteArrayView name = equals < 0 ? entry : QByteArrayView(entry).first(equals);
+        return std::any_of(extraKeys.cbegin(), extraKeys.cend(),
+                           [name](const QByteArray &key) { return name == key; });
+    };
     QList<QByteArray> entries;
     entries.reserve(baseEnvironment().size() + extra.size());
     for (const QByteArray &entry : baseEnvironment()) {
-        const QString key = QString::fromLocal8Bit(entry.left(entry.indexOf('=')));
-        if (!extra.contains(key))
+        if (!overridden(entry))
             entries.append(entry);
     }
+    qsizetype keyAt = 0;
     for (auto it = extra.cbegin(); it != extra.cend(); ++it)
-        entries.append(it.key().toLocal8Bit() + '=' + it.value().toLocal8Bit());
+        entries.append(extraKeys.at(keyAt++) + '=' + it.value().toLocal8Bit());
     return entries;
 }
 
