@@ -373,6 +373,7 @@ int main(int argc, char *argv[])
 
     std::vector<double> dispatchPool, dispatchRunner;
     std::vector<double> dispatchRatios, spawnRatios, spawnRatiosDevNull, spawnRatiosVsSh;
+    std::vector<double> spawnBare, spawnRunner, spawnBareDevNull;
     std::vector<double> p50s, p99s, classic;
     std::vector<double> observedP99s, unobservedP99s, observerRatios;
     for (int i = 0; wanted("dispatch") && i < reps; ++i) {
@@ -397,6 +398,9 @@ int main(int argc, char *argv[])
         const double bare = bareSpawn(spawnJobs, bareDir);
         const double runner = runnerSpawn(spawnJobs, dir);
         const double bareDevNull = bareSpawn(spawnJobs, {});
+        spawnBare.push_back(bare * 1000);
+        spawnRunner.push_back(runner * 1000);
+        spawnBareDevNull.push_back(bareDevNull * 1000);
         spawnRatios.push_back(runner / bare);
         spawnRatiosDevNull.push_back(runner / bareDevNull);
         // Plain calls: the runner without a shell, the bare loop through one.
@@ -431,6 +435,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("spawn_jobs"), spawnJobs},
         {QStringLiteral("spawn_ratio"), median(spawnRatios)},
         {QStringLiteral("spawn_ratio_vs_devnull"), median(spawnRatiosDevNull)},
+        {QStringLiteral("spawn_runner_ms"), median(spawnRunner)},
+        {QStringLiteral("spawn_bare_ms"), median(spawnBare)},
+        {QStringLiteral("spawn_bare_devnull_ms"), median(spawnBareDevNull)},
         {QStringLiteral("spawn_ratio_vs_sh"), median(spawnRatiosVsSh)},
         {QStringLiteral("retry_latency_us_p50"), median(p50s)},
         {QStringLiteral("retry_latency_us_p99"), median(p99s)},
