@@ -2,9 +2,13 @@
 // in the same run (a bare QThreadPool, a bare posix_spawn loop), medians over
 // several repetitions. Prints one JSON object. See README "Benchmarks".
 // spawn_ratio's baseline does the same work as the runner, output files
-// included; spawn_ratio_vs_devnull's throws the output away. spawn_ratio_vs_sh
-// runs plain program calls (/bin/true), which the runner spawns without a
-// shell, against a bare loop that runs them through `sh -c`.
+// included; spawn_ratio_vs_devnull's throws the output away. Both are measured
+// with the output on the temporary folder's disk and, as `_tmpfs`, on
+// /dev/shm when that is a tmpfs: there the disk's own cost, which both sides
+// pay, is out of the way. spawn_mkdir_us says how fast the disk made a
+// folder in that run. spawn_ratio_vs_sh runs plain program calls
+// (/bin/true), which the runner spawns without a shell, against a bare loop
+// that runs them through `sh -c`.
 #include "future.h"
 #include "jobrunner.h"
 
@@ -25,6 +29,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -196,6 +201,35 @@ double bareSpawn(int jobs, const std::string &outputDir, bool plain = false)
     a.join();
     b.join();
     return secondsSince(start);
+}
+
+// The time to make a folder under `parent`, in microseconds (median of 200,
+// each in a fresh folder as an attempt's output folder is; removed after).
+double mkdirMicroseconds(const QString &parent)
+{
+    const std::string base = QString(parent + QStringLiteral("/mkdir-probe")).toStdString();
+    mkdir(base.c_str(), 0700);
+    std::vector<double> times;
+    for (int i = 0; i < 200; ++i) {
+        const std::string dir = base + '/' + std::to_string(i);
+        const auto start = Clock::now();
+        mkdir(dir.c_str(), 0700);
+        times.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    }
+    for (int i = 0; i < 200; ++i)
+        rmdir((base + '/' + std::to_string(i)).c_str());
+    rmdir(base.c_str());
+    return median(times);
+}
+
+// /dev/shm when it is a tmpfs, else empty.
+QString tmpfsFolder()
+{
+    struct statfs info;
+    constexpr long TmpfsMagic = 0x01021994;
+    return statfs("/dev/shm", &info) == 0 && long(info.f_type) == TmpfsMagic
+        ? QStringLiteral("/dev/shm")
+        : QString();
 }
 
 // --- retry latency: failure to next start with a free worker
@@ -391,10 +425,14 @@ int main(int argc, char *argv[])
         futureRequeue.push_back(requeue * 1000);
         futureRatios.push_back(requeue / concurrent);
     }
+    QTemporaryDir tmpfsOutputs(tmpfsFolder() + QStringLiteral("/bench_core-XXXXXX"));
+    const bool onTmpfs = !tmpfsFolder().isEmpty() && tmpfsOutputs.isValid();
+    std::vector<double> spawnRatiosTmpfs, spawnRatiosDevNullTmpfs, mkdirUs, mkdirUsTmpfs;
     for (int i = 0; wanted("spawn") && i < std::max(1, reps - 2); ++i) {
         const QString dir = outputs.path() + QStringLiteral("/%1").arg(i);
         const std::string bareDir = QString(dir + QStringLiteral("-bare")).toStdString();
         mkdir(bareDir.c_str(), 0700);
+        mkdirUs.push_back(mkdirMicroseconds(outputs.path()));
         const double bare = bareSpawn(spawnJobs, bareDir);
         const double runner = runnerSpawn(spawnJobs, dir);
         const double bareDevNull = bareSpawn(spawnJobs, {});
@@ -403,6 +441,16 @@ int main(int argc, char *argv[])
         spawnBareDevNull.push_back(bareDevNull * 1000);
         spawnRatios.push_back(runner / bare);
         spawnRatiosDevNull.push_back(runner / bareDevNull);
+        if (onTmpfs) {
+            const QString shmDir = tmpfsOutputs.path() + QStringLiteral("/%1").arg(i);
+            const std::string shmBareDir = QString(shmDir + QStringLiteral("-bare")).toStdString();
+            mkdir(shmBareDir.c_str(), 0700);
+            mkdirUsTmpfs.push_back(mkdirMicroseconds(tmpfsOutputs.path()));
+            const double shmBare = bareSpawn(spawnJobs, shmBareDir);
+            const double shmRunner = runnerSpawn(spawnJobs, shmDir);
+            spawnRatiosTmpfs.push_back(shmRunner / shmBare);
+            spawnRatiosDevNullTmpfs.push_back(shmRunner / bareDevNull);
+        }
         // Plain calls: the runner without a shell, the bare loop through one.
         const double plainRunner = runnerSpawn(spawnJobs, dir + QStringLiteral("-plain"), true);
         const double plainSh = bareSpawn(spawnJobs, {}, true);
@@ -435,6 +483,10 @@ int main(int argc, char *argv[])
         {QStringLiteral("spawn_jobs"), spawnJobs},
         {QStringLiteral("spawn_ratio"), median(spawnRatios)},
         {QStringLiteral("spawn_ratio_vs_devnull"), median(spawnRatiosDevNull)},
+        {QStringLiteral("spawn_ratio_tmpfs"), median(spawnRatiosTmpfs)},
+        {QStringLiteral("spawn_ratio_vs_devnull_tmpfs"), median(spawnRatiosDevNullTmpfs)},
+        {QStringLiteral("spawn_mkdir_us"), median(mkdirUs)},
+        {QStringLiteral("spawn_mkdir_us_tmpfs"), median(mkdirUsTmpfs)},
         {QStringLiteral("spawn_runner_ms"), median(spawnRunner)},
         {QStringLiteral("spawn_bare_ms"), median(spawnBare)},
         {QStringLiteral("spawn_bare_devnull_ms"), median(spawnBareDevNull)},
