@@ -1,5 +1,6 @@
 #include "jobrunner.h"
 
+#include "blockreserve.h"
 #include "futurerelay.h"
 #include "localexecutor.h"
 #include "orphanreaper.h"
@@ -93,6 +94,9 @@ struct Event
 
 using Events = QVarLengthArray<Event, 4>;
 
+// The emitter's queue; its blocks come from JobRunnerPrivate::eventBlocks.
+using EventQueue = std::deque<Event, ReserveAllocator<Event>>;
+
 // Finish hooks to call once the lock is released, with how the job ended.
 using Hooks = QVarLengthArray<std::pair<std::shared_ptr<const JobEntry>, JobState>, 2>;
 
@@ -155,6 +159,7 @@ public:
     // Runs without the lock.
     template<typename Range>
     void emitAll(const Range &events);
+    void emitOne(const Event &event);
     void execute(Tickets &tickets);
     // Hands `events` (and a Fence event's `fence`) to the emitter thread,
     // emptying `events`, unless it stopped or nobody observes. Returns whether
@@ -194,8 +199,10 @@ public:
     // Events for observers, in the order of the changes that made them (they
     // are queued under `mutex`); the emitter thread emits them, so a slow
     // observer never holds a worker. A deque: a slow observer's backlog grows
-    // without being copied under the lock.
-    std::deque<Event> emitQueue;
+    // without being copied under the lock, in blocks the emitter has written
+    // before (see BlockReserve).
+    BlockReserve eventBlocks {64};
+    EventQueue emitQueue {ReserveAllocator<Event>(&eventBlocks)};
     // Asleep and not told yet: the first thread that queues events it must
     // hear of clears this and releases emitterWake once.
     bool emitterAsleep = false;
@@ -645,7 +652,7 @@ bool JobRunnerPrivate::queueForEmitterLocked(Events &events, bool napSuffices,
 
 void JobRunnerPrivate::emitterLoop()
 {
-    std::deque<Event> batch;
+    EventQueue batch {ReserveAllocator<Event>(&eventBlocks)};
     std::unique_lock locker(emitMutex);
     for (;;) {
         while (emitQueue.empty() && !emitterStopping) {
@@ -668,7 +675,10 @@ void JobRunnerPrivate::emitterLoop()
             return; // stopping, and everything was told
         batch.swap(emitQueue);
         locker.unlock();
-        emitAll(batch);
+        for (const Event &event : batch) {
+            emitOne(event);
+            eventBlocks.refill(); // the queue grows meanwhile if `event` took long
+        }
         batch.clear();
         locker.lock();
     }
@@ -713,24 +723,28 @@ void JobRunnerPrivate::runHooks(const Hooks &hooks)
 template<typename Range>
 void JobRunnerPrivate::emitAll(const Range &events)
 {
-    for (const Event &event : events) {
-        switch (event.kind) {
-        case Event::StateChanged:
-            Q_EMIT q->jobStateChanged(event.id, event.state);
-            break;
-        case Event::AttemptFinished:
-            Q_EMIT q->attemptFinished(event.id, event.record);
-            break;
-        case Event::JobFinished:
-            Q_EMIT q->jobFinished(event.id, event.state);
-            break;
-        case Event::Idle:
-            Q_EMIT q->idle();
-            break;
-        case Event::Fence:
-            passFence();
-            break;
-        }
+    for (const Event &event : events)
+        emitOne(event);
+}
+
+void JobRunnerPrivate::emitOne(const Event &event)
+{
+    switch (event.kind) {
+    case Event::StateChanged:
+        Q_EMIT q->jobStateChanged(event.id, event.state);
+        break;
+    case Event::AttemptFinished:
+        Q_EMIT q->attemptFinished(event.id, event.record);
+        break;
+    case Event::JobFinished:
+        Q_EMIT q->jobFinished(event.id, event.state);
+        break;
+    case Event::Idle:
+        Q_EMIT q->idle();
+        break;
+    case Event::Fence:
+        passFence();
+        break;
     }
 }
 
