@@ -222,6 +222,27 @@ double mkdirMicroseconds(const QString &parent)
     return median(times);
 }
 
+// One repetition with the output under `parent`: how fast that file system
+// made a folder just before, then the bare loop keeping the output files,
+// then the runner.
+struct SpawnWithFiles
+{
+    double mkdirUs;
+    double bare;
+    double runner;
+};
+
+SpawnWithFiles spawnWithFiles(int jobs, const QString &parent, int repetition)
+{
+    const QString dir = parent + QStringLiteral("/%1").arg(repetition);
+    const std::string bareDir = QString(dir + QStringLiteral("-bare")).toStdString();
+    mkdir(bareDir.c_str(), 0700);
+    const double mkdirUs = mkdirMicroseconds(parent);
+    const double bare = bareSpawn(jobs, bareDir);
+    const double runner = runnerSpawn(jobs, dir);
+    return {mkdirUs, bare, runner};
+}
+
 // /dev/shm when it is a tmpfs, else empty.
 QString tmpfsFolder()
 {
@@ -425,34 +446,28 @@ int main(int argc, char *argv[])
         futureRequeue.push_back(requeue * 1000);
         futureRatios.push_back(requeue / concurrent);
     }
-    QTemporaryDir tmpfsOutputs(tmpfsFolder() + QStringLiteral("/bench_core-XXXXXX"));
-    const bool onTmpfs = !tmpfsFolder().isEmpty() && tmpfsOutputs.isValid();
+    const QString tmpfs = tmpfsFolder();
+    QTemporaryDir tmpfsOutputs(tmpfs + QStringLiteral("/bench_core-XXXXXX"));
+    const bool onTmpfs = !tmpfs.isEmpty() && tmpfsOutputs.isValid();
     std::vector<double> spawnRatiosTmpfs, spawnRatiosDevNullTmpfs, mkdirUs, mkdirUsTmpfs;
     for (int i = 0; wanted("spawn") && i < std::max(1, reps - 2); ++i) {
-        const QString dir = outputs.path() + QStringLiteral("/%1").arg(i);
-        const std::string bareDir = QString(dir + QStringLiteral("-bare")).toStdString();
-        mkdir(bareDir.c_str(), 0700);
-        mkdirUs.push_back(mkdirMicroseconds(outputs.path()));
-        const double bare = bareSpawn(spawnJobs, bareDir);
-        const double runner = runnerSpawn(spawnJobs, dir);
+        const SpawnWithFiles disk = spawnWithFiles(spawnJobs, outputs.path(), i);
         const double bareDevNull = bareSpawn(spawnJobs, {});
-        spawnBare.push_back(bare * 1000);
-        spawnRunner.push_back(runner * 1000);
+        mkdirUs.push_back(disk.mkdirUs);
+        spawnBare.push_back(disk.bare * 1000);
+        spawnRunner.push_back(disk.runner * 1000);
         spawnBareDevNull.push_back(bareDevNull * 1000);
-        spawnRatios.push_back(runner / bare);
-        spawnRatiosDevNull.push_back(runner / bareDevNull);
+        spawnRatios.push_back(disk.runner / disk.bare);
+        spawnRatiosDevNull.push_back(disk.runner / bareDevNull);
         if (onTmpfs) {
-            const QString shmDir = tmpfsOutputs.path() + QStringLiteral("/%1").arg(i);
-            const std::string shmBareDir = QString(shmDir + QStringLiteral("-bare")).toStdString();
-            mkdir(shmBareDir.c_str(), 0700);
-            mkdirUsTmpfs.push_back(mkdirMicroseconds(tmpfsOutputs.path()));
-            const double shmBare = bareSpawn(spawnJobs, shmBareDir);
-            const double shmRunner = runnerSpawn(spawnJobs, shmDir);
-            spawnRatiosTmpfs.push_back(shmRunner / shmBare);
-            spawnRatiosDevNullTmpfs.push_back(shmRunner / bareDevNull);
+            const SpawnWithFiles shm = spawnWithFiles(spawnJobs, tmpfsOutputs.path(), i);
+            mkdirUsTmpfs.push_back(shm.mkdirUs);
+            spawnRatiosTmpfs.push_back(shm.runner / shm.bare);
+            spawnRatiosDevNullTmpfs.push_back(shm.runner / bareDevNull);
         }
         // Plain calls: the runner without a shell, the bare loop through one.
-        const double plainRunner = runnerSpawn(spawnJobs, dir + QStringLiteral("-plain"), true);
+        const double plainRunner
+            = runnerSpawn(spawnJobs, outputs.path() + QStringLiteral("/%1-plain").arg(i), true);
         const double plainSh = bareSpawn(spawnJobs, {}, true);
         spawnRatiosVsSh.push_back(plainRunner / plainSh);
     }
